@@ -1,0 +1,86 @@
+"""Checks are plain functions registered by name; rules refer to them by that name."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from b2bconform.model import NO_JSON, Exchange, Violation
+
+if TYPE_CHECKING:
+    from b2bconform.rules import Rule
+
+__all__ = ["CHECKS", "CheckContext", "CheckFunction", "Outcome", "check", "get_check", "validate_params"]
+
+# A check returns the violations it saw ([] = the rule held), or None when the rule did not apply
+# to this exchange (the element was absent, the status was another one): "not evaluated" must
+# never be counted as "passed".
+Outcome = list[Violation] | None
+
+
+@dataclass
+class CheckContext:
+    rule: Rule
+    exchange: Exchange
+    history: Sequence[Exchange] = ()
+    # Request-rule violations of this exchange, by rule id (filled before response rules run).
+    request_violations: Mapping[str, list[Violation]] = field(default_factory=dict)
+
+    @property
+    def request_json(self) -> Any:
+        return self.exchange.request.json()
+
+    @property
+    def response_json(self) -> Any:
+        return self.exchange.response.json() if self.exchange.response is not None else NO_JSON
+
+    @property
+    def subject(self) -> Any:
+        """The document the rule speaks about: the request for request rules, else the response."""
+        return self.request_json if self.rule.is_request_side else self.response_json
+
+
+CheckFunction = Callable[..., Outcome]
+CHECKS: dict[str, CheckFunction] = {}
+
+
+def check(name: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register ``function`` as the check called ``name``; its keyword-only arguments are the rule's params."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        if name in CHECKS:
+            raise ValueError(f"check {name!r} is registered twice")
+        CHECKS[name] = function
+        return function
+
+    return register
+
+
+def get_check(name: str) -> CheckFunction:
+    try:
+        return CHECKS[name]
+    except KeyError:
+        raise KeyError(f"unknown check {name!r}; known: {', '.join(sorted(CHECKS))}") from None
+
+
+def validate_params(name: str, params: Mapping[str, Any]) -> str | None:
+    """Why ``params`` cannot be passed to the check ``name``, or None when they can."""
+    try:
+        function = get_check(name)
+    except KeyError as exc:
+        return str(exc.args[0])
+    signature = inspect.signature(function)
+    accepted = {p.name: p for p in signature.parameters.values() if p.kind is inspect.Parameter.KEYWORD_ONLY}
+    unknown = sorted(set(params) - set(accepted))
+    if unknown:
+        return (
+            f"check {name!r} takes no parameter {', '.join(unknown)}; it takes: {', '.join(sorted(accepted))}"
+        )
+    missing = sorted(
+        p.name for p in accepted.values() if p.default is inspect.Parameter.empty and p.name not in params
+    )
+    if missing:
+        return f"check {name!r} needs parameter(s) {', '.join(missing)}"
+    return None

@@ -1,0 +1,110 @@
+"""Checks that need earlier exchanges: duplicates, and reading back what was created."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from b2bconform.checks.documents import show
+from b2bconform.checks.registry import CheckContext, Outcome, check
+from b2bconform.model import NO_JSON, Exchange, Violation
+from b2bconform.pointers import resolve
+
+
+def _first(document: Any, path: str) -> Any:
+    if document is NO_JSON:
+        return NO_JSON
+    return next((value for _, value in resolve(document, path)), NO_JSON)
+
+
+def _accepted(exchanges: Any, operation: str | None) -> Iterator[tuple[int, Exchange]]:
+    for position, earlier in enumerate(exchanges):
+        if (
+            earlier.operation == operation
+            and earlier.response is not None
+            and 200 <= earlier.response.status < 300
+        ):
+            yield position, earlier
+
+
+@check("unique")
+def unique(ctx: CheckContext, *, path: str) -> Outcome:
+    """``path`` repeats no value of an earlier accepted request of the same operation."""
+    value = _first(ctx.request_json, path)
+    if value is NO_JSON:
+        return None
+    for position, earlier in _accepted(ctx.history, ctx.exchange.operation):
+        if _first(earlier.request.json(), path) == value:
+            seen = earlier.index if earlier.index is not None else position
+            return [
+                Violation(
+                    path, "a value not accepted before", f"{show(value)}, accepted in interaction {seen}"
+                )
+            ]
+    return []
+
+
+@check("repeat_accepted")
+def repeat_accepted(ctx: CheckContext, *, path: str, conflict_statuses: list[int]) -> Outcome:
+    """A request repeating an earlier value at ``path`` (and breaking no request rule) is not refused as a duplicate."""
+    value = _first(ctx.request_json, path)
+    response = ctx.exchange.response
+    if value is NO_JSON or response is None or any(ctx.request_violations.values()):
+        return None
+    if not any(
+        _first(e.request.json(), path) == value for _, e in _accepted(ctx.history, ctx.exchange.operation)
+    ):
+        return None
+    if response.status in conflict_statuses:
+        return [Violation(path, "repeat accepted (duplicates are not rejected)", f"HTTP {response.status}")]
+    return []
+
+
+@check("accepts_conforming")
+def accepts_conforming(ctx: CheckContext, *, rejection_statuses: list[int]) -> Outcome:
+    """A request that breaks no request rule is not rejected as invalid."""
+    response = ctx.exchange.response
+    if response is None or any(ctx.request_violations.values()):
+        return None
+    if response.status in rejection_statuses:
+        return [
+            Violation(
+                "", "accepted: the request breaks no documented rule", f"rejected with HTTP {response.status}"
+            )
+        ]
+    return []
+
+
+@check("reads_back")
+def reads_back(ctx: CheckContext, *, created_by: str, id_path: str, fields: Mapping[str, str]) -> Outcome:
+    """A resource read by its id shows what the creating request sent (``fields``: read path → sent path)."""
+    response_json = ctx.response_json
+    if response_json is NO_JSON:
+        return None
+    resource_id = ctx.exchange.request.path.rstrip("/").rsplit("/", 1)[-1]
+    creator = next(
+        (
+            e
+            for _, e in _accepted(ctx.history, created_by)
+            if _first(e.response.json() if e.response else NO_JSON, id_path) == resource_id
+        ),
+        None,
+    )
+    if creator is None:
+        return None
+    sent_document = creator.request.json()
+    out = []
+    for read_path, sent_path in fields.items():
+        sent = [v for _, v in resolve(sent_document, sent_path)]
+        if not sent:
+            continue
+        read = [v for _, v in resolve(response_json, read_path)]
+        if read != sent:
+            out.append(
+                Violation(
+                    read_path,
+                    f"{', '.join(map(show, sent))}, as sent",
+                    ", ".join(map(show, read)) or "absent",
+                )
+            )
+    return out

@@ -1,0 +1,241 @@
+"""A vendor API's executable contract: its spec, its rule catalogue, and the engine that applies them."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from b2bconform.checks import CheckContext, get_check, validate_params
+from b2bconform.errors import ContractLoadError, UsageError
+from b2bconform.model import Direction, Exchange, Finding, Request, Violation
+from b2bconform.rules import Rule, RuleCatalogue, load_rules
+from b2bconform.yamlfile import load_yaml
+
+__all__ = ["CONTRACTS_DIR", "Contract", "Judgement", "Operation", "Outcome", "known_apis"]
+
+CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "contracts"
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+
+Side = Literal["vendor", "client"]
+Outcome = Literal["passed", "failed"]
+
+
+@dataclass(frozen=True)
+class Operation:
+    id: str
+    method: str
+    template: str
+    regex: re.Pattern[str]
+
+    def matches(self, request: Request) -> bool:
+        return request.method.upper() == self.method and self.regex.fullmatch(request.path) is not None
+
+
+@dataclass
+class Judgement:
+    """Everything one exchange taught us: the findings, and which rules were evaluated with what outcome."""
+
+    exchange: Exchange
+    findings: list[Finding] = field(default_factory=list)
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+
+    @property
+    def conforms(self) -> bool:
+        return not self.findings
+
+
+def known_apis(contracts_dir: Path = CONTRACTS_DIR) -> list[str]:
+    return (
+        sorted(p.name for p in contracts_dir.iterdir() if (p / "rules.yaml").is_file())
+        if contracts_dir.is_dir()
+        else []
+    )
+
+
+class Contract:
+    def __init__(self, api: str, root: Path, spec: dict[str, Any], rules: RuleCatalogue) -> None:
+        self.api = api
+        self.root = root
+        self.spec = spec
+        self.rules = rules
+        self.operations = _operations(spec)
+
+    @classmethod
+    def load(cls, api: str, contracts_dir: Path | None = None) -> Contract:
+        return _load(api, (contracts_dir or CONTRACTS_DIR).resolve())
+
+    @property
+    def spec_path(self) -> Path:
+        return self.root / "openapi.yaml"
+
+    def operation_for(self, request: Request) -> str | None:
+        for operation in self.operations:
+            if operation.matches(request):
+                return operation.id
+        return None
+
+    def classify(self, exchange: Exchange) -> Exchange:
+        if exchange.operation is not None and exchange.api == self.api:
+            return exchange
+        return dataclasses.replace(
+            exchange, api=self.api, operation=exchange.operation or self.operation_for(exchange.request)
+        )
+
+    def check(
+        self, exchange: Exchange, *, history: Sequence[Exchange] = (), side: Side = "vendor"
+    ) -> Judgement:
+        """Apply every rule that applies to this exchange; ``history`` holds the earlier, classified exchanges."""
+        exchange = self.classify(exchange)
+        judgement = Judgement(exchange)
+        applicable = [r for r in self.rules if r.check and r.applies_to(exchange.operation)]
+        # Every request rule is evaluated, whoever it judges: a request that breaks a client-only rule
+        # may be rejected by the vendor without that rejection counting against it.
+        violations: dict[str, list[Violation]] = {}
+        for rule in applicable:
+            if rule.is_request_side:
+                found = self._run(rule, exchange, history, {})
+                if found is not None:
+                    violations[rule.id] = found
+        rules = [r for r in applicable if side in r.judged]
+        request_rules = [r for r in rules if r.is_request_side]
+        if side == "client":
+            for rule in request_rules:
+                if rule.id in violations:
+                    self._record(judgement, rule, violations[rule.id], "The request breaks this rule.")
+            return judgement
+        response = exchange.response
+        if response is None:
+            return judgement  # a transport error: nothing about the contract can be said
+        self._judge_behaviour(judgement, request_rules, violations, response.status)
+        for rule in rules:
+            if rule.is_request_side or not rule.applies_to_status(response.status):
+                continue
+            found = self._run(rule, exchange, history, violations)
+            if found is not None:
+                self._record(judgement, rule, found, _message(rule))
+        return judgement
+
+    def _judge_behaviour(
+        self, judgement: Judgement, rules: list[Rule], violations: dict[str, list[Violation]], status: int
+    ) -> None:
+        """Request rules are judged by behaviour: breaking one must get a documented rejection."""
+        if status in self.rules.auth_statuses:
+            # Refused before the body was read: only the auth and transport rules can be judged.
+            rules = [r for r in rules if r.direction is not Direction.REQUEST]
+        broken = [r for r in rules if violations.get(r.id)]
+        acceptable = sorted({code for r in broken for code in r.rejects_with})
+        for rule in rules:
+            if rule.id not in violations:
+                continue
+            if not violations[rule.id]:
+                judgement.outcomes.setdefault(rule.id, "passed")
+                continue
+            if status in acceptable:
+                judgement.outcomes.setdefault(rule.id, "passed")
+                continue
+            documented = ", ".join(map(str, rule.rejects_with))
+            if 200 <= status < 300:
+                message = f"Accepted (HTTP {status}) a request that breaks this rule; documented: rejected with HTTP {documented}."
+            else:
+                message = f"Answered HTTP {status} to a request that breaks this rule; documented: rejected with HTTP {documented}."
+            found = [
+                dataclasses.replace(v, received=f"{v.received}; answered HTTP {status}")
+                for v in violations[rule.id]
+            ]
+            self._record(judgement, rule, found, message)
+
+    def _run(
+        self,
+        rule: Rule,
+        exchange: Exchange,
+        history: Sequence[Exchange],
+        violations: dict[str, list[Violation]],
+    ) -> list[Violation] | None:
+        assert rule.check is not None
+        context = CheckContext(rule=rule, exchange=exchange, history=history, request_violations=violations)
+        return get_check(rule.check)(context, **rule.params)
+
+    def _record(self, judgement: Judgement, rule: Rule, violations: list[Violation], message: str) -> None:
+        exchange = judgement.exchange
+        if not violations:
+            judgement.outcomes.setdefault(rule.id, "passed")
+            return
+        judgement.outcomes[rule.id] = "failed"
+        for violation in violations:
+            judgement.findings.append(
+                Finding(
+                    rule=rule.id,
+                    api=self.api,
+                    operation=exchange.operation or "unknown",
+                    direction=rule.direction,
+                    path=violation.path,
+                    expected=violation.expected,
+                    received=violation.received,
+                    message=f"{message} {rule.statement}",
+                    severity=rule.severity,
+                    interaction=exchange.index,
+                    source=exchange.source,
+                )
+            )
+
+
+def _message(rule: Rule) -> str:
+    return "The response breaks this rule:" if rule.direction.value == "response" else "Breaks:"
+
+
+@cache
+def _load(api: str, contracts_dir: Path) -> Contract:
+    root = contracts_dir / api
+    if not (root / "rules.yaml").is_file():
+        known = ", ".join(known_apis(contracts_dir)) or "none"
+        raise UsageError(f"unknown api {api!r}: no {root / 'rules.yaml'} (known apis: {known})")
+    rules = load_rules(root / "rules.yaml")
+    if rules.api != api:
+        raise ContractLoadError(str(root / "rules.yaml"), f"declares api {rules.api!r}, expected {api!r}")
+    spec_path = root / "openapi.yaml"
+    spec: dict[str, Any] = {}
+    if spec_path.is_file():
+        loaded = load_yaml(spec_path, with_lines=False).data
+        if not isinstance(loaded, dict) or "paths" not in loaded:
+            raise ContractLoadError(str(spec_path), "expected an OpenAPI document with 'paths'")
+        spec = loaded
+    for index, rule in enumerate(rules.rules):
+        if rule.check is None:
+            continue
+        problem = validate_params(rule.check, rule.params)
+        if problem:
+            raise ContractLoadError(str(rules.path), problem, location=f"rule {rule.id} (rules[{index}])")
+    known_ops = {op.id for op in _operations(spec)}
+    for rule in rules.rules:
+        unknown = [op for op in rule.operations if op != "*" and known_ops and op not in known_ops]
+        if unknown:
+            raise ContractLoadError(
+                str(rules.path),
+                f"names unknown operation(s) {unknown}; the spec has {sorted(known_ops)}",
+                location=f"rule {rule.id}",
+            )
+    return Contract(api, root, spec, rules)
+
+
+def _operations(spec: dict[str, Any]) -> list[Operation]:
+    operations = []
+    for template, item in (spec.get("paths") or {}).items():
+        for method, definition in item.items():
+            if method not in HTTP_METHODS or not isinstance(definition, dict):
+                continue
+            pattern = re.sub(r"\\\{[^}/]+\\\}", "[^/]+", re.escape(template))
+            operations.append(
+                Operation(
+                    id=definition.get("operationId") or f"{method.upper()} {template}",
+                    method=method.upper(),
+                    template=template,
+                    # Routes compare case-insensitively, as the vendor's own links do (/V1/ for /v1/).
+                    regex=re.compile(pattern + "/?", re.IGNORECASE),
+                )
+            )
+    return operations

@@ -1,0 +1,203 @@
+"""Named formats and the `get_format` lookup used by contracts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+
+from . import strategies as s
+from . import validators as v
+from .base import Format, FormatError
+
+# --- fixed formats ------------------------------------------------------------------------
+
+_FIXED: tuple[Format, ...] = (
+    Format(
+        "utc-datetime",
+        "yyyy-mm-ddThh:mm:ssZ",
+        check=v.check_utc_datetime,
+        make_valid=s.utc_datetime_valid,
+        make_near_miss=s.utc_datetime_near_miss,
+    ),
+    Format(
+        "iso-date",
+        "yyyy-mm-dd",
+        check=v.check_iso_date,
+        make_valid=s.iso_date_valid,
+        make_near_miss=s.iso_date_near_miss,
+    ),
+    Format(
+        "mm-dd-yyyy",
+        "MM-DD-YYYY",
+        check=v.check_mm_dd_yyyy,
+        make_valid=s.mm_dd_yyyy_valid,
+        make_near_miss=s.mm_dd_yyyy_near_miss,
+    ),
+    Format(
+        "yyyymmdd",
+        "yyyymmdd",
+        check=v.check_yyyymmdd,
+        make_valid=s.yyyymmdd_valid,
+        make_near_miss=s.yyyymmdd_near_miss,
+    ),
+    Format(
+        "hh-mm-24h",
+        "HH:MM (24-hour, 00:00-23:59)",
+        check=v.check_hh_mm_24h,
+        make_valid=s.hh_mm_24h_valid,
+        make_near_miss=s.hh_mm_24h_near_miss,
+    ),
+    Format(
+        "custno-10",
+        "10 digits, zero-padded",
+        check=v.check_custno_10,
+        make_valid=s.custno_10_valid,
+        make_near_miss=s.custno_10_near_miss,
+    ),
+    Format(
+        "numeric-string",
+        "digits only",
+        check=v.check_numeric_string,
+        make_valid=s.numeric_string_valid,
+        make_near_miss=s.numeric_string_near_miss,
+    ),
+    Format(
+        "decimal-string",
+        "[-]digits[.digits]",
+        check=v.check_decimal_string,
+        make_valid=s.decimal_string_valid,
+        make_near_miss=s.decimal_string_near_miss,
+    ),
+)
+_FIXED_BY_NAME: dict[str, Format] = {fmt.name: fmt for fmt in _FIXED}
+
+
+# --- parameter checking -------------------------------------------------------------------
+
+
+def _require_int(format_name: str, param: str, value: object, *, minimum: int) -> int:
+    # bool is an int subclass, but max_length=True is certainly a contract typo.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FormatError(f"{format_name}: {param} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise FormatError(f"{format_name}: {param} must be >= {minimum}, got {value}")
+    return value
+
+
+def _require_params(
+    format_name: str, params: Mapping[str, object], *, required: Sequence[str], optional: Sequence[str]
+) -> None:
+    unknown = sorted(set(params) - set(required) - set(optional))
+    if unknown:
+        allowed = ", ".join([*required, *optional]) or "none"
+        raise FormatError(f"{format_name}: unknown parameter(s) {', '.join(unknown)}; allowed: {allowed}")
+    missing = [name for name in required if name not in params]
+    if missing:
+        raise FormatError(f"{format_name}: missing required parameter(s) {', '.join(missing)}")
+
+
+# --- parametrised formats -----------------------------------------------------------------
+
+
+def space_padded_decimal(width: int = 15) -> Format:
+    """Decimal string right-aligned in a field of `width` characters, left-padded with spaces."""
+    width = _require_int("space-padded-decimal", "width", width, minimum=1)
+    return Format(
+        "space-padded-decimal",
+        f"decimal right-aligned in {width} characters, left-padded with spaces",
+        check=partial(v.check_space_padded_decimal, width=width),
+        make_valid=partial(s.space_padded_decimal_valid, width),
+        make_near_miss=partial(s.space_padded_decimal_near_miss, width),
+        params=(("width", width),),
+    )
+
+
+def bounded_string(max_length: int, *, min_length: int = 0) -> Format:
+    """Any string of `min_length` to `max_length` characters (inclusive)."""
+    max_length = _require_int("bounded-string", "max_length", max_length, minimum=0)
+    min_length = _require_int("bounded-string", "min_length", min_length, minimum=0)
+    if min_length > max_length:
+        raise FormatError(f"bounded-string: min_length {min_length} exceeds max_length {max_length}")
+    text = f"at most {max_length} characters"
+    if min_length:
+        text = f"{min_length} to {max_length} characters"
+    return Format(
+        "bounded-string",
+        text,
+        check=partial(v.check_length, min_length=min_length, max_length=max_length),
+        make_valid=partial(s.bounded_string_valid, min_length, max_length),
+        make_near_miss=partial(s.bounded_string_near_miss, min_length, max_length),
+        params=(("max_length", max_length), ("min_length", min_length)),
+    )
+
+
+def enum_format(values: Sequence[str], *, case_sensitive: bool = True) -> Format:
+    """One of `values`; with `case_sensitive=False` any casing of a member is accepted."""
+    # A bare string is a Sequence[str] too, but enum_format("ABC") is never meant as A/B/C.
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise FormatError(f"enum: values must be a list of strings, got {type(values).__name__}")
+    if not all(isinstance(value, str) for value in values):
+        raise FormatError("enum: every value must be a string")
+    if not values:
+        raise FormatError("enum: values must not be empty")
+    if not isinstance(case_sensitive, bool):
+        raise FormatError(f"enum: case_sensitive must be a bool, got {type(case_sensitive).__name__}")
+    members = tuple(dict.fromkeys(values))  # de-duplicate, keep the documented order
+    check = v.make_enum_checker(members, case_sensitive=case_sensitive)
+    suffix = "" if case_sensitive else " (any case)"
+    return Format(
+        "enum",
+        f"one of: {v.enum_preview(members)}{suffix}",
+        check=check,
+        make_valid=partial(s.enum_valid, members),
+        make_near_miss=partial(s.enum_near_miss, members, lambda text: check(text) is not None),
+        params=(("values", members), ("case_sensitive", case_sensitive)),
+    )
+
+
+def _space_padded_from_params(params: Mapping[str, object]) -> Format:
+    _require_params("space-padded-decimal", params, required=(), optional=("width",))
+    width = params.get("width", 15)
+    return space_padded_decimal(_require_int("space-padded-decimal", "width", width, minimum=1))
+
+
+def _bounded_from_params(params: Mapping[str, object]) -> Format:
+    _require_params("bounded-string", params, required=("max_length",), optional=("min_length",))
+    return bounded_string(
+        _require_int("bounded-string", "max_length", params["max_length"], minimum=0),
+        min_length=_require_int("bounded-string", "min_length", params.get("min_length", 0), minimum=0),
+    )
+
+
+def _enum_from_params(params: Mapping[str, object]) -> Format:
+    _require_params("enum", params, required=("values",), optional=("case_sensitive",))
+    values = params["values"]
+    case_sensitive = params.get("case_sensitive", True)
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise FormatError(f"enum: values must be a list of strings, got {type(values).__name__}")
+    if not isinstance(case_sensitive, bool):
+        raise FormatError(f"enum: case_sensitive must be a bool, got {type(case_sensitive).__name__}")
+    # Element types are checked by enum_format.
+    return enum_format(values, case_sensitive=case_sensitive)
+
+
+_PARAMETRISED: dict[str, Callable[[Mapping[str, object]], Format]] = {
+    "space-padded-decimal": _space_padded_from_params,
+    "bounded-string": _bounded_from_params,
+    "enum": _enum_from_params,
+}
+
+FORMAT_NAMES: tuple[str, ...] = (*_FIXED_BY_NAME, *_PARAMETRISED)
+
+
+def get_format(name: str, **params: object) -> Format:
+    """Look up a format by registry name, passing parameters to parametrised formats."""
+    fixed = _FIXED_BY_NAME.get(name)
+    if fixed is not None:
+        if params:
+            raise FormatError(f"format {name!r} takes no parameters, got: {', '.join(sorted(params))}")
+        return fixed
+    factory = _PARAMETRISED.get(name)
+    if factory is None:
+        raise FormatError(f"unknown format {name!r}; known formats: {', '.join(FORMAT_NAMES)}")
+    return factory(params)

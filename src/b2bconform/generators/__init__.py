@@ -1,0 +1,1 @@
+"""Hypothesis strategies for valid requests of each API, and mutations that break one rule."""

@@ -1,0 +1,83 @@
+"""One redaction layer for everything that leaves the process: cassettes, attachments, reports, logs.
+
+Two mechanisms, both needed: header *names* known to carry secrets are masked whatever their
+value, and secret *values* (credentials read from the environment) are scrubbed wherever they
+appear — URL paths, bodies, messages — because a vendor may echo a key where no name marks it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from b2bconform.model import Exchange, Headers, Request, Response
+
+__all__ = ["MASK", "SECRET_HEADERS", "Redactor"]
+
+MASK = "***"
+SECRET_HEADERS = frozenset(
+    name.lower()
+    for name in (
+        "Authorization",
+        "Proxy-Authorization",
+        "Cookie",
+        "Set-Cookie",
+        "Ocp-Apim-Subscription-Key",
+        "ClientAuthKey",
+        "ClientConfigId",
+        "X-API-Key",
+    )
+)
+# Values shorter than this are not scrubbed by value: masking "1" everywhere would destroy evidence.
+MIN_SECRET_LENGTH = 4
+
+
+class Redactor:
+    def __init__(self, secrets: Iterable[str] = (), headers: Iterable[str] = ()) -> None:
+        self._headers = SECRET_HEADERS | {h.lower() for h in headers}
+        self._secrets = sorted(
+            {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True
+        )
+
+    def with_secrets(self, secrets: Iterable[str]) -> Redactor:
+        return Redactor([*self._secrets, *secrets], self._headers)
+
+    def text(self, value: str) -> str:
+        for secret in self._secrets:
+            if secret in value:
+                value = value.replace(secret, MASK)
+        return value
+
+    def body(self, value: bytes | None) -> bytes | None:
+        if not value or not self._secrets:
+            return value
+        try:
+            return self.text(value.decode("utf-8")).encode("utf-8")
+        except UnicodeDecodeError:
+            for secret in self._secrets:
+                value = value.replace(secret.encode("utf-8"), MASK.encode("ascii"))
+            return value
+
+    def headers(self, headers: Headers) -> Headers:
+        return Headers((k, MASK if k.lower() in self._headers else self.text(v)) for k, v in headers.pairs())
+
+    def request(self, request: Request) -> Request:
+        return dataclasses.replace(
+            request,
+            url=self.text(request.url),
+            headers=self.headers(request.headers),
+            body=self.body(request.body),
+        )
+
+    def response(self, response: Response) -> Response:
+        return dataclasses.replace(
+            response, headers=self.headers(response.headers), body=self.body(response.body) or b""
+        )
+
+    def exchange(self, exchange: Exchange) -> Exchange:
+        return dataclasses.replace(
+            exchange,
+            request=self.request(exchange.request),
+            response=self.response(exchange.response) if exchange.response is not None else None,
+            error=self.text(exchange.error) if exchange.error else exchange.error,
+        )

@@ -1,0 +1,1 @@
+"""Reports: the per-rule conformance matrix (JSON, Markdown) and Allure labels."""

@@ -1,0 +1,203 @@
+"""The rule catalogue: ``contracts/<api>/rules.yaml`` loaded, validated and typed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from b2bconform.model import Direction, Severity
+from b2bconform.yamlfile import YamlDocument, load_yaml
+
+__all__ = ["Rule", "RuleCatalogue", "Source", "load_rules"]
+
+SIDES = ("vendor", "client")
+
+# The shape of rules.yaml. A malformed catalogue is reported with file, line and what was expected.
+RULES_FILE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["api", "document", "rules"],
+    "additionalProperties": False,
+    "properties": {
+        "api": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+        "document": {"type": "string"},
+        "vendor": {"type": "string"},
+        "title": {"type": "string"},
+        "rejection_statuses": {"type": "array", "items": {"type": "integer"}},
+        "auth_statuses": {"type": "array", "items": {"type": "integer"}},
+        "rules": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/rule"}},
+    },
+    "$defs": {
+        "rule": {
+            "type": "object",
+            "required": ["id", "statement", "source", "direction", "severity", "kind"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string", "pattern": "^[A-Z][A-Z0-9_]*-[A-Z]+-[0-9]{3}$"},
+                "statement": {"type": "string", "minLength": 10},
+                "source": {
+                    "type": "object",
+                    "required": ["file", "section"],
+                    "additionalProperties": False,
+                    "properties": {"file": {"type": "string"}, "section": {"type": "string", "minLength": 1}},
+                },
+                "direction": {"enum": [d.value for d in Direction]},
+                "severity": {"enum": [s.value for s in Severity]},
+                "kind": {"type": "string", "pattern": "^[a-z][a-z-]*$"},
+                "operations": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                "check": {"type": ["string", "null"]},
+                "params": {"type": "object"},
+                "when": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {"status": {"type": "array", "items": {"type": "integer"}, "minItems": 1}},
+                },
+                "rejects_with": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
+                "judged": {"type": "array", "items": {"enum": list(SIDES)}, "minItems": 1},
+                "decision": {"type": ["string", "null"]},
+            },
+        }
+    },
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One atomic, checkable statement of a vendor document."""
+
+    id: str
+    statement: str
+    source: Source
+    direction: Direction
+    severity: Severity
+    kind: str
+    operations: tuple[str, ...] = ("*",)
+    check: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    statuses: tuple[int, ...] | None = None  # `when.status`: response rules that apply to some statuses only
+    rejects_with: tuple[int, ...] = ()
+    judged: tuple[str, ...] = SIDES
+    decision: str | None = None
+
+    def applies_to(self, operation: str | None) -> bool:
+        return "*" in self.operations or (operation is not None and operation in self.operations)
+
+    def applies_to_status(self, status: int) -> bool:
+        return self.statuses is None or status in self.statuses
+
+    @property
+    def is_request_side(self) -> bool:
+        return (
+            self.direction in (Direction.REQUEST, Direction.AUTH, Direction.TRANSPORT) and not self.statuses
+        )
+
+
+@dataclass(frozen=True)
+class RuleCatalogue:
+    api: str
+    document: str
+    path: Path
+    rules: tuple[Rule, ...]
+    vendor: str = ""
+    title: str = ""
+    # A call refused with one of these was refused before its body was read: only auth rules judge it.
+    auth_statuses: tuple[int, ...] = ()
+
+    def __iter__(self) -> Any:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def get(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(rule.id for rule in self.rules)
+
+
+def load_rules(path: Path) -> RuleCatalogue:
+    """Load and validate a rules file; every problem names the file, the line and what was expected."""
+    document = load_yaml(path)
+    data = document.data
+    errors = sorted(
+        jsonschema.Draft202012Validator(RULES_FILE_SCHEMA).iter_errors(data),
+        key=lambda e: list(map(str, e.absolute_path)),
+    )
+    if errors:
+        first = errors[0]
+        raise document.error(list(first.absolute_path), _explain(first))
+    assert isinstance(data, dict)
+    default_rejections = tuple(data.get("rejection_statuses", (400,)))
+    prefix = data["api"].upper() + "-"
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(data["rules"]):
+        _validate_rule(document, index, raw, prefix, seen)
+        rules.append(_build_rule(raw, default_rejections))
+    return RuleCatalogue(
+        api=data["api"],
+        document=data["document"],
+        path=path,
+        rules=tuple(rules),
+        vendor=data.get("vendor", data["api"]),
+        title=data.get("title", data["api"]),
+        auth_statuses=tuple(data.get("auth_statuses", ())),
+    )
+
+
+def _explain(error: jsonschema.ValidationError) -> str:
+    if error.validator == "required":
+        return f"expected key {error.message.split(' ')[0]}"
+    if error.validator == "additionalProperties":
+        return f"unexpected key ({error.message})"
+    return f"expected {error.validator} {error.validator_value!r}, got {error.instance!r}"
+
+
+def _validate_rule(
+    document: YamlDocument, index: int, raw: Mapping[str, Any], prefix: str, seen: set[str]
+) -> None:
+    rule_id = raw["id"]
+    where: list[str | int] = ["rules", index, "id"]
+    if not rule_id.startswith(prefix):
+        raise document.error(where, f"rule id {rule_id!r} must start with {prefix!r}")
+    if rule_id in seen:
+        raise document.error(where, f"duplicate rule id {rule_id!r}")
+    seen.add(rule_id)
+    if raw.get("check") is None and raw.get("params"):
+        raise document.error(["rules", index], "params given but no check names what uses them")
+    if re.search(r"\s{2,}", raw["statement"].strip()):
+        raise document.error(["rules", index, "statement"], "statement has runs of blank space")
+
+
+def _build_rule(raw: Mapping[str, Any], default_rejections: tuple[int, ...]) -> Rule:
+    when = raw.get("when") or {}
+    return Rule(
+        id=raw["id"],
+        statement=" ".join(raw["statement"].split()),
+        source=Source(**raw["source"]),
+        direction=Direction(raw["direction"]),
+        severity=Severity(raw["severity"]),
+        kind=raw["kind"],
+        operations=tuple(raw.get("operations", ("*",))),
+        check=raw.get("check"),
+        params=dict(raw.get("params") or {}),
+        statuses=tuple(when["status"]) if "status" in when else None,
+        rejects_with=tuple(raw.get("rejects_with", default_rejections)),
+        judged=tuple(raw.get("judged", SIDES)),
+        decision=" ".join(raw["decision"].split()) if raw.get("decision") else None,
+    )

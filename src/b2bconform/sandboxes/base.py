@@ -1,0 +1,70 @@
+"""What every embedded vendor double shares: the fault catalogue and the sandbox interface."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import ClassVar
+
+from starlette.types import ASGIApp
+
+from b2bconform.errors import UsageError
+
+__all__ = ["Fault", "Sandbox", "fault_catalogue"]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A named misbehaviour of a sandbox that breaks exactly one declared rule."""
+
+    name: str  # kebab-case, e.g. "accepts-long-request-reference"
+    rule: str  # the one rule id it breaks
+    description: str  # one line, our wording
+
+
+def fault_catalogue(faults: Iterable[Fault]) -> Mapping[str, Fault]:
+    """A read-only name -> Fault map; refuses repeated names so a typo cannot shadow a fault."""
+    catalogue: dict[str, Fault] = {}
+    for fault in faults:
+        if fault.name in catalogue:
+            raise ValueError(f"fault {fault.name!r} is declared twice")
+        catalogue[fault.name] = fault
+    return MappingProxyType(catalogue)
+
+
+class Sandbox(ABC):
+    """A faithful, stateful, in-memory double of one vendor API, optionally running one fault."""
+
+    api: ClassVar[str]
+    faults: ClassVar[Mapping[str, Fault]]
+
+    def __init__(self, fault: str | None = None) -> None:
+        if fault is not None and fault not in self.faults:
+            known = ", ".join(sorted(self.faults)) or "none"
+            raise UsageError(f"unknown fault {fault!r} for the {self.api} sandbox; known faults: {known}")
+        self.fault: str | None = fault
+
+    @abstractmethod
+    def asgi(self) -> ASGIApp:
+        """A Starlette app over this instance's state."""
+
+    @abstractmethod
+    def reset(self) -> None:
+        """Forget all state (orders, counters)."""
+
+    @abstractmethod
+    def client_headers(self, site: int = 0) -> dict[str, str]:
+        """The credential headers a conforming client sends (sandbox-only demo values)."""
+
+    def has(self, fault_name: str) -> bool:
+        """Whether this instance runs `fault_name`; an undeclared name is a bug in the sandbox."""
+        if fault_name not in self.faults:
+            raise KeyError(f"{self.api} sandbox declares no fault {fault_name!r}")
+        return self.fault == fault_name
+
+    @property
+    def broken_rule(self) -> str | None:
+        """The rule this instance breaks on purpose, or None when it is faithful."""
+        return self.faults[self.fault].rule if self.fault is not None else None

@@ -1,0 +1,151 @@
+"""A harness run: targets, contracts, the exchange history and the conformance matrix it feeds.
+
+The pytest plugin owns one ``HarnessSession``; tests talk to it through a ``Judge``, which sends a
+request, judges the exchange against the contract and records the evidence. Tests never build
+findings themselves.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from b2bconform.contract import Contract, Judgement
+from b2bconform.model import Exchange, Headers, Request
+from b2bconform.references import RunTag
+from b2bconform.reporting.matrix import ConformanceMatrix
+from b2bconform.targets import Target, make_target
+
+__all__ = ["ContractViolation", "HarnessSession", "Judge", "TargetOptions"]
+
+_UNSET: Any = object()
+
+
+class ContractViolation(AssertionError):
+    """A test failed because the target broke documented rules; carries the findings."""
+
+    def __init__(self, judgements: list[Judgement]) -> None:
+        self.findings = [f for j in judgements for f in j.findings]
+        rules = sorted({f.rule for f in self.findings})
+        body = "\n".join(str(f) for f in self.findings[:25])
+        more = f"\n… and {len(self.findings) - 25} more" if len(self.findings) > 25 else ""
+        super().__init__(f"{len(self.findings)} finding(s) on {', '.join(rules)}:\n{body}{more}")
+
+
+@dataclass(frozen=True)
+class TargetOptions:
+    kind: str = "sandbox"
+    profile: str | None = None
+    fault: str | None = None
+    allow_writes: bool = False
+    allow_production: bool = False
+
+    def describe(self) -> str:
+        if self.kind == "live":
+            return f"live ({self.profile})"
+        return f"sandbox (fault: {self.fault})" if self.fault else self.kind
+
+
+@dataclass
+class HarnessSession:
+    options: TargetOptions = field(default_factory=TargetOptions)
+    matrix: ConformanceMatrix = field(default_factory=ConformanceMatrix)
+    tag: RunTag = field(default_factory=RunTag)
+    history: dict[str, list[Exchange]] = field(default_factory=dict)
+    _targets: dict[str, Target] = field(default_factory=dict)
+    # Called with each judged, redacted exchange (the pytest plugin attaches it to Allure).
+    on_exchange: Callable[[Exchange, Judgement], None] | None = None
+
+    def contract(self, api: str) -> Contract:
+        contract = Contract.load(api)
+        self.matrix.add_contract(contract)
+        return contract
+
+    def target(self, api: str) -> Target:
+        if api not in self._targets:
+            o = self.options
+            self._targets[api] = (
+                make_target(
+                    o.kind,
+                    api,
+                    profile=o.profile,
+                    fault=o.fault,
+                    allow_writes=o.allow_writes,
+                    allow_production=o.allow_production,
+                )
+                if o.kind == "live"
+                else make_target(o.kind, api, fault=o.fault)
+            )
+        return self._targets[api]
+
+    def close(self) -> None:
+        for target in self._targets.values():
+            target.close()
+        self._targets.clear()
+
+
+class Judge:
+    """Sends requests for one test and judges each exchange against the API's contract."""
+
+    def __init__(self, session: HarnessSession, api: str, test_id: str) -> None:
+        self.session = session
+        self.api = api
+        self.test_id = test_id
+        self.contract = session.contract(api)
+        self.judgements: list[Judgement] = []
+
+    @property
+    def target(self) -> Target:
+        return self.session.target(self.api)
+
+    @property
+    def tag(self) -> RunTag:
+        return self.session.tag
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = _UNSET,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        with_credentials: bool = True,
+    ) -> Judgement:
+        pairs = list((headers or {}).items())
+        if json is not _UNSET:
+            body = jsonlib.dumps(json).encode("utf-8")
+            if not any(k.lower() == "content-type" for k, _ in pairs):
+                pairs.append(("Content-Type", "application/json"))
+        exchange = self.target.send(
+            Request(method.upper(), path, Headers(pairs), body), with_credentials=with_credentials
+        )
+        return self.judge(exchange)
+
+    def judge(self, exchange: Exchange) -> Judgement:
+        history = self.session.history.setdefault(self.api, [])
+        # Redacted first: from here on the exchange may reach reports, attachments and messages.
+        exchange = self.contract.classify(self.target.redactor.exchange(exchange))
+        exchange = Exchange(
+            api=exchange.api, request=exchange.request, response=exchange.response, error=exchange.error,
+            operation=exchange.operation, index=len(history), source=self.test_id,
+        )  # fmt: skip
+        judgement = self.contract.check(exchange, history=history)
+        history.append(exchange)
+        self.judgements.append(judgement)
+        self.session.matrix.record_judgement(judgement, self.test_id)
+        if self.session.on_exchange is not None:
+            self.session.on_exchange(exchange, judgement)
+        return judgement
+
+    @property
+    def findings(self) -> list[Any]:
+        return [f for j in self.judgements for f in j.findings]
+
+    def expect_conforms(self, *judgements: Judgement) -> None:
+        """Fail the test with every finding of ``judgements`` (default: all of this test's exchanges)."""
+        chosen = list(judgements) or self.judgements
+        if any(j.findings for j in chosen):
+            raise ContractViolation(chosen)

@@ -1,0 +1,295 @@
+"""Where requests go: the embedded sandbox, a live QA/UAT system, or (later) recorded cassettes.
+
+A live target is someone else's system, so the safety rules live here rather than in each test:
+credentials only from the environment, production refused unless allowed, writes only when both
+the profile and the command line allow them, a rate limit and a request budget per run.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import httpx
+
+from b2bconform.errors import InputFileError, MissingCredentialsError, TargetError, UsageError
+from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.redaction import Redactor
+from b2bconform.yamlfile import load_yaml
+
+__all__ = [
+    "PROFILES_DIR",
+    "LiveTarget",
+    "SandboxTarget",
+    "Target",
+    "TargetProfile",
+    "WritesNotAllowed",
+    "load_profile",
+]
+
+PROFILES_DIR = Path(__file__).resolve().parents[2] / "profiles"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+Environment = Literal["qa", "uat", "production"]
+
+
+class WritesNotAllowed(UsageError):
+    """A write operation was about to reach a live target that does not allow writes."""
+
+
+@dataclass(frozen=True)
+class TargetProfile:
+    name: str
+    api: str
+    base_url: str
+    environment: Environment
+    credentials: dict[str, str]  # header name -> environment variable holding its value
+    alternate_credentials: dict[str, str] = field(default_factory=dict)  # a second site/account, optional
+    writes_allowed: bool = False
+    rate_limit: float = 2.0  # requests per second
+    budget: int = 500  # requests per run
+    timeout: float = 30.0
+
+
+_PROFILE_KEYS = {
+    "name": str, "api": str, "base_url": str, "environment": str, "credentials": dict,
+    "alternate_credentials": dict, "writes_allowed": bool, "rate_limit": (int, float), "budget": int, "timeout": (int, float),
+}  # fmt: skip
+_REQUIRED_PROFILE_KEYS = ("api", "base_url", "environment", "credentials")
+
+
+def load_profile(name_or_path: str, profiles_dir: Path = PROFILES_DIR) -> TargetProfile:
+    """Load ``profiles/<name>.yaml`` (or a path); problems name the file, the key and what was expected."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = profiles_dir / f"{name_or_path}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in profiles_dir.glob("*.yaml")) if profiles_dir.is_dir() else []
+        raise UsageError(
+            f"target profile {name_or_path!r} not found at {path} (known profiles: {', '.join(known) or 'none'})"
+        )
+    document = load_yaml(path)
+    data = document.data
+    if not isinstance(data, dict):
+        raise InputFileError(str(path), "expected a mapping of profile settings")
+    for key, value in data.items():
+        if key not in _PROFILE_KEYS:
+            raise document.error(
+                [key], f"unknown setting {key!r}; expected one of {', '.join(_PROFILE_KEYS)}"
+            )
+        expected = _PROFILE_KEYS[key]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise document.error(
+                [key], f"expected {getattr(expected, '__name__', 'a number')}, got {value!r}"
+            )
+    for key in _REQUIRED_PROFILE_KEYS:
+        if key not in data:
+            raise document.error([], f"missing required setting {key!r}")
+    if data["environment"] not in ("qa", "uat", "production"):
+        raise document.error(["environment"], f"expected qa, uat or production, got {data['environment']!r}")
+    if not str(data["base_url"]).startswith(("https://", "http://")):
+        raise document.error(["base_url"], f"expected an http(s) URL, got {data['base_url']!r}")
+    for section in ("credentials", "alternate_credentials"):
+        for header, variable in (data.get(section) or {}).items():
+            if not isinstance(variable, str) or not variable.isidentifier() or not variable.isupper():
+                raise document.error(
+                    [section, header],
+                    "expected the NAME of an environment variable (upper-case), never a credential value",
+                )
+    return TargetProfile(name=data.get("name", path.stem), **{k: v for k, v in data.items() if k != "name"})
+
+
+class Target(ABC):
+    """Sends requests and returns exchanges; never raises for an HTTP status, only for infrastructure."""
+
+    kind: str
+    api: str
+    redactor: Redactor
+    sandbox_triggers = False  # whether sandbox-only triggers (e.g. the documented 500) exist
+
+    @abstractmethod
+    def credentials(self, site: int = 0) -> dict[str, str]:
+        """The credential headers for ``site`` (0 = the main one); raises MissingCredentialsError."""
+
+    @abstractmethod
+    def _send(self, request: Request) -> Response: ...
+
+    def send(self, request: Request, *, with_credentials: bool = True) -> Exchange:
+        if with_credentials:
+            given = {k.lower() for k in request.headers}
+            extra = [(k, v) for k, v in self.credentials().items() if k.lower() not in given]
+            request = Request(
+                request.method, request.url, Headers([*request.headers.pairs(), *extra]), request.body
+            )
+        response = self._send(request)
+        return Exchange(api=self.api, request=self._absolute(request), response=response)
+
+    def _absolute(self, request: Request) -> Request:
+        return request
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        pass
+
+
+class SandboxTarget(Target):
+    kind = "sandbox"
+    sandbox_triggers = True
+
+    def __init__(self, api: str, fault: str | None = None) -> None:
+        from starlette.testclient import TestClient
+
+        from b2bconform.sandboxes import get_sandbox
+
+        self.api = api
+        self.sandbox = get_sandbox(api)(fault=fault)
+        self.client = TestClient(
+            self.sandbox.asgi(), base_url="http://testserver", raise_server_exceptions=True
+        )
+        self.redactor = Redactor(secrets=[v for site in (0, 1) for v in self._site(site).values()])
+
+    def _site(self, site: int) -> dict[str, str]:
+        try:
+            return self.sandbox.client_headers(site)
+        except (IndexError, KeyError):
+            return {}
+
+    def credentials(self, site: int = 0) -> dict[str, str]:
+        headers = self._site(site)
+        if not headers:
+            raise MissingCredentialsError(f"sandbox:{self.api}", [f"site {site}"])
+        return headers
+
+    def _send(self, request: Request) -> Response:
+        started = time.perf_counter()
+        reply = self.client.request(
+            request.method, request.url, headers=list(request.headers.pairs()), content=request.body
+        )
+        return Response(
+            reply.status_code,
+            Headers(reply.headers.multi_items()),
+            reply.content,
+            time.perf_counter() - started,
+        )
+
+    def _absolute(self, request: Request) -> Request:
+        return Request(
+            request.method,
+            f"http://testserver{request.url}" if request.url.startswith("/") else request.url,
+            request.headers,
+            request.body,
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class LiveTarget(Target):
+    kind = "live"
+
+    def __init__(
+        self, profile: TargetProfile, *, allow_writes: bool = False, allow_production: bool = False
+    ) -> None:
+        if profile.environment == "production" and not allow_production:
+            raise UsageError(
+                f"profile {profile.name!r} points at a production system ({profile.base_url}); "
+                "refused unless --allow-production is given"
+            )
+        self.api = profile.api
+        self.profile = profile
+        self.writes = profile.writes_allowed and allow_writes
+        self._values = self._read_environment()
+        self.redactor = Redactor(secrets=self._values.values())
+        self.client = httpx.Client(base_url=profile.base_url, timeout=profile.timeout, follow_redirects=False)
+        self._lock = threading.Lock()
+        self._next_slot = 0.0
+        self.sent = 0
+
+    def _read_environment(self) -> dict[str, str]:
+        wanted = {**self.profile.credentials, **self.profile.alternate_credentials}
+        missing = [variable for variable in self.profile.credentials.values() if not os.environ.get(variable)]
+        if missing:
+            raise MissingCredentialsError(self.profile.name, missing)
+        return {variable: os.environ[variable] for variable in wanted.values() if os.environ.get(variable)}
+
+    def credentials(self, site: int = 0) -> dict[str, str]:
+        mapping = self.profile.credentials if site == 0 else self.profile.alternate_credentials
+        missing = [variable for variable in mapping.values() if variable not in self._values]
+        if not mapping or missing:
+            raise MissingCredentialsError(
+                self.profile.name, missing or [f"alternate_credentials for site {site}"]
+            )
+        return {header: self._values[variable] for header, variable in mapping.items()}
+
+    def _throttle(self) -> None:
+        with self._lock:
+            if self.sent >= self.profile.budget:
+                raise TargetError(
+                    f"request budget of {self.profile.budget} for profile {self.profile.name!r} is spent"
+                )
+            self.sent += 1
+            now = time.monotonic()
+            wait = max(0.0, self._next_slot - now)
+            self._next_slot = max(now, self._next_slot) + 1.0 / self.profile.rate_limit
+        if wait:
+            time.sleep(wait)
+
+    def _send(self, request: Request) -> Response:
+        if request.method.upper() in WRITE_METHODS and not self.writes:
+            raise WritesNotAllowed(
+                f"{request.method} {request.url} writes to {self.profile.base_url}; writes need "
+                f"'writes_allowed: true' in profile {self.profile.name!r} and --allow-writes"
+            )
+        self._throttle()
+        started = time.perf_counter()
+        try:
+            # Never retried: a POST that timed out may still have created an order.
+            reply = self.client.request(
+                request.method, request.url, headers=list(request.headers.pairs()), content=request.body
+            )
+        except httpx.TimeoutException as exc:
+            raise TargetError(
+                f"{self.profile.base_url}: timed out after {self.profile.timeout}s ({type(exc).__name__})"
+            ) from None
+        except httpx.ConnectError as exc:
+            kind = (
+                "TLS handshake failed"
+                if "ssl" in str(exc).lower() or "certificate" in str(exc).lower()
+                else "cannot connect"
+            )
+            raise TargetError(f"{self.profile.base_url}: {kind}: {self.redactor.text(str(exc))}") from None
+        except httpx.HTTPError as exc:
+            raise TargetError(
+                f"{self.profile.base_url}: {type(exc).__name__}: {self.redactor.text(str(exc))}"
+            ) from None
+        return Response(
+            reply.status_code,
+            Headers(reply.headers.multi_items()),
+            reply.content,
+            time.perf_counter() - started,
+        )
+
+    def _absolute(self, request: Request) -> Request:
+        url = str(self.client.base_url.join(request.url))
+        return Request(request.method, url, request.headers, request.body)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def make_target(
+    kind: str, api: str, *, profile: str | None = None, fault: str | None = None, **safety: Any
+) -> Target:
+    if kind == "sandbox":
+        return SandboxTarget(api, fault=fault)
+    if kind == "live":
+        if not profile:
+            raise UsageError("--target live needs --profile NAME (a file under profiles/)")
+        loaded = load_profile(profile)
+        if loaded.api != api:
+            raise UsageError(f"profile {loaded.name!r} is for api {loaded.api!r}, not {api!r}")
+        return LiveTarget(loaded, **safety)
+    raise UsageError(f"unknown target {kind!r}; expected sandbox or live")
