@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from b2bconform.checks import CheckContext, get_check, validate_params
+from b2bconform.checks import CHECKS, CheckContext, get_check, validate_params
 from b2bconform.errors import ContractLoadError, UsageError
 from b2bconform.model import Direction, Exchange, Finding, Request, Violation
 from b2bconform.rules import Rule, RuleCatalogue, load_rules
@@ -209,7 +209,11 @@ def _load(api: str, contracts_dir: Path) -> Contract:
             continue
         problem = validate_params(rule.check, rule.params)
         if problem:
-            raise ContractLoadError(str(rules.path), problem, location=f"rule {rule.id} (rules[{index}])")
+            key = "params" if rule.check in CHECKS else "check"
+            line = load_yaml(rules.path).line_of(["rules", index, key])
+            raise ContractLoadError(
+                str(rules.path), problem, location=f"line {line}, rule {rule.id} (rules[{index}].{key})"
+            )
     known_ops = {op.id for op in _operations(spec)}
     for rule in rules.rules:
         unknown = [op for op in rule.operations if op != "*" and known_ops and op not in known_ops]

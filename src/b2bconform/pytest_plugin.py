@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -99,15 +99,27 @@ def _configure_hypothesis(config: pytest.Config) -> None:
         "nightly",
         max_examples=200,
         print_blob=True,
-        database=None if in_ci else settings.default.database,
+        database=None if in_ci else settings().database,
         **common,
     )
     if not config.getoption("hypothesis_profile", None):
         settings.load_profile("quick")
-    if not settings.default.derandomize and config.getoption("hypothesis_seed", None) is None:
+    if not settings().derandomize and config.getoption("hypothesis_seed", None) is None:
         seed = random.randrange(2**32)
         config.option.hypothesis_seed = str(seed)
-        core.global_force_seed = seed
+        core.global_force_seed = seed  # type: ignore[assignment] # what --hypothesis-seed sets
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Reach every target the collected tests need now: missing credentials stop the run up front."""
+    harness = session.config.stash[SESSION_KEY]
+    if harness.options.kind == "sandbox" or session.config.option.collectonly:
+        return
+    for api in sorted({api for item in session.items if (api := _api_of(item)) is not None}):
+        try:
+            harness.target(api)
+        except (TargetError, UsageError) as exc:
+            pytest.exit(f"b2bconform: {exc}", returncode=2)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -117,7 +129,7 @@ def pytest_report_header(config: pytest.Config) -> str:
     seed = config.getoption("hypothesis_seed", None)
     repro = (
         "derandomized (same examples every run)"
-        if settings.default.derandomize
+        if settings().derandomize
         else f"seed {seed} (replay: --hypothesis-seed={seed})"
     )
     return f"b2bconform: target {session.options.describe()}; hypothesis profile {settings.get_current_profile_name()!r}, {repro}"
@@ -173,17 +185,25 @@ def judge(request: pytest.FixtureRequest, harness: HarnessSession, api: str) -> 
         pytest.fail(f"target unavailable: {exc}", pytrace=False)
     except UsageError as exc:
         raise pytest.UsageError(str(exc)) from None
+    writes = getattr(judge.target, "writes", True)
+    if node.get_closest_marker("writes") and not writes:
+        pytest.skip("writes to a live target need 'writes_allowed: true' in the profile and --allow-writes")
     node.stash[JUDGE_KEY] = judge
     allure_labels.label_test(judge.contract, _rules_of(node), node.name)
     return judge
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    outcome = yield
-    report: pytest.TestReport = outcome.get_result()
-    if report.when != "call" and not (report.when == "setup" and report.failed):
-        return
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "call" or (report.when == "setup" and report.failed):
+        _record_outcome(item, call, report)
+    return report
+
+
+def _record_outcome(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
     judge = item.stash.get(JUDGE_KEY, None)
     api = _api_of(item)
     if api is None or judge is None:

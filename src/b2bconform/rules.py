@@ -154,8 +154,8 @@ def load_rules(path: Path) -> RuleCatalogue:
         document=data["document"],
         path=path,
         rules=tuple(rules),
-        vendor=data.get("vendor", data["api"]),
-        title=data.get("title", data["api"]),
+        vendor=str(data.get("vendor") or data["api"]),
+        title=str(data.get("title") or data["api"]),
         auth_statuses=tuple(data.get("auth_statuses", ())),
     )
 

@@ -55,7 +55,7 @@ class TargetProfile:
     timeout: float = 30.0
 
 
-_PROFILE_KEYS = {
+_PROFILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "name": str, "api": str, "base_url": str, "environment": str, "credentials": dict,
     "alternate_credentials": dict, "writes_allowed": bool, "rate_limit": (int, float), "budget": int, "timeout": (int, float),
 }  # fmt: skip
@@ -209,11 +209,12 @@ class LiveTarget(Target):
         self.sent = 0
 
     def _read_environment(self) -> dict[str, str]:
-        wanted = {**self.profile.credentials, **self.profile.alternate_credentials}
+        # both sites' variables: the sites name the same headers, so merging the mappings would drop site 0
+        wanted = [*self.profile.credentials.values(), *self.profile.alternate_credentials.values()]
         missing = [variable for variable in self.profile.credentials.values() if not os.environ.get(variable)]
         if missing:
             raise MissingCredentialsError(self.profile.name, missing)
-        return {variable: os.environ[variable] for variable in wanted.values() if os.environ.get(variable)}
+        return {variable: os.environ[variable] for variable in wanted if os.environ.get(variable)}
 
     def credentials(self, site: int = 0) -> dict[str, str]:
         mapping = self.profile.credentials if site == 0 else self.profile.alternate_credentials

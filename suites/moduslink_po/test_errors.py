@@ -53,6 +53,7 @@ def test_an_order_sent_without_content_type_is_processed(judge: Judge) -> None:
     judgement = judge.send("POST", ORDERS_PATH, body=json.dumps(order).encode())
     judge.expect_conforms(judgement)
     assert judgement.exchange.response is not None
-    assert judgement.exchange.response.status == 202, (
-        f"answered HTTP {judgement.exchange.response.status} without Content-Type"
-    )
+    status = judgement.exchange.response.status
+    assert 200 <= status < 300, (
+        f"an order without Content-Type was answered HTTP {status}"
+    )  # which 2xx: RES-001

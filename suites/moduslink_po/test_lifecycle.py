@@ -115,3 +115,28 @@ def test_an_item_without_uom_is_accepted_and_read_back_as_each(judge: Judge) -> 
     assert judgement.exchange.response is not None
     uoms = [item["quantity"].get("uom") for item in judgement.exchange.response.json()["item"]]
     assert uoms and all(uom == "EA" for uom in uoms), f"read back uom {uoms}, documented default EA"
+
+
+def test_a_repeated_request_reference_is_refused_as_a_duplicate(judge: Judge) -> None:
+    first = sample_order(judge.tag)
+    _create(judge, first)
+    again = sample_order(judge.tag)
+    again["clientRequest"]["requestHeader"]["requestReference"] = first["clientRequest"]["requestHeader"][
+        "requestReference"
+    ]
+    judgement = judge.send("POST", ORDERS_PATH, json=again)
+    if "MODUSLINK_PO-REQ-013" not in judgement.outcomes:  # a harness defect, not a finding
+        raise RuntimeError("the repeated requestReference was not judged as a duplicate")
+    judge.expect_conforms(judgement)
+
+
+def test_a_repeated_external_message_reference_is_accepted(judge: Judge) -> None:
+    first = sample_order(judge.tag)
+    _create(judge, first)
+    again = sample_order(judge.tag)
+    external = first["clientRequest"]["requestHeader"]["externalMessageReference"]
+    again["clientRequest"]["requestHeader"]["externalMessageReference"] = external
+    judgement = judge.send("POST", ORDERS_PATH, json=again)
+    if "MODUSLINK_PO-RES-014" not in judgement.outcomes:
+        raise RuntimeError("the repeated externalMessageReference was not judged")
+    judge.expect_conforms(judgement)

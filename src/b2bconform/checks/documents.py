@@ -296,10 +296,10 @@ def link(ctx: CheckContext, *, path: str, rel: str, method: str, href_template: 
         return None
     expected_href = href_template.replace("{id}", str(ids[0]))
     where, links = found[0]
-    for entry in links:
+    for index, entry in enumerate(links):
         if isinstance(entry, dict) and entry.get("rel") == rel and entry.get("method") == method:
             href = entry.get("href")
             if isinstance(href, str) and href.lower() == expected_href.lower():
                 return []
-            return [Violation(f"{where}/href", expected_href, show(href))]
+            return [Violation(f"{where}/{index}/href", expected_href, show(href))]
     return [Violation(where, f"a link rel={rel!r} method={method!r} to {expected_href}", show(links))]
