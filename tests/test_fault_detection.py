@@ -36,7 +36,7 @@ class SuiteRun:
 def _run_suite(api: str, fault: str, out_dir: Path) -> SuiteRun:
     report = out_dir / f"{api}.{fault.strip('()')}.json"
     command = [sys.executable, "-m", "pytest", str(ROOT / "suites" / api), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-               "--conformance-report", str(report), "-W", "ignore::DeprecationWarning"]  # fmt: skip
+               "--conformance-report", str(report), "-W", "ignore::DeprecationWarning", "--hypothesis-profile", "selftest"]  # fmt: skip
     if fault != FAITHFUL:
         command += ["--fault", fault]
     done = subprocess.run(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,14 +21,14 @@ __all__ = [
 ]
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     REQUEST = "request"
     RESPONSE = "response"
     AUTH = "auth"
     TRANSPORT = "transport"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """Allure's severity scale, so a rule's severity shows unchanged in the report."""
 
     BLOCKER = "blocker"

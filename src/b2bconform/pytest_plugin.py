@@ -30,6 +30,7 @@ MARKERS = {
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    _register_hypothesis_profiles()
     group = parser.getgroup("b2bconform", "b2bconform conformance harness")
     group.addoption(
         "--target",
@@ -79,8 +80,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SESSION_KEY] = session
 
 
-def _configure_hypothesis(config: pytest.Config) -> None:
-    from hypothesis import HealthCheck, core, settings
+def _register_hypothesis_profiles() -> None:
+    """Registered when the plugin loads, before Hypothesis's own plugin reads --hypothesis-profile."""
+    from hypothesis import HealthCheck, Phase, settings
 
     in_ci = bool(os.environ.get("CI"))
     common: dict[str, Any] = {
@@ -93,7 +95,11 @@ def _configure_hypothesis(config: pytest.Config) -> None:
         ],
     }
     # quick: the CI and main-job default; derandomized so that a verdict is reproducible run to run.
-    settings.register_profile("quick", max_examples=12, derandomize=True, database=None, **common)
+    quick = {"max_examples": 12, "derandomize": True, "database": None, **common}
+    settings.register_profile("quick", **quick)
+    # selftest: quick's examples without shrinking; the fault-detection self-tests need verdicts, not
+    # minimal examples, and shrinking a failure costs far more than finding it.
+    settings.register_profile("selftest", phases=[Phase.explicit, Phase.reuse, Phase.generate], **quick)
     # nightly: deeper and random; the seed is printed so that a failure can be replayed.
     settings.register_profile(
         "nightly",
@@ -102,6 +108,11 @@ def _configure_hypothesis(config: pytest.Config) -> None:
         database=None if in_ci else settings().database,
         **common,
     )
+
+
+def _configure_hypothesis(config: pytest.Config) -> None:
+    from hypothesis import core, settings
+
     if not config.getoption("hypothesis_profile", None):
         settings.load_profile("quick")
     if not settings().derandomize and config.getoption("hypothesis_seed", None) is None:
@@ -189,8 +200,15 @@ def judge(request: pytest.FixtureRequest, harness: HarnessSession, api: str) -> 
     if node.get_closest_marker("writes") and not writes:
         pytest.skip("writes to a live target need 'writes_allowed: true' in the profile and --allow-writes")
     node.stash[JUDGE_KEY] = judge
-    allure_labels.label_test(judge.contract, _rules_of(node), node.name)
     return judge
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    # Labels are set while the test body runs: Allure ignores a title set during fixture setup.
+    judge = item.stash.get(JUDGE_KEY, None)
+    if judge is not None:
+        allure_labels.label_test(judge.contract, _rules_of(item), item.name)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -115,8 +115,19 @@ class Target(ABC):
     def credentials(self, site: int = 0) -> dict[str, str]:
         """The credential headers for ``site`` (0 = the main one); raises MissingCredentialsError."""
 
-    @abstractmethod
-    def _send(self, request: Request) -> Response: ...
+    client: httpx.Client
+
+    def _send(self, request: Request) -> Response:
+        started = time.perf_counter()
+        reply = self.client.request(
+            request.method, request.url, headers=list(request.headers.pairs()), content=request.body
+        )
+        return Response(
+            reply.status_code,
+            Headers(reply.headers.multi_items()),
+            reply.content,
+            time.perf_counter() - started,
+        )
 
     def send(self, request: Request, *, with_credentials: bool = True) -> Exchange:
         if with_credentials:
@@ -131,8 +142,8 @@ class Target(ABC):
     def _absolute(self, request: Request) -> Request:
         return request
 
-    def close(self) -> None:  # noqa: B027 - optional hook
-        pass
+    def close(self) -> None:
+        self.client.close()
 
 
 class SandboxTarget(Target):
@@ -163,18 +174,6 @@ class SandboxTarget(Target):
             raise MissingCredentialsError(f"sandbox:{self.api}", [f"site {site}"])
         return headers
 
-    def _send(self, request: Request) -> Response:
-        started = time.perf_counter()
-        reply = self.client.request(
-            request.method, request.url, headers=list(request.headers.pairs()), content=request.body
-        )
-        return Response(
-            reply.status_code,
-            Headers(reply.headers.multi_items()),
-            reply.content,
-            time.perf_counter() - started,
-        )
-
     def _absolute(self, request: Request) -> Request:
         return Request(
             request.method,
@@ -182,9 +181,6 @@ class SandboxTarget(Target):
             request.headers,
             request.body,
         )
-
-    def close(self) -> None:
-        self.client.close()
 
 
 class LiveTarget(Target):
@@ -245,12 +241,9 @@ class LiveTarget(Target):
                 f"'writes_allowed: true' in profile {self.profile.name!r} and --allow-writes"
             )
         self._throttle()
-        started = time.perf_counter()
         try:
             # Never retried: a POST that timed out may still have created an order.
-            reply = self.client.request(
-                request.method, request.url, headers=list(request.headers.pairs()), content=request.body
-            )
+            return super()._send(request)
         except httpx.TimeoutException as exc:
             raise TargetError(
                 f"{self.profile.base_url}: timed out after {self.profile.timeout}s ({type(exc).__name__})"
@@ -266,19 +259,10 @@ class LiveTarget(Target):
             raise TargetError(
                 f"{self.profile.base_url}: {type(exc).__name__}: {self.redactor.text(str(exc))}"
             ) from None
-        return Response(
-            reply.status_code,
-            Headers(reply.headers.multi_items()),
-            reply.content,
-            time.perf_counter() - started,
-        )
 
     def _absolute(self, request: Request) -> Request:
         url = str(self.client.base_url.join(request.url))
         return Request(request.method, url, request.headers, request.body)
-
-    def close(self) -> None:
-        self.client.close()
 
 
 def make_target(
