@@ -23,13 +23,6 @@ RULES = [
     pytest.param(api, rule, id=rule.id) for api, catalogue in CATALOGUES.items() for rule in catalogue.rules
 ]
 
-# Rules judged only on the client side whose catalogue entry records no decision yet (reported
-# upstream). Strict: once a decision is added the xfail turns into a failure and must be removed.
-UNDECIDED_CLIENT_ONLY = {
-    "MODUSLINK_PO-REQ-016": "catalogue gap: judged [client] without a recorded decision",
-    "MODUSLINK_PO-REQ-019": "catalogue gap: judged [client] without a recorded decision",
-}
-
 needs_vendor_docs = pytest.mark.skipif(
     not VENDOR_DOCS.is_dir(), reason=f"vendor documents not available at {VENDOR_DOCS}"
 )
@@ -87,17 +80,7 @@ def test_each_rule_has_a_check_or_a_suite_test_marked_with_its_id(api: str, rule
 
 @pytest.mark.parametrize(
     ("api", "rule"),
-    [
-        pytest.param(
-            *param.values,
-            id=param.id,
-            marks=pytest.mark.xfail(reason=UNDECIDED_CLIENT_ONLY[param.id], strict=True),
-        )
-        if param.id in UNDECIDED_CLIENT_ONLY
-        else param
-        for param in RULES
-        if param.values[1].judged == ("client",)  # type: ignore[union-attr]
-    ],
+    [param for param in RULES if param.values[1].judged == ("client",)],  # type: ignore[union-attr]
 )
 def test_each_rule_judged_only_on_the_client_side_records_its_decision(api: str, rule: Rule) -> None:
     assert rule.decision, f"{rule.id} judges only the client; its catalogue entry must say why (decision)"

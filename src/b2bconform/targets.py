@@ -165,7 +165,7 @@ class SandboxTarget(Target):
     def _site(self, site: int) -> dict[str, str]:
         try:
             return self.sandbox.client_headers(site)
-        except (IndexError, KeyError):
+        except (IndexError, KeyError, UsageError):
             return {}
 
     def credentials(self, site: int = 0) -> dict[str, str]:

@@ -19,6 +19,8 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,),
     "boolean": (bool,),
     "null": (type(None),),
+    "number": (int, float),
+    "integer": (int,),
 }
 
 
