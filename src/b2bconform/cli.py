@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -222,10 +223,9 @@ def run_command(
 
     Exit 0 when every test passed, 1 when tests failed, 2 when pytest could not run them.
     """
-    import pytest
-
     args = _pytest_args(list(apis) or _suite_apis(), target, profile, allow_writes, reports, pytest_args)
-    code = int(pytest.main(args))
+    # A fresh interpreter, so pytest's assertion rewriting sees the suites before anything imports them.
+    code = subprocess.run([sys.executable, "-m", "pytest", *args], check=False).returncode
     click.echo(f"reports: {reports} (allure-results/, junit.xml, conformance.json, conformance.md)")
     sys.exit(EXIT_OK if code == 0 else EXIT_FINDINGS if code == 1 else EXIT_USAGE)
 
@@ -261,3 +261,7 @@ def _pytest_args(
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     cli.main(args=list(argv) if argv is not None else None, prog_name="b2bconform")
+
+
+if __name__ == "__main__":
+    main()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,7 +152,10 @@ class SandboxTarget(Target):
     sandbox_triggers = True
 
     def __init__(self, api: str, fault: str | None = None) -> None:
-        from starlette.testclient import TestClient
+        with warnings.catch_warnings():
+            # Starlette 1.x prefers httpx2 for its TestClient; httpx is what the rest of the harness uses.
+            warnings.filterwarnings("ignore", message=".*httpx2")
+            from starlette.testclient import TestClient
 
         from b2bconform.sandboxes import get_sandbox
 
