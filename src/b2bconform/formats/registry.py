@@ -11,63 +11,27 @@ from .base import Format, FormatError
 
 # --- fixed formats ------------------------------------------------------------------------
 
+def _fixed(name: str, pattern_text: str) -> Format:
+    """A parameterless format whose validator and strategies follow the naming convention of its modules."""
+    stem = name.replace("-", "_")
+    return Format(
+        name,
+        pattern_text,
+        check=getattr(v, f"check_{stem}"),
+        make_valid=getattr(s, f"{stem}_valid"),
+        make_near_miss=getattr(s, f"{stem}_near_miss"),
+    )
+
+
 _FIXED: tuple[Format, ...] = (
-    Format(
-        "utc-datetime",
-        "yyyy-mm-ddThh:mm:ssZ",
-        check=v.check_utc_datetime,
-        make_valid=s.utc_datetime_valid,
-        make_near_miss=s.utc_datetime_near_miss,
-    ),
-    Format(
-        "iso-date",
-        "yyyy-mm-dd",
-        check=v.check_iso_date,
-        make_valid=s.iso_date_valid,
-        make_near_miss=s.iso_date_near_miss,
-    ),
-    Format(
-        "mm-dd-yyyy",
-        "MM-DD-YYYY",
-        check=v.check_mm_dd_yyyy,
-        make_valid=s.mm_dd_yyyy_valid,
-        make_near_miss=s.mm_dd_yyyy_near_miss,
-    ),
-    Format(
-        "yyyymmdd",
-        "yyyymmdd",
-        check=v.check_yyyymmdd,
-        make_valid=s.yyyymmdd_valid,
-        make_near_miss=s.yyyymmdd_near_miss,
-    ),
-    Format(
-        "hh-mm-24h",
-        "HH:MM (24-hour, 00:00-23:59)",
-        check=v.check_hh_mm_24h,
-        make_valid=s.hh_mm_24h_valid,
-        make_near_miss=s.hh_mm_24h_near_miss,
-    ),
-    Format(
-        "custno-10",
-        "10 digits, zero-padded",
-        check=v.check_custno_10,
-        make_valid=s.custno_10_valid,
-        make_near_miss=s.custno_10_near_miss,
-    ),
-    Format(
-        "numeric-string",
-        "digits only",
-        check=v.check_numeric_string,
-        make_valid=s.numeric_string_valid,
-        make_near_miss=s.numeric_string_near_miss,
-    ),
-    Format(
-        "decimal-string",
-        "[-]digits[.digits]",
-        check=v.check_decimal_string,
-        make_valid=s.decimal_string_valid,
-        make_near_miss=s.decimal_string_near_miss,
-    ),
+    _fixed("utc-datetime", "yyyy-mm-ddThh:mm:ssZ"),
+    _fixed("iso-date", "yyyy-mm-dd"),
+    _fixed("mm-dd-yyyy", "MM-DD-YYYY"),
+    _fixed("yyyymmdd", "yyyymmdd"),
+    _fixed("hh-mm-24h", "HH:MM (24-hour, 00:00-23:59)"),
+    _fixed("custno-10", "10 digits, zero-padded"),
+    _fixed("numeric-string", "digits only"),
+    _fixed("decimal-string", "[-]digits[.digits]"),
 )
 _FIXED_BY_NAME: dict[str, Format] = {fmt.name: fmt for fmt in _FIXED}
 
