@@ -43,6 +43,8 @@ class Judgement:
     exchange: Exchange
     findings: list[Finding] = field(default_factory=list)
     outcomes: dict[str, Outcome] = field(default_factory=dict)
+    # Request rules this exchange's request broke: the negative evidence (a rejection was due).
+    broken_by_request: set[str] = field(default_factory=set)
 
     @property
     def conforms(self) -> bool:
@@ -135,6 +137,7 @@ class Contract:
             if not violations[rule.id]:
                 judgement.outcomes.setdefault(rule.id, "passed")
                 continue
+            judgement.broken_by_request.add(rule.id)
             if status in acceptable:
                 judgement.outcomes.setdefault(rule.id, "passed")
                 continue

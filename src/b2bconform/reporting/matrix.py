@@ -27,6 +27,7 @@ MAX_FINDINGS_PER_RULE = 20
 @dataclass
 class RuleEvidence:
     evaluated: int = 0
+    negative: int = 0  # evaluations where the request broke the rule (the vendor had to reject it)
     passed: int = 0
     failed: int = 0
     broken: int = 0
@@ -67,6 +68,7 @@ class ConformanceMatrix:
         for rule_id, outcome in judgement.outcomes.items():
             evidence = self._rule(api, rule_id)
             evidence.evaluated += 1
+            evidence.negative += rule_id in judgement.broken_by_request
             if test:
                 evidence.tests.add(test)
             if outcome == "failed":
@@ -115,6 +117,7 @@ class ConformanceMatrix:
                     "decision": rule.decision,
                     "status": ev.status,
                     "evaluated": ev.evaluated,
+                    "negative": ev.negative,
                     "passed": ev.passed,
                     "failed": ev.failed,
                     "broken": ev.broken,
@@ -170,14 +173,14 @@ def render_markdown(data: dict[str, Any]) -> str:
             "",
             f"Score **{a['score']:.1%}**: {a['passed']} passed, {a['failed']} failed, {a['broken']} broken, {a['untested']} untested of {a['rules']}.",
             "",
-            "| rule | status | evaluated | statement | source |",
+            "| rule | status | evaluated (negative) | statement | source |",
             "|---|---|---|---|---|",
         ]
         for rule_id, rule in block["rules"].items():
             statement = rule["statement"].replace("|", "\\|")
             source = f"{rule['source']['file']} § {rule['source']['section']}"
             lines.append(
-                f"| {rule_id} | {_ICON[rule['status']]} | {rule['evaluated']} | {statement} | {source} |"
+                f"| {rule_id} | {_ICON[rule['status']]} | {rule['evaluated']} ({rule['negative']}) | {statement} | {source} |"
             )
         failed = {rid: r for rid, r in block["rules"].items() if r["findings"]}
         if failed:
