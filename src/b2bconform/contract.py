@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from b2bconform.checks import CHECKS, CheckContext, get_check, validate_params
+from b2bconform.documents import parse_document, xml_root
 from b2bconform.errors import ContractLoadError, UsageError
 from b2bconform.model import Direction, Exchange, Finding, Request, Violation
 from b2bconform.rules import Rule, RuleCatalogue, load_rules
@@ -66,6 +67,7 @@ class Contract:
         self.spec = spec
         self.rules = rules
         self.operations = _operations(spec)
+        self.soap_operations = _wsdl_operations(root)
 
     @classmethod
     def load(cls, api: str, contracts_dir: Path | None = None) -> Contract:
@@ -79,6 +81,13 @@ class Contract:
         for operation in self.operations:
             if operation.matches(request):
                 return operation.id
+        if self.soap_operations:
+            # SOAP: every operation shares one URL; the Body's first element names the operation.
+            document = parse_document(request.body)
+            body = _soap_body(document)
+            for name in body or {}:
+                if name in self.soap_operations:
+                    return name
         return None
 
     def classify(self, exchange: Exchange) -> Exchange:
@@ -160,7 +169,14 @@ class Contract:
         violations: dict[str, list[Violation]],
     ) -> list[Violation] | None:
         assert rule.check is not None
-        context = CheckContext(rule=rule, exchange=exchange, history=history, request_violations=violations)
+        context = CheckContext(
+            rule=rule,
+            exchange=exchange,
+            history=history,
+            request_violations=violations,
+            list_elements=self.rules.list_elements,
+            contract_root=self.root,
+        )
         return get_check(rule.check)(context, **rule.params)
 
     def _record(self, judgement: Judgement, rule: Rule, violations: list[Violation], message: str) -> None:
@@ -217,7 +233,7 @@ def _load(api: str, contracts_dir: Path) -> Contract:
             raise ContractLoadError(
                 str(rules.path), problem, location=f"line {line}, rule {rule.id} (rules[{index}].{key})"
             )
-    known_ops = {op.id for op in _operations(spec)}
+    known_ops = {op.id for op in _operations(spec)} | _wsdl_operations(root)
     for rule in rules.rules:
         unknown = [op for op in rule.operations if op != "*" and known_ops and op not in known_ops]
         if unknown:
@@ -227,6 +243,23 @@ def _load(api: str, contracts_dir: Path) -> Contract:
                 location=f"rule {rule.id}",
             )
     return Contract(api, root, spec, rules)
+
+
+def _soap_body(document: Any) -> dict[str, Any] | None:
+    envelope = document.get("Envelope") if isinstance(document, dict) else None
+    body = envelope.get("Body") if isinstance(envelope, dict) else None
+    return body if isinstance(body, dict) else None
+
+
+def _wsdl_operations(root: Path) -> frozenset[str]:
+    """Operation names of the WSDL portTypes in the contract folder (empty for REST contracts)."""
+    names: set[str] = set()
+    for wsdl in sorted(root.glob("*.wsdl")):
+        tree = xml_root(wsdl.read_bytes())
+        if tree is None:
+            raise ContractLoadError(str(wsdl), "not well-formed XML")
+        names.update(op.get("name") for op in tree.iter("{http://schemas.xmlsoap.org/wsdl/}operation") if op.get("name"))
+    return frozenset(names)
 
 
 def _operations(spec: dict[str, Any]) -> list[Operation]:

@@ -29,6 +29,7 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
         "title": {"type": "string"},
         "rejection_statuses": {"type": "array", "items": {"type": "integer"}},
         "auth_statuses": {"type": "array", "items": {"type": "integer"}},
+        "xml_lists": {"type": "array", "items": {"type": "string"}},
         "rules": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/rule"}},
     },
     "$defs": {
@@ -112,6 +113,8 @@ class RuleCatalogue:
     title: str = ""
     # A call refused with one of these was refused before its body was read: only auth rules judge it.
     auth_statuses: tuple[int, ...] = ()
+    # XML elements that repeat: always lists in the document tree the checks walk.
+    list_elements: frozenset[str] = frozenset()
 
     def __iter__(self) -> Any:
         return iter(self.rules)
@@ -157,6 +160,7 @@ def load_rules(path: Path) -> RuleCatalogue:
         vendor=str(data.get("vendor") or data["api"]),
         title=str(data.get("title") or data["api"]),
         auth_statuses=tuple(data.get("auth_statuses", ())),
+        list_elements=frozenset(data.get("xml_lists", ())),
     )
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from b2bconform.model import NO_JSON, Exchange, Violation
+from b2bconform.documents import parse_document
+from b2bconform.model import NO_JSON, Exchange, Request, Response, Violation
 
 if TYPE_CHECKING:
     from b2bconform.rules import Rule
@@ -27,19 +29,26 @@ class CheckContext:
     history: Sequence[Exchange] = ()
     # Request-rule violations of this exchange, by rule id (filled before response rules run).
     request_violations: Mapping[str, list[Violation]] = field(default_factory=dict)
+    # The contract's repeating XML elements (always lists in the document tree) and its folder.
+    list_elements: frozenset[str] = frozenset()
+    contract_root: Path | None = None
+
+    def document_of(self, message: Request | Response | None) -> Any:
+        """A message body as a document (JSON, or an XML tree), or ``NO_JSON``."""
+        return parse_document(message.body, self.list_elements) if message is not None else NO_JSON
 
     @property
-    def request_json(self) -> Any:
-        return self.exchange.request.json()
+    def request_document(self) -> Any:
+        return self.document_of(self.exchange.request)
 
     @property
-    def response_json(self) -> Any:
-        return self.exchange.response.json() if self.exchange.response is not None else NO_JSON
+    def response_document(self) -> Any:
+        return self.document_of(self.exchange.response)
 
     @property
     def subject(self) -> Any:
         """The document the rule speaks about: the request for request rules, else the response."""
-        return self.request_json if self.rule.is_request_side else self.response_json
+        return self.request_document if self.rule.is_request_side else self.response_document
 
 
 CheckFunction = Callable[..., Outcome]

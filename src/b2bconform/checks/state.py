@@ -30,11 +30,11 @@ def _accepted(exchanges: Any, operation: str | None) -> Iterator[tuple[int, Exch
 @check("unique")
 def unique(ctx: CheckContext, *, path: str) -> Outcome:
     """``path`` repeats no value of an earlier accepted request of the same operation."""
-    value = _first(ctx.request_json, path)
+    value = _first(ctx.request_document, path)
     if value is NO_JSON:
         return None
     for position, earlier in _accepted(ctx.history, ctx.exchange.operation):
-        if _first(earlier.request.json(), path) == value:
+        if _first(ctx.document_of(earlier.request), path) == value:
             seen = earlier.index if earlier.index is not None else position
             return [
                 Violation(
@@ -47,12 +47,12 @@ def unique(ctx: CheckContext, *, path: str) -> Outcome:
 @check("repeat_accepted")
 def repeat_accepted(ctx: CheckContext, *, path: str, conflict_statuses: list[int]) -> Outcome:
     """A request repeating an earlier value at ``path`` (and breaking no request rule) is not refused as a duplicate."""
-    value = _first(ctx.request_json, path)
+    value = _first(ctx.request_document, path)
     response = ctx.exchange.response
     if value is NO_JSON or response is None or any(ctx.request_violations.values()):
         return None
     if not any(
-        _first(e.request.json(), path) == value for _, e in _accepted(ctx.history, ctx.exchange.operation)
+        _first(ctx.document_of(e.request), path) == value for _, e in _accepted(ctx.history, ctx.exchange.operation)
     ):
         return None
     if response.status in conflict_statuses:
@@ -78,27 +78,27 @@ def accepts_conforming(ctx: CheckContext, *, rejection_statuses: list[int]) -> O
 @check("reads_back")
 def reads_back(ctx: CheckContext, *, created_by: str, id_path: str, fields: Mapping[str, str]) -> Outcome:
     """A resource read by its id shows what the creating request sent (``fields``: read path → sent path)."""
-    response_json = ctx.response_json
-    if response_json is NO_JSON:
+    response_document = ctx.response_document
+    if response_document is NO_JSON:
         return None
     resource_id = ctx.exchange.request.path.rstrip("/").rsplit("/", 1)[-1]
     creator = next(
         (
             e
             for _, e in _accepted(ctx.history, created_by)
-            if _first(e.response.json() if e.response else NO_JSON, id_path) == resource_id
+            if _first(ctx.document_of(e.response), id_path) == resource_id
         ),
         None,
     )
     if creator is None:
         return None
-    sent_document = creator.request.json()
+    sent_document = ctx.document_of(creator.request)
     out = []
     for read_path, sent_path in fields.items():
         sent = [v for _, v in resolve(sent_document, sent_path)]
         if not sent:
             continue
-        read = [v for _, v in resolve(response_json, read_path)]
+        read = [v for _, v in resolve(response_document, read_path)]
         if read != sent:
             out.append(
                 Violation(
