@@ -258,7 +258,11 @@ def _wsdl_operations(root: Path) -> frozenset[str]:
         tree = xml_root(wsdl.read_bytes())
         if tree is None:
             raise ContractLoadError(str(wsdl), "not well-formed XML")
-        names.update(op.get("name") for op in tree.iter("{http://schemas.xmlsoap.org/wsdl/}operation") if op.get("name"))
+        names.update(
+            op.get("name")
+            for op in tree.iter("{http://schemas.xmlsoap.org/wsdl/}operation")
+            if op.get("name")
+        )
     return frozenset(names)
 
 

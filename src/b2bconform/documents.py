@@ -45,7 +45,7 @@ def _parse(body: bytes, list_elements: frozenset[str]) -> Any:
 @lru_cache(maxsize=512)
 def xml_root(body: bytes) -> Any:
     """The parsed XML root element, or None when the body is not well-formed XML."""
-    if not body.lstrip()[:1] == b"<":
+    if body.lstrip()[:1] != b"<":
         return None
     try:
         return etree.fromstring(body, _PARSER)

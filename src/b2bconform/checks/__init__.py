@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from b2bconform.checks import documents, http, state
+from b2bconform.checks import documents, http, state, xml
 from b2bconform.checks.registry import (
     CHECKS,
     CheckContext,
@@ -24,4 +24,5 @@ __all__ = [
     "http",
     "state",
     "validate_params",
+    "xml",
 ]

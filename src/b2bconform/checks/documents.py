@@ -199,7 +199,11 @@ def each_has(ctx: CheckContext, *, path: Paths, members: Sequence[str]) -> Outco
 @check("echo")
 def echo(ctx: CheckContext, *, path: str, request_path: str) -> Outcome:
     """The response repeats what the request sent at ``request_path``."""
-    sent = [v for _, v in resolve(ctx.request_document, request_path)] if ctx.request_document is not NO_JSON else []
+    sent = (
+        [v for _, v in resolve(ctx.request_document, request_path)]
+        if ctx.request_document is not NO_JSON
+        else []
+    )
     if not sent or not isinstance(sent[0], str):
         return None  # nothing (or no string) to echo: the type rules judge what was sent
     found = _values(ctx, path)

@@ -52,7 +52,8 @@ def repeat_accepted(ctx: CheckContext, *, path: str, conflict_statuses: list[int
     if value is NO_JSON or response is None or any(ctx.request_violations.values()):
         return None
     if not any(
-        _first(ctx.document_of(e.request), path) == value for _, e in _accepted(ctx.history, ctx.exchange.operation)
+        _first(ctx.document_of(e.request), path) == value
+        for _, e in _accepted(ctx.history, ctx.exchange.operation)
     ):
         return None
     if response.status in conflict_statuses:

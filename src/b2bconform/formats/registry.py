@@ -11,6 +11,7 @@ from .base import Format, FormatError
 
 # --- fixed formats ------------------------------------------------------------------------
 
+
 def _fixed(name: str, pattern_text: str) -> Format:
     """A parameterless format whose validator and strategies follow the naming convention of its modules."""
     stem = name.replace("-", "_")

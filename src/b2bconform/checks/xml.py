@@ -1,0 +1,162 @@
+"""Checks for XML/SOAP messages: XSD validity (facets zeep does not check), SOAP faults, code tables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import xmlschema
+from lxml import etree
+
+from b2bconform.checks.documents import Paths, _values, show
+from b2bconform.checks.registry import CheckContext, Outcome, check
+from b2bconform.documents import xml_root
+from b2bconform.model import NO_JSON, Violation
+from b2bconform.pointers import resolve
+
+
+@lru_cache(maxsize=16)
+def _schema(path: Path) -> xmlschema.XMLSchema:
+    # Compiled once per run: building an XSD is far slower than validating with it.
+    return xmlschema.XMLSchema(str(path))
+
+
+def _local_path(element: Any) -> str:
+    parts = []
+    while element is not None:
+        parts.append(etree.QName(element).localname)
+        element = element.getparent()
+    return "/" + "/".join(reversed(parts))
+
+
+@check("xsd_valid")
+def xsd_valid(ctx: CheckContext, *, schema: str, element: str) -> Outcome:
+    """Every element named ``element`` (local name) in the message validates against ``schema``."""
+    message = ctx.exchange.request if ctx.rule.is_request_side else ctx.exchange.response
+    root = xml_root(message.body) if message is not None and message.body else None
+    if root is None or ctx.contract_root is None:
+        return None
+    targets = [e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname == element]
+    if not targets:
+        return None
+    compiled = _schema(ctx.contract_root / schema)
+    out = []
+    for target in targets:
+        for error in compiled.iter_errors(target):
+            where = _local_path(target) + (error.path or "").split(etree.QName(target).localname, 1)[-1]
+            reason = (error.reason or error.message).split("\n")[0][:200]
+            obj = error.obj
+            received = obj if isinstance(obj, str) else (getattr(obj, "text", None) or "")
+            out.append(Violation(where, f"valid per {schema}: {reason}", show(received)))
+    return out
+
+
+@check("soap_fault")
+def soap_fault(ctx: CheckContext) -> Outcome:
+    """The response is a SOAP Fault with a code and a reason (SOAP 1.1 faultcode/faultstring or 1.2 Code/Reason)."""
+    document = ctx.response_document
+    if document is NO_JSON:
+        return [Violation("/Envelope/Body/Fault", "a SOAP Fault", "no XML body")]
+    faults = [value for _, value in resolve(document, "/Envelope/Body/Fault")]
+    if not faults or not isinstance(faults[0], dict):
+        return [Violation("/Envelope/Body/Fault", "a SOAP Fault", "absent")]
+    fault = faults[0]
+    code = fault.get("faultcode") or fault.get("Code")
+    reason = fault.get("faultstring") or fault.get("Reason")
+    missing = [name for name, value in (("code", code), ("reason", reason)) if value in (None, "", {})]
+    return (
+        [Violation("/Envelope/Body/Fault", "a fault code and reason", "without " + ", ".join(missing))]
+        if missing
+        else []
+    )
+
+
+@check("code_table")
+def code_table(
+    ctx: CheckContext,
+    *,
+    path: str,
+    code: str,
+    description: str,
+    table: Mapping[str, str],
+    unknown_codes: str = "fail",
+) -> Outcome:
+    """In each element at ``path``, member ``description`` is the table's description of member ``code``."""
+    holders = [
+        (w, v) for w, v in _values(ctx, path) or [] if isinstance(v, dict) and isinstance(v.get(code), str)
+    ]
+    if not holders:
+        return None
+    out = []
+    for where, holder in holders:
+        value = holder[code]
+        if value not in table:
+            if unknown_codes == "fail":
+                out.append(Violation(f"{where}/{code}", "a code of the status table", show(value)))
+            continue
+        said = holder.get(description)
+        if said is None or " ".join(str(said).split()) != table[value]:
+            out.append(Violation(f"{where}/{description}", f'"{table[value]}" for code {value}', show(said)))
+    return out
+
+
+@check("only_when_asked")
+def only_when_asked(ctx: CheckContext, *, path: Paths, request_path: str, yes: list[str]) -> Outcome:
+    """Elements at ``path`` appear only when the request's flag at ``request_path`` is one of ``yes``."""
+    request = ctx.request_document
+    flags = [v for _, v in resolve(request, request_path)] if request is not NO_JSON else []
+    asked = bool(flags) and str(flags[0]).strip() in yes
+    found = _values(ctx, path)
+    if found is None:
+        return None
+    if asked:
+        return []
+    return [
+        Violation(w, f"absent: the request did not ask ({request_path} not in {yes})", show(v))
+        for w, v in found
+    ]
+
+
+@check("fields_equal")
+def fields_equal(ctx: CheckContext, *, path: str, other_path: str, pad_to: int | None = None) -> Outcome:
+    """``path`` holds the same value as ``other_path`` (zero-padded to ``pad_to`` when given)."""
+    document = ctx.subject
+    if document is NO_JSON:
+        return None
+    found = [(w, v) for w, v in resolve(document, path) if isinstance(v, str)]
+    others = [v for _, v in resolve(document, other_path) if isinstance(v, str)]
+    if not found or not others:
+        return None
+    expected = others[0].strip().zfill(pad_to) if pad_to else others[0]
+    return [
+        Violation(w, f"{show(expected)}, as at {other_path}", show(v))
+        for w, v in found
+        if (v.strip().zfill(pad_to) if pad_to else v) != expected
+    ]
+
+
+@check("matches_request")
+def matches_request(
+    ctx: CheckContext,
+    *,
+    path: Paths,
+    request_path: str,
+    pad_to: int | None = None,
+    pad_request_to: int | None = None,
+) -> Outcome:
+    """Each value at ``path`` (in the response) is one the request sent at ``request_path``; zero-padding ignored."""
+    request = ctx.request_document
+    sent = (
+        [v for _, v in resolve(request, request_path) if isinstance(v, str)] if request is not NO_JSON else []
+    )
+    found = [(w, v) for w, v in _values(ctx, path) or [] if isinstance(v, str)]
+    if not sent or not found:
+        return None
+    normal = {s.strip().lstrip("0") for s in sent}
+    return [
+        Violation(w, "one of the numbers queried: " + ", ".join(sent), show(v))
+        for w, v in found
+        if v.strip().lstrip("0") not in normal
+    ]

@@ -1,0 +1,233 @@
+"""XML/SOAP checks: each shown failing, holding and (where it can) not applying."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from b2bconform.checks import CheckContext, Outcome, get_check
+from b2bconform.documents import parse_document
+from b2bconform.model import Direction, Exchange, Headers, Request, Response, Severity
+from b2bconform.rules import Rule, Source
+
+LISTS = frozenset({"Order", "OrderLine"})
+ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+
+
+def envelope(body: str, header: str = "") -> bytes:
+    return f'<s:Envelope xmlns:s="{ENV}"><s:Header>{header}</s:Header><s:Body>{body}</s:Body></s:Envelope>'.encode()
+
+
+def query(
+    account: str = "1001065",
+    numbers: tuple[str, ...] = ("704571",),
+    serials: str | None = None,
+    user: str = "1001065",
+) -> bytes:
+    flag = f"<ReturnSerialNumberAndMACAddress>{serials}</ReturnSerialNumberAndMACAddress>" if serials else ""
+    orders = "".join(f"<Order><OrderNumber>{n}</OrderNumber></Order>" for n in numbers)
+    security = f"<Security><UsernameToken><Username>{user}</Username></UsernameToken></Security>"
+    return envelope(
+        f"<GetOrderStatus><request><WestconOrderStatus><CustomerAccountNumber>{account}</CustomerAccountNumber>"
+        f"<OrderNumberType>W</OrderNumberType>{flag}<Orders>{orders}</Orders></WestconOrderStatus></request></GetOrderStatus>",
+        security,
+    )
+
+
+def answer(orders: str) -> bytes:
+    return envelope(
+        f"<GetOrderStatusResponse><GetOrderStatusResult><Orders>{orders}</Orders></GetOrderStatusResult></GetOrderStatusResponse>"
+    )
+
+
+def order(
+    number: str = "0000704571", code: str = "22", description: str = "Sales Review", extra: str = ""
+) -> str:
+    return (f"<Order><ERPOrderNumber>{number}</ERPOrderNumber><HeaderStatusCode>{code}</HeaderStatusCode>"
+            f"<HeaderStatusDescription>{description}</HeaderStatusDescription>{extra}</Order>")  # fmt: skip
+
+
+def run(
+    name: str,
+    params: dict[str, Any],
+    sent: bytes,
+    received: bytes | None,
+    *,
+    side: str = "response",
+    root: Path | None = None,
+) -> Outcome:
+    rule = Rule(
+        id="DEMO-XML-001", statement="A rule that exercises one check.", source=Source("demo.txt", "Checks"),
+        direction=Direction.REQUEST if side == "request" else Direction.RESPONSE, severity=Severity.NORMAL,
+        kind="test", check=name, params=params,
+    )  # fmt: skip
+    exchange = Exchange(
+        api="demo",
+        request=Request("POST", "https://x/svc", Headers({"Content-Type": "text/xml"}), sent),
+        response=Response(
+            200 if received is not None else 500, Headers({"Content-Type": "text/xml"}), received or b""
+        ),
+    )
+    context = CheckContext(rule=rule, exchange=exchange, list_elements=LISTS, contract_root=root)
+    return get_check(name)(context, **params)
+
+
+ORDERS = "/Envelope/Body/GetOrderStatusResponse/GetOrderStatusResult/Orders/Order"
+TABLE = {"22": "Sales Review", "71": "Released"}
+XSD = """<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:element name="CustomerAccountNumber"><xs:simpleType><xs:restriction base="xs:string"><xs:maxLength value="10"/></xs:restriction></xs:simpleType></xs:element>
+</xs:schema>"""
+
+
+def test_xml_bodies_become_trees_of_local_names_with_lists_for_repeating_elements() -> None:
+    tree = parse_document(query(numbers=("1",)), LISTS)
+    orders = tree["Envelope"]["Body"]["GetOrderStatus"]["request"]["WestconOrderStatus"]["Orders"]["Order"]
+    assert orders == [{"OrderNumber": "1"}]
+
+
+def test_nil_elements_read_as_none() -> None:
+    body = b'<a xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><b i:nil="true"/><c/></a>'
+    assert parse_document(body) == {"a": {"b": None, "c": ""}}
+
+
+# (check, params, request body, response body, side, needs xsd) — each breaks its check
+BREAKING_XML = [
+    pytest.param("xsd_valid", {"schema": "demo.xsd", "element": "CustomerAccountNumber"}, query(account="12345678901"), None, "request", True, id="xsd_valid-too-long"),
+    pytest.param("soap_fault", {}, query(), answer(order()), "response", False, id="soap_fault-no-fault"),
+    pytest.param("code_table", {"path": f"{ORDERS}/*", "code": "HeaderStatusCode", "description": "HeaderStatusDescription", "table": TABLE},
+                 query(), answer(order(code="71", description="Invoiced")), "response", False, id="code_table-wrong-description"),
+    pytest.param("only_when_asked", {"path": f"{ORDERS}/*/Serials", "request_path": "/Envelope/Body/GetOrderStatus/request/WestconOrderStatus/ReturnSerialNumberAndMACAddress", "yes": ["true", "1"]},
+                 query(serials="false"), answer(order(extra="<Serials><S>1</S></Serials>")), "response", False, id="only_when_asked-serials-unasked"),
+    pytest.param("fields_equal", {"path": "/Envelope/Body/GetOrderStatus/request/WestconOrderStatus/CustomerAccountNumber", "other_path": "/Envelope/Header/Security/UsernameToken/Username"},
+                 query(account="1001065", user="2002002"), None, "request", False, id="fields_equal-account-not-username"),
+    pytest.param("matches_request", {"path": f"{ORDERS}/*/ERPOrderNumber", "request_path": "/Envelope/Body/GetOrderStatus/request/WestconOrderStatus/Orders/Order/*/OrderNumber"},
+                 query(numbers=("704571",)), answer(order(number="0000543814")), "response", False, id="matches_request-unqueried-order"),
+]  # fmt: skip
+XML_CHECKS = {"xsd_valid", "soap_fault", "code_table", "only_when_asked", "fields_equal", "matches_request"}
+
+
+@pytest.mark.parametrize(("name", "params", "sent", "received", "side", "needs_xsd"), BREAKING_XML)
+def test_each_xml_check_reports_a_violation_for_a_message_that_breaks_it(
+    name: str,
+    params: dict[str, Any],
+    sent: bytes,
+    received: bytes | None,
+    side: str,
+    needs_xsd: bool,
+    tmp_path: Path,
+) -> None:
+    if needs_xsd:
+        (tmp_path / "demo.xsd").write_text(XSD)
+    outcome = run(name, params, sent, received, side=side, root=tmp_path)
+    assert outcome, f"{name} held on a message that breaks it"
+
+
+def test_the_xml_table_covers_every_xml_check() -> None:
+    assert {p.values[0] for p in BREAKING_XML} == XML_CHECKS  # type: ignore[union-attr]
+
+
+def test_xsd_valid_holds_for_a_valid_element_and_does_not_apply_without_one(tmp_path: Path) -> None:
+    (tmp_path / "demo.xsd").write_text(XSD)
+    params = {"schema": "demo.xsd", "element": "CustomerAccountNumber"}
+    assert run("xsd_valid", params, query(), None, side="request", root=tmp_path) == []
+    assert (
+        run(
+            "xsd_valid",
+            {"schema": "demo.xsd", "element": "Nope"},
+            query(),
+            None,
+            side="request",
+            root=tmp_path,
+        )
+        is None
+    )
+
+
+def test_xsd_valid_names_the_offending_element_by_its_path(tmp_path: Path) -> None:
+    (tmp_path / "demo.xsd").write_text(XSD)
+    found = run(
+        "xsd_valid",
+        {"schema": "demo.xsd", "element": "CustomerAccountNumber"},
+        query(account="12345678901"),
+        None,
+        side="request",
+        root=tmp_path,
+    )
+    assert found and found[0].path.endswith("/WestconOrderStatus/CustomerAccountNumber")
+    assert "12345678901" in found[0].received
+
+
+def test_soap_fault_holds_for_a_11_and_a_12_fault() -> None:
+    fault11 = envelope("<Fault><faultcode>s:Client</faultcode><faultstring>denied</faultstring></Fault>")
+    fault12 = envelope(
+        "<Fault><Code><Value>s:Sender</Value></Code><Reason><Text>denied</Text></Reason></Fault>"
+    )
+    assert run("soap_fault", {}, query(), fault11) == []
+    assert run("soap_fault", {}, query(), fault12) == []
+
+
+def test_code_table_holds_for_matching_pairs_and_ignores_unknown_codes_when_told() -> None:
+    params = {
+        "path": f"{ORDERS}/*",
+        "code": "HeaderStatusCode",
+        "description": "HeaderStatusDescription",
+        "table": TABLE,
+    }
+    assert run("code_table", params, query(), answer(order())) == []
+    assert run(
+        "code_table", params, query(), answer(order(code="IA", description="x"))
+    )  # unknown fails by default
+    assert (
+        run(
+            "code_table",
+            {**params, "unknown_codes": "ignore"},
+            query(),
+            answer(order(code="IA", description="x")),
+        )
+        == []
+    )
+
+
+def test_code_table_reads_descriptions_broken_across_lines_as_one() -> None:
+    params = {
+        "path": f"{ORDERS}/*",
+        "code": "HeaderStatusCode",
+        "description": "HeaderStatusDescription",
+        "table": TABLE,
+    }
+    assert run("code_table", params, query(), answer(order(description="Sales \n Review"))) == []
+
+
+def test_only_when_asked_holds_when_asked_and_when_nothing_is_returned() -> None:
+    params = {
+        "path": f"{ORDERS}/*/Serials",
+        "request_path": "/Envelope/Body/GetOrderStatus/request/WestconOrderStatus/ReturnSerialNumberAndMACAddress",
+        "yes": ["true", "1"],
+    }
+    assert (
+        run(
+            "only_when_asked",
+            params,
+            query(serials="true"),
+            answer(order(extra="<Serials><S>1</S></Serials>")),
+        )
+        == []
+    )
+    assert run("only_when_asked", params, query(serials="false"), answer(order())) == []
+
+
+def test_fields_equal_holds_with_zero_padding() -> None:
+    params = {"path": f"{ORDERS}/*/ERPOrderNumber", "other_path": f"{ORDERS}/*/ERPOrderNumber", "pad_to": 10}
+    assert run("fields_equal", params, query(), answer(order())) == []
+
+
+def test_matches_request_ignores_zero_padding() -> None:
+    params = {
+        "path": f"{ORDERS}/*/ERPOrderNumber",
+        "request_path": "/Envelope/Body/GetOrderStatus/request/WestconOrderStatus/Orders/Order/*/OrderNumber",
+    }
+    assert (
+        run("matches_request", params, query(numbers=("704571",)), answer(order(number="0000704571"))) == []
+    )
