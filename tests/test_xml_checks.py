@@ -104,8 +104,19 @@ BREAKING_XML = [
                  query(account="1001065", user="2002002"), None, "request", False, id="fields_equal-account-not-username"),
     pytest.param("matches_request", {"path": f"{ORDERS}/*/ERPOrderNumber", "request_path": "/Envelope/Body/GetOrderStatus/request/WestconOrderStatus/Orders/Order/*/OrderNumber"},
                  query(numbers=("704571",)), answer(order(number="0000543814")), "response", False, id="matches_request-unqueried-order"),
+    pytest.param("xml_envelope", {}, b"<notsoap/>", None, "request", False, id="xml_envelope-no-envelope"),
+    pytest.param("present", {"path": "/Envelope/Header/Security/UsernameToken/Username"}, envelope("<GetOrderStatus/>"), None, "request", False, id="present-no-token"),
 ]  # fmt: skip
-XML_CHECKS = {"xsd_valid", "soap_fault", "code_table", "only_when_asked", "fields_equal", "matches_request"}
+XML_CHECKS = {
+    "xsd_valid",
+    "soap_fault",
+    "code_table",
+    "only_when_asked",
+    "fields_equal",
+    "matches_request",
+    "xml_envelope",
+    "present",
+}
 
 
 @pytest.mark.parametrize(("name", "params", "sent", "received", "side", "needs_xsd"), BREAKING_XML)
@@ -231,3 +242,33 @@ def test_matches_request_ignores_zero_padding() -> None:
     assert (
         run("matches_request", params, query(numbers=("704571",)), answer(order(number="0000704571"))) == []
     )
+
+
+def test_xml_envelope_reports_xml_that_is_not_well_formed_and_holds_for_an_envelope() -> None:
+    assert run("xml_envelope", {}, b"<Envelope><Body>", None, side="request")
+    assert run("xml_envelope", {}, query(), None, side="request") == []
+
+
+def test_present_holds_when_the_element_exists() -> None:
+    assert (
+        run(
+            "present",
+            {"path": "/Envelope/Header/Security/UsernameToken/Username"},
+            query(),
+            None,
+            side="request",
+        )
+        == []
+    )
+
+
+def test_matches_request_applies_only_for_the_named_order_number_type() -> None:
+    params = {
+        "path": f"{ORDERS}/*/ERPOrderNumber",
+        "request_path": "/Envelope/Body/GetOrderStatus/request/WestconOrderStatus/Orders/Order/*/OrderNumber",
+        "if_request_path": "/Envelope/Body/GetOrderStatus/request/WestconOrderStatus/OrderNumberType",
+        "if_request_in": ["C"],
+    }
+    assert (
+        run("matches_request", params, query(), answer(order(number="0000543814"))) is None
+    )  # the query is type W

@@ -32,15 +32,18 @@ def header_present(ctx: CheckContext, *, name: str) -> Outcome:
 
 
 @check("content_type")
-def content_type(ctx: CheckContext, *, media_type: str) -> Outcome:
-    response = ctx.exchange.response
-    if response is None or not response.body:
+def content_type(ctx: CheckContext, *, media_type: str | Sequence[str]) -> Outcome:
+    """The message's Content-Type is (one of) ``media_type``: the request for request-side rules."""
+    message = ctx.exchange.request if ctx.rule.is_request_side else ctx.exchange.response
+    if message is None or not message.body:
         return None
-    received = response.headers.get("content-type")
+    allowed = [media_type] if isinstance(media_type, str) else list(media_type)
+    received = message.headers.get("content-type")
+    expected = " or ".join(allowed)
     if received is None:
-        return [Violation("header Content-Type", media_type, "absent")]
-    if received.split(";")[0].strip().lower() != media_type.lower():
-        return [Violation("header Content-Type", media_type, received)]
+        return [Violation("header Content-Type", expected, "absent")]
+    if received.split(";")[0].strip().lower() not in {m.lower() for m in allowed}:
+        return [Violation("header Content-Type", expected, received)]
     return []
 
 

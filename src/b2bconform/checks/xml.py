@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -143,11 +143,19 @@ def matches_request(
     *,
     path: Paths,
     request_path: str,
-    pad_to: int | None = None,
-    pad_request_to: int | None = None,
+    if_request_path: str | None = None,
+    if_request_in: Sequence[str | None] = (),
 ) -> Outcome:
-    """Each value at ``path`` (in the response) is one the request sent at ``request_path``; zero-padding ignored."""
+    """Each value at ``path`` (in the response) is one the request sent at ``request_path``; zero-padding ignored.
+
+    With ``if_request_path``, applies only when the request's value there is in ``if_request_in``
+    (``null`` in the list stands for "absent", for a member with a documented default).
+    """
     request = ctx.request_document
+    if if_request_path is not None:
+        flags = [v for _, v in resolve(request, if_request_path)] if request is not NO_JSON else []
+        if (flags[0].strip() if flags and isinstance(flags[0], str) else None) not in if_request_in:
+            return None
     sent = (
         [v for _, v in resolve(request, request_path) if isinstance(v, str)] if request is not NO_JSON else []
     )
@@ -160,3 +168,37 @@ def matches_request(
         for w, v in found
         if v.strip().lstrip("0") not in normal
     ]
+
+
+@check("xml_envelope")
+def xml_envelope(ctx: CheckContext) -> Outcome:
+    """The body is well-formed XML whose root is a SOAP Envelope with a Body."""
+    message = ctx.exchange.request if ctx.rule.is_request_side else ctx.exchange.response
+    if message is None or not message.body:
+        return None
+    root = xml_root(message.body)
+    if root is None:
+        return [
+            Violation(
+                "", "a well-formed SOAP envelope", f"{len(message.body)} bytes that are not well-formed XML"
+            )
+        ]
+    children = [etree.QName(c).localname for c in root if isinstance(c.tag, str)]
+    if etree.QName(root).localname != "Envelope" or "Body" not in children:
+        return [
+            Violation(
+                "/" + etree.QName(root).localname,
+                "an Envelope with a Body",
+                "root " + etree.QName(root).localname,
+            )
+        ]
+    return []
+
+
+@check("present")
+def present(ctx: CheckContext, *, path: str) -> Outcome:
+    """Something exists at ``path`` (unlike ``required``, also when its parents are missing)."""
+    document = ctx.subject
+    if document is NO_JSON:
+        return None
+    return [] if any(True for _ in resolve(document, path)) else [Violation(path, "present", "absent")]
