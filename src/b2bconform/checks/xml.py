@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -45,7 +46,9 @@ def xsd_valid(ctx: CheckContext, *, schema: str, element: str) -> Outcome:
     out = []
     for target in targets:
         for error in compiled.iter_errors(target):
-            where = _local_path(target) + (error.path or "").split(etree.QName(target).localname, 1)[-1]
+            # xmlschema's path is in Clark notation ({namespace}local); findings use local names
+            tail = re.sub(r"\{[^}]*\}", "", error.path or "").split(etree.QName(target).localname, 1)[-1]
+            where = _local_path(target) + tail
             reason = (error.reason or error.message).split("\n")[0][:200]
             obj = error.obj
             received = obj if isinstance(obj, str) else (getattr(obj, "text", None) or "")
