@@ -70,7 +70,7 @@ def run(
             200 if received is not None else 500, Headers({"Content-Type": "text/xml"}), received or b""
         ),
     )
-    context = CheckContext(rule=rule, exchange=exchange, list_elements=LISTS, contract_root=root)
+    context = CheckContext(rule=rule, exchange=exchange, list_elements=LISTS, contract_root=root, xml=True)
     return get_check(name)(context, **params)
 
 
@@ -272,3 +272,21 @@ def test_matches_request_applies_only_for_the_named_order_number_type() -> None:
     assert (
         run("matches_request", params, query(), answer(order(number="0000543814"))) is None
     )  # the query is type W
+
+
+def test_enum_collapses_white_space_when_told_as_xsd_simple_types_do() -> None:
+    path = "/Envelope/Body/GetOrderStatus/request/WestconOrderStatus/ReturnSerialNumberAndMACAddress"
+    params = {"path": path, "values": ["true", "false", "1", "0"]}
+    assert run("enum", params, query(serials=" true"), None, side="request")
+    assert (
+        run("enum", {**params, "collapse_whitespace": True}, query(serials=" true"), None, side="request")
+        == []
+    )
+    assert run("enum", {**params, "collapse_whitespace": True}, query(serials="TRUE"), None, side="request")
+
+
+def test_soap_fault_reads_a_reason_with_only_attributes_as_missing() -> None:
+    fault = envelope(
+        '<Fault><faultcode>s:Client</faultcode><faultstring xml:lang="en-US"></faultstring></Fault>'
+    )
+    assert run("soap_fault", {}, query(), fault)

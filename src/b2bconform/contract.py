@@ -83,7 +83,7 @@ class Contract:
                 return operation.id
         if self.soap_operations:
             # SOAP: every operation shares one URL; the Body's first element names the operation.
-            document = parse_document(request.body)
+            document = parse_document(request.body, xml=True)
             body = _soap_body(document)
             for name in body or {}:
                 if name in self.soap_operations:
@@ -176,6 +176,7 @@ class Contract:
             request_violations=violations,
             list_elements=self.rules.list_elements,
             contract_root=self.root,
+            xml=self.rules.xml,
         )
         return get_check(rule.check)(context, **rule.params)
 

@@ -23,19 +23,27 @@ _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
-def parse_document(body: bytes | None, list_elements: frozenset[str] = frozenset()) -> Any:
-    """JSON value, XML tree, or ``NO_JSON`` when the body is absent or neither."""
+def parse_document(
+    body: bytes | None, list_elements: frozenset[str] = frozenset(), *, xml: bool | None = None
+) -> Any:
+    """The body as a document, or ``NO_JSON`` when it is absent or does not parse.
+
+    ``xml``: True for an XML API, False for a JSON API (an XML body sent to a JSON API is no
+    document at all), None to accept either (classifying unknown traffic).
+    """
     if not body:
         return NO_JSON
-    return _parse(body, list_elements)
+    return _parse(body, list_elements, xml)
 
 
 @lru_cache(maxsize=2048)
-def _parse(body: bytes, list_elements: frozenset[str]) -> Any:
-    try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        pass
+def _parse(body: bytes, list_elements: frozenset[str], xml: bool | None) -> Any:
+    if xml is not True:
+        try:
+            return json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            if xml is False:
+                return NO_JSON
     root = xml_root(body)
     if root is None:
         return NO_JSON
@@ -65,6 +73,8 @@ def _element(element: Any, list_elements: frozenset[str]) -> Any:
     for child in children:
         name = etree.QName(child).localname
         value = _element(child, list_elements)
+        if name in list_elements and value == "":
+            value = {}  # an empty repeating element is an entry with no members, not text
         if name in list_elements:
             node.setdefault(name, []).append(value)
         elif name in node:

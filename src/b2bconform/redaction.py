@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.model import Exchange, Finding, Headers, Request, Response
 
-__all__ = ["MASK", "SECRET_HEADERS", "Redactor"]
+if TYPE_CHECKING:
+    from b2bconform.contract import Judgement
+
+__all__ = ["MASK", "NOT_SECRET_CREDENTIALS", "SECRET_HEADERS", "Redactor"]
 
 MASK = "***"
 SECRET_HEADERS = frozenset(
@@ -28,6 +32,9 @@ SECRET_HEADERS = frozenset(
         "X-API-Key",
     )
 )
+# Credentials that identify rather than authenticate: an account number shows up in bodies as
+# evidence (CustomerAccountNumber, a padded CustomerNumber) and is not scrubbed by value.
+NOT_SECRET_CREDENTIALS = frozenset({"username"})
 # Values shorter than this are not scrubbed by value: masking "1" everywhere would destroy evidence.
 MIN_SECRET_LENGTH = 4
 
@@ -72,6 +79,23 @@ class Redactor:
     def response(self, response: Response) -> Response:
         return dataclasses.replace(
             response, headers=self.headers(response.headers), body=self.body(response.body) or b""
+        )
+
+    def finding(self, finding: Finding) -> Finding:
+        return dataclasses.replace(
+            finding,
+            path=self.text(finding.path),
+            expected=self.text(finding.expected),
+            received=self.text(finding.received),
+            message=self.text(finding.message),
+        )
+
+    def judgement(self, judgement: Judgement) -> Judgement:
+        """The judgement with its exchange and every finding's text redacted; outcomes unchanged."""
+        return dataclasses.replace(
+            judgement,
+            exchange=self.exchange(judgement.exchange),
+            findings=[self.finding(f) for f in judgement.findings],
         )
 
     def exchange(self, exchange: Exchange) -> Exchange:

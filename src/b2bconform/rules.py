@@ -30,6 +30,7 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
         "rejection_statuses": {"type": "array", "items": {"type": "integer"}},
         "auth_statuses": {"type": "array", "items": {"type": "integer"}},
         "xml_lists": {"type": "array", "items": {"type": "string"}},
+        "body": {"enum": ["json", "xml"]},
         "rules": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/rule"}},
     },
     "$defs": {
@@ -115,6 +116,7 @@ class RuleCatalogue:
     auth_statuses: tuple[int, ...] = ()
     # XML elements that repeat: always lists in the document tree the checks walk.
     list_elements: frozenset[str] = frozenset()
+    xml: bool = False  # `body: xml`: messages are XML (SOAP), read as trees of local names
 
     def __iter__(self) -> Any:
         return iter(self.rules)
@@ -161,6 +163,7 @@ def load_rules(path: Path) -> RuleCatalogue:
         title=str(data.get("title") or data["api"]),
         auth_statuses=tuple(data.get("auth_statuses", ())),
         list_elements=frozenset(data.get("xml_lists", ())),
+        xml=data.get("body", "json") == "xml",
     )
 
 

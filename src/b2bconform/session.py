@@ -7,6 +7,7 @@ findings themselves.
 
 from __future__ import annotations
 
+import dataclasses
 import json as jsonlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -125,19 +126,22 @@ class Judge:
         return self.judge(exchange)
 
     def judge(self, exchange: Exchange) -> Judgement:
+        """Judge the exchange as sent and received; hand out only its redacted form.
+
+        Judging the raw exchange matters: a credential value may legitimately appear in a body
+        (a key echoed, an account padded), and masking it first would change the verdict.
+        """
         history = self.session.history.setdefault(self.api, [])
-        # Redacted first: from here on the exchange may reach reports, attachments and messages.
-        exchange = self.contract.classify(self.target.redactor.exchange(exchange))
-        exchange = Exchange(
-            api=exchange.api, request=exchange.request, response=exchange.response, error=exchange.error,
-            operation=exchange.operation, index=len(history), source=self.test_id,
-        )  # fmt: skip
-        judgement = self.contract.check(exchange, history=history)
-        history.append(exchange)
+        exchange = dataclasses.replace(
+            self.contract.classify(exchange), index=len(history), source=self.test_id
+        )
+        raw = self.contract.check(exchange, history=history)
+        history.append(exchange)  # kept in memory only, for duplicate and read-back rules
+        judgement = self.target.redactor.judgement(raw)
         self.judgements.append(judgement)
         self.session.matrix.record_judgement(judgement, self.test_id)
         if self.session.on_exchange is not None:
-            self.session.on_exchange(exchange, judgement)
+            self.session.on_exchange(judgement.exchange, judgement)
         return judgement
 
     @property

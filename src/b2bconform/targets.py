@@ -20,7 +20,7 @@ import httpx
 
 from b2bconform.errors import InputFileError, MissingCredentialsError, TargetError, UsageError
 from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.redaction import Redactor
+from b2bconform.redaction import NOT_SECRET_CREDENTIALS, Redactor
 from b2bconform.yamlfile import load_yaml
 
 __all__ = [
@@ -164,7 +164,14 @@ class SandboxTarget(Target):
         self.client = TestClient(
             self.sandbox.asgi(), base_url="http://testserver", raise_server_exceptions=True
         )
-        self.redactor = Redactor(secrets=[v for site in (0, 1) for v in self._site(site).values()])
+        self.redactor = Redactor(
+            secrets=[
+                v
+                for site in (0, 1)
+                for k, v in self._site(site).items()
+                if k.lower() not in NOT_SECRET_CREDENTIALS
+            ]
+        )
 
     def _site(self, site: int) -> dict[str, str]:
         try:
@@ -207,7 +214,9 @@ class LiveTarget(Target):
         self.profile = profile
         self.writes = profile.writes_allowed and allow_writes
         self._values = self._read_environment()
-        self.redactor = Redactor(secrets=self._values.values())
+        names = {**self.profile.credentials, **self.profile.alternate_credentials}
+        public = {variable for name, variable in names.items() if name.lower() in NOT_SECRET_CREDENTIALS}
+        self.redactor = Redactor(secrets=[v for k, v in self._values.items() if k not in public])
         self.client = httpx.Client(base_url=profile.base_url, timeout=profile.timeout, follow_redirects=False)
         self._lock = threading.Lock()
         self._next_slot = 0.0

@@ -112,7 +112,14 @@ def format_(
 
 
 @check("enum")
-def enum(ctx: CheckContext, *, path: Paths, values: Sequence[str], case_sensitive: bool = True) -> Outcome:
+def enum(
+    ctx: CheckContext,
+    *,
+    path: Paths,
+    values: Sequence[str],
+    case_sensitive: bool = True,
+    collapse_whitespace: bool = False,
+) -> Outcome:
     found = _values(ctx, path)
     if not found:
         return None
@@ -122,11 +129,13 @@ def enum(ctx: CheckContext, *, path: Paths, values: Sequence[str], case_sensitiv
         return None
     allowed = set(values) if case_sensitive else {v.lower() for v in values}
     expected = "one of " + ", ".join(values)
-    return [
-        Violation(w, expected, show(v))
-        for w, v in found
-        if (v if case_sensitive else v.lower()) not in allowed
-    ]
+
+    def key(value: str) -> str:
+        # XSD simple types such as xs:boolean collapse surrounding white space before comparing
+        value = " ".join(value.split()) if collapse_whitespace else value
+        return value if case_sensitive else value.lower()
+
+    return [Violation(w, expected, show(v)) for w, v in found if key(v) not in allowed]
 
 
 @check("type")

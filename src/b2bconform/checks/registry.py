@@ -32,10 +32,13 @@ class CheckContext:
     # The contract's repeating XML elements (always lists in the document tree) and its folder.
     list_elements: frozenset[str] = frozenset()
     contract_root: Path | None = None
+    xml: bool = False  # the API's bodies are XML (SOAP) rather than JSON
 
     def document_of(self, message: Request | Response | None) -> Any:
         """A message body as a document (JSON, or an XML tree), or ``NO_JSON``."""
-        return parse_document(message.body, self.list_elements) if message is not None else NO_JSON
+        if message is None:
+            return NO_JSON
+        return parse_document(message.body, self.list_elements, xml=self.xml)
 
     @property
     def request_document(self) -> Any:

@@ -56,6 +56,17 @@ def xsd_valid(ctx: CheckContext, *, schema: str, element: str) -> Outcome:
     return out
 
 
+def _text(node: Any) -> str:
+    """All text under a tree node (attributes such as xml:lang are not text)."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, dict):
+        return " ".join(_text(v) for k, v in node.items() if not k.startswith("@"))
+    if isinstance(node, list):
+        return " ".join(_text(v) for v in node)
+    return ""
+
+
 @check("soap_fault")
 def soap_fault(ctx: CheckContext) -> Outcome:
     """The response is a SOAP Fault with a code and a reason (SOAP 1.1 faultcode/faultstring or 1.2 Code/Reason)."""
@@ -66,9 +77,9 @@ def soap_fault(ctx: CheckContext) -> Outcome:
     if not faults or not isinstance(faults[0], dict):
         return [Violation("/Envelope/Body/Fault", "a SOAP Fault", "absent")]
     fault = faults[0]
-    code = fault.get("faultcode") or fault.get("Code")
-    reason = fault.get("faultstring") or fault.get("Reason")
-    missing = [name for name, value in (("code", code), ("reason", reason)) if value in (None, "", {})]
+    code = _text(fault.get("faultcode") or fault.get("Code"))
+    reason = _text(fault.get("faultstring") or fault.get("Reason"))
+    missing = [name for name, value in (("code", code), ("reason", reason)) if not value.strip()]
     return (
         [Violation("/Envelope/Body/Fault", "a fault code and reason", "without " + ", ".join(missing))]
         if missing

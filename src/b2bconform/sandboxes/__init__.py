@@ -12,10 +12,11 @@ from types import MappingProxyType
 from b2bconform.errors import UsageError
 from b2bconform.sandboxes.base import Fault, Sandbox
 from b2bconform.sandboxes.moduslink_po import ModusLinkSandbox
+from b2bconform.sandboxes.westcon_soap import WestconSoapSandbox
 
 __all__ = ["SANDBOXES", "Fault", "Sandbox", "get_sandbox"]
 
-_CLASSES: tuple[type[Sandbox], ...] = (ModusLinkSandbox,)
+_CLASSES: tuple[type[Sandbox], ...] = (ModusLinkSandbox, WestconSoapSandbox)
 
 #: api id -> sandbox class
 SANDBOXES: Mapping[str, type[Sandbox]] = MappingProxyType({cls.api: cls for cls in _CLASSES})

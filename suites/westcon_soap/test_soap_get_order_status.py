@@ -1,0 +1,79 @@
+"""GetOrderStatus: valid queries answered per contract; each request rule, broken, is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from b2bconform.formats import bounded_string, enum_format
+from b2bconform.generators.westcon_soap import order_status_envelope
+from b2bconform.session import Judge
+
+pytestmark = pytest.mark.api("westcon_soap")
+
+# The sandbox's seed data (see b2bconform.sandboxes.westcon_soap): (type, number) pairs it holds
+# for account 1001065. A live target needs its own; these tests are sandbox-only until profiles carry test data.
+KNOWN = [("W", "704571"), ("W", "0000543814"), ("C", "897879"), ("C", "PO-4471"), ("W", "600100")]
+SERIALS = st.sampled_from([None, "true", "false", "1", "0"])
+
+
+def _judged(judgement: Any, rule: str) -> None:
+    if judgement.outcomes.get(rule) is None:  # a harness defect, not a vendor finding
+        raise RuntimeError(f"{rule} was not evaluated: the request did not break it")
+
+
+@pytest.mark.sandbox_only
+@given(data=st.data())
+def test_valid_queries_are_answered_per_contract(
+    judge: Judge, account: tuple[str, str], call: Callable[[bytes], Any], data: st.DataObject
+) -> None:
+    number_type = data.draw(st.sampled_from(["W", "C"]), label="type")
+    numbers = data.draw(
+        st.lists(
+            st.sampled_from([n for t, n in KNOWN if t == number_type]), min_size=1, max_size=3, unique=True
+        )
+    )
+    explicit_type = (
+        number_type if number_type == "C" else data.draw(st.sampled_from([None, "W"]), label="send W")
+    )
+    envelope = order_status_envelope(account[0], numbers, number_type=explicit_type, serials=data.draw(SERIALS),
+                                     username=account[0], password=account[1])  # fmt: skip
+    judgement = call(envelope)
+    judge.expect_conforms(judgement)
+    assert judgement.exchange.response.status == 200
+
+
+NEGATIVE: list[tuple[str, Callable[[tuple[str, str]], st.SearchStrategy[bytes]]]] = [
+    ("WESTCON_SOAP-REQ-001", lambda a: st.sampled_from([b"<soapenv:Envelope>", b"not xml", b"<Envelope><NoBody/></Envelope>"])),
+    ("WESTCON_SOAP-REQ-003", lambda a: bounded_string(10, min_length=1).near_miss().filter(lambda s: s.strip() == s and s.isprintable()).map(
+        lambda long: order_status_envelope(long, ["704571"], username=long, password=a[1]))),
+    ("WESTCON_SOAP-REQ-004", lambda a: enum_format(["W", "C"]).near_miss().map(
+        lambda t: order_status_envelope(a[0], ["704571"], number_type=t, username=a[0], password=a[1]))),
+    ("WESTCON_SOAP-REQ-005", lambda a: st.sampled_from(["TRUE", "True", "yes", "Y", "t rue"]).map(
+        lambda flag: order_status_envelope(a[0], ["704571"], serials=flag, username=a[0], password=a[1]))),
+    ("WESTCON_SOAP-REQ-006", lambda a: st.just(order_status_envelope(a[0], [], username=a[0], password=a[1]))),
+    ("WESTCON_SOAP-REQ-007", lambda a: st.just(order_status_envelope(a[0], [None], username=a[0], password=a[1]))),
+    ("WESTCON_SOAP-REQ-008", lambda a: bounded_string(35, min_length=1).near_miss().filter(lambda s: s.strip() == s and s.isprintable()).map(
+        lambda n: order_status_envelope(a[0], [n], username=a[0], password=a[1]))),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rule", "envelopes"), [pytest.param(r, e, id=r, marks=pytest.mark.rules(r)) for r, e in NEGATIVE]
+)
+@given(data=st.data())
+def test_a_request_breaking_a_rule_is_refused_with_a_soap_fault(
+    judge: Judge,
+    account: tuple[str, str],
+    call: Callable[[bytes], Any],
+    rule: str,
+    envelopes: Any,
+    data: st.DataObject,
+) -> None:
+    judgement = call(data.draw(envelopes(account), label="envelope"))
+    _judged(judgement, rule)
+    judge.expect_conforms(judgement)
