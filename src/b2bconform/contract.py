@@ -20,6 +20,7 @@ from b2bconform.yamlfile import load_yaml
 __all__ = ["CONTRACTS_DIR", "Contract", "Judgement", "Operation", "Outcome", "known_apis"]
 
 CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "contracts"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 Side = Literal["vendor", "client"]
@@ -89,6 +90,12 @@ class Contract:
                 if name in self.soap_operations:
                     return name
         return None
+
+    def writes(self, request: Request) -> bool:
+        """Whether the request may change vendor-side data (live targets gate these)."""
+        if request.method.upper() not in WRITE_METHODS:
+            return False
+        return self.operation_for(request) not in self.rules.read_only_operations
 
     def classify(self, exchange: Exchange) -> Exchange:
         if exchange.operation is not None and exchange.api == self.api:

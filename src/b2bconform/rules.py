@@ -31,6 +31,7 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
         "auth_statuses": {"type": "array", "items": {"type": "integer"}},
         "xml_lists": {"type": "array", "items": {"type": "string"}},
         "body": {"enum": ["json", "xml"]},
+        "read_only_operations": {"type": "array", "items": {"type": "string"}},
         "rules": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/rule"}},
     },
     "$defs": {
@@ -117,6 +118,8 @@ class RuleCatalogue:
     # XML elements that repeat: always lists in the document tree the checks walk.
     list_elements: frozenset[str] = frozenset()
     xml: bool = False  # `body: xml`: messages are XML (SOAP), read as trees of local names
+    # Operations sent with a write method that only read (a SOAP query is a POST).
+    read_only_operations: frozenset[str] = frozenset()
 
     def __iter__(self) -> Any:
         return iter(self.rules)
@@ -164,6 +167,7 @@ def load_rules(path: Path) -> RuleCatalogue:
         auth_statuses=tuple(data.get("auth_statuses", ())),
         list_elements=frozenset(data.get("xml_lists", ())),
         xml=data.get("body", "json") == "xml",
+        read_only_operations=frozenset(data.get("read_only_operations", ())),
     )
 
 

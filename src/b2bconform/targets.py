@@ -34,7 +34,6 @@ __all__ = [
 ]
 
 PROFILES_DIR = Path(__file__).resolve().parents[2] / "profiles"
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 Environment = Literal["qa", "uat", "production"]
 
 
@@ -210,9 +209,13 @@ class LiveTarget(Target):
                 f"profile {profile.name!r} points at a production system ({profile.base_url}); "
                 "refused unless --allow-production is given"
             )
+        from b2bconform.contract import Contract
+
         self.api = profile.api
         self.profile = profile
         self.writes = profile.writes_allowed and allow_writes
+        # The contract says what writes: a SOAP query is a POST that only reads.
+        self._is_write = Contract.load(profile.api).writes
         self._values = self._read_environment()
         names = {**self.profile.credentials, **self.profile.alternate_credentials}
         public = {variable for name, variable in names.items() if name.lower() in NOT_SECRET_CREDENTIALS}
@@ -253,7 +256,7 @@ class LiveTarget(Target):
             time.sleep(wait)
 
     def _send(self, request: Request) -> Response:
-        if request.method.upper() in WRITE_METHODS and not self.writes:
+        if not self.writes and self._is_write(request):
             raise WritesNotAllowed(
                 f"{request.method} {request.url} writes to {self.profile.base_url}; writes need "
                 f"'writes_allowed: true' in profile {self.profile.name!r} and --allow-writes"
