@@ -6,7 +6,6 @@ audit instead of leaving a partial verdict that reads as "conforming".
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +53,7 @@ def audit(paths: Sequence[Path], api: str, *, side: Side = "vendor") -> AuditRep
     for name, exchanges in recorded:
         report.files.append(name)
         for judgement in _judge_file(contract, exchanges, redactor, side):
-            judgement.findings = [_scrub(f, scrubber) for f in judgement.findings]
+            judgement.findings = [scrubber.finding(f) for f in judgement.findings]
             report.judgements.append(judgement)
             report.findings.extend(judgement.findings)
     return report
@@ -82,13 +81,3 @@ def _secret_values(exchanges: Iterable[Exchange]) -> list[str]:
         for name, value in headers.pairs()
         if name.lower() in SECRET_HEADERS
     ]
-
-
-def _scrub(finding: Finding, scrubber: Redactor) -> Finding:
-    return dataclasses.replace(
-        finding,
-        path=scrubber.text(finding.path),
-        expected=scrubber.text(finding.expected),
-        received=scrubber.text(finding.received),
-        message=scrubber.text(finding.message),
-    )
