@@ -49,6 +49,7 @@ def test_valid_queries_are_answered_per_contract(
 
 NEGATIVE: list[tuple[str, Callable[[tuple[str, str]], st.SearchStrategy[bytes]]]] = [
     ("WESTCON_SOAP-REQ-001", lambda a: st.sampled_from([b"<soapenv:Envelope>", b"not xml", b"<Envelope><NoBody/></Envelope>"])),
+    ("WESTCON_SOAP-REQ-002", lambda a: st.just(order_status_envelope(None, ["704571"], username=a[0], password=a[1]))),
     ("WESTCON_SOAP-REQ-003", lambda a: bounded_string(10, min_length=1).near_miss().filter(lambda s: s.strip() == s and s.isprintable()).map(
         lambda long: order_status_envelope(long, ["704571"], username=long, password=a[1]))),
     ("WESTCON_SOAP-REQ-004", lambda a: enum_format(["W", "C"]).near_miss().map(

@@ -19,7 +19,7 @@ _PASSWORD_TEXT = (
 
 
 def order_status_envelope(
-    account: str,
+    account: str | None,
     numbers: Sequence[str | None],
     *,
     number_type: str | None = None,
@@ -27,14 +27,19 @@ def order_status_envelope(
     username: str | None = None,
     password: str | None = None,
 ) -> bytes:
-    """One GetOrderStatus call. ``username=None`` sends no Security header; a None number sends an Order without OrderNumber."""
+    """One GetOrderStatus call. ``account=None`` omits CustomerAccountNumber, ``username=None`` the Security
+    header; a None number sends an Order without OrderNumber."""
     security = ""
     if username is not None:
         security = (
             f'<wsse:Security xmlns:wsse="{_WSSE}"><wsse:UsernameToken><wsse:Username>{escape(username)}</wsse:Username>'
             f'<wsse:Password Type="{_PASSWORD_TEXT}">{escape(password or "")}</wsse:Password></wsse:UsernameToken></wsse:Security>'
         )
-    members = f"<wes:CustomerAccountNumber>{escape(account)}</wes:CustomerAccountNumber>"
+    members = (
+        f"<wes:CustomerAccountNumber>{escape(account)}</wes:CustomerAccountNumber>"
+        if account is not None
+        else ""
+    )
     if number_type is not None:
         members += f"<wes:OrderNumberType>{escape(number_type)}</wes:OrderNumberType>"
     if serials is not None:
