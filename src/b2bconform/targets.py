@@ -174,12 +174,7 @@ class SandboxTarget(Target):
 
     def _site(self, site: int) -> dict[str, str]:
         try:
-            headers = self.sandbox.client_headers(site)
-            if not headers and hasattr(self.sandbox, "credentials"):
-                # message-level auth (WS-Security): the sandbox holds a username and a password
-                username, password = self.sandbox.credentials(site)
-                headers = {"Username": username, "Password": password}
-            return dict(headers)
+            return dict(self.sandbox.client_credentials(site))
         except (IndexError, KeyError, UsageError):
             return {}
 

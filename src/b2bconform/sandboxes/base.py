@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ class Sandbox(ABC):
             known = ", ".join(sorted(self.faults)) or "none"
             raise UsageError(f"unknown fault {fault!r} for the {self.api} sandbox; known faults: {known}")
         self.fault: str | None = fault
+        # uvicorn serves in one thread while tests reset() from another: state changes take this lock
+        self._lock = threading.Lock()
 
     @abstractmethod
     def asgi(self) -> ASGIApp:
@@ -57,6 +60,11 @@ class Sandbox(ABC):
     @abstractmethod
     def client_headers(self, site: int = 0) -> dict[str, str]:
         """The credential headers a conforming client sends (sandbox-only demo values)."""
+
+    def client_credentials(self, site: int = 0) -> dict[str, str]:
+        """Every credential a conforming client presents, by name: the headers, unless overridden
+        (message-level auth such as WS-Security presents a Username and a Password instead)."""
+        return self.client_headers(site)
 
     def has(self, fault_name: str) -> bool:
         """Whether this instance runs `fault_name`; an undeclared name is a bug in the sandbox."""

@@ -61,14 +61,9 @@ def serve(api: str, *, port: int = 0, fault: str | None = None, host: str = "127
     sandbox = get_sandbox(api)(fault)
     sock, url = _bind(host, port)
     # The demo credentials are sandbox-only values, not secrets: print them so a user can call in.
-    shown = sandbox.client_headers()
-    label = "headers"
-    if not shown and hasattr(sandbox, "credentials"):  # WS-Security: a username and password in the envelope
-        username, password = sandbox.credentials(0)
-        shown, label = {"username": username, "password": password}, "UsernameToken"
-    headers = "; ".join(f"{name}: {value}" for name, value in shown.items())
+    headers = "; ".join(f"{name}: {value}" for name, value in sandbox.client_credentials().items())
     running = f" with fault {fault}" if fault else ""
-    print(f"{api} sandbox{running} serving on {url} ({label}: {headers})", flush=True)
+    print(f"{api} sandbox{running} serving on {url} (credentials: {headers})", flush=True)
     try:
         _server(sandbox).run(sockets=[sock])
     finally:

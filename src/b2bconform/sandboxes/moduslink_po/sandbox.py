@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -108,7 +107,6 @@ class ModusLinkSandbox(Sandbox):
 
     def __init__(self, fault: str | None = None) -> None:
         super().__init__(fault)
-        self._lock = threading.Lock()  # uvicorn serves in one thread while tests reset() from another
         self._book = OrderBook()
 
     # ── Sandbox interface ──────────────────────────────────────────────────────────────────

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -77,7 +76,6 @@ class WestconSoapSandbox(Sandbox):
 
     def __init__(self, fault: str | None = None) -> None:
         super().__init__(fault)
-        self._lock = threading.Lock()  # uvicorn serves in one thread while tests reset() from another
         self._book = OrderBook()
 
     # ── Sandbox interface ──────────────────────────────────────────────────────────────────
@@ -93,6 +91,10 @@ class WestconSoapSandbox(Sandbox):
         """SOAP carries its credentials in the envelope (see ``credentials``), not in HTTP headers."""
         self.credentials(site)  # the same UsageError for an unknown site
         return {}
+
+    def client_credentials(self, site: int = 0) -> dict[str, str]:
+        username, password = self.credentials(site)
+        return {"Username": username, "Password": password}
 
     def credentials(self, site: int = 0) -> tuple[str, str]:
         """(username, password) of the WS-Security UsernameToken for account ``site`` (0 or 1)."""
