@@ -17,6 +17,7 @@ def _status(judgement: Any) -> int:
     return int(judgement.exchange.response.status)
 
 
+@pytest.mark.rules("WESTCON_SOAP-AUTH-001")
 def test_a_call_without_a_username_token_is_refused(
     judge: Judge, account: tuple[str, str], call: Callable[[bytes], Any]
 ) -> None:
@@ -37,6 +38,7 @@ def test_a_call_with_a_wrong_password_is_refused_with_a_soap_fault(
     assert _status(judgement) in (400, 401, 500), f"a wrong password was answered HTTP {_status(judgement)}"
 
 
+@pytest.mark.rules("WESTCON_SOAP-AUTH-004")
 def test_an_account_number_other_than_the_username_is_refused(
     judge: Judge, account: tuple[str, str], call: Callable[[bytes], Any]
 ) -> None:

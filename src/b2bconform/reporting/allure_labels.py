@@ -9,7 +9,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from lxml import etree
+
 from b2bconform.contract import Contract, Judgement
+from b2bconform.documents import xml_root
 from b2bconform.model import Exchange, Severity
 
 __all__ = ["attach_exchange", "label_test", "render_exchange"]
@@ -80,7 +83,11 @@ def _pretty(body: bytes) -> str:
     try:
         return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
     except (ValueError, UnicodeDecodeError):
-        return body.decode("utf-8", errors="replace")
+        pass
+    root = xml_root(body)
+    if root is not None:  # SOAP envelopes, indented so a reader can follow them
+        return str(etree.tostring(root, pretty_print=True, encoding="unicode"))
+    return body.decode("utf-8", errors="replace")
 
 
 def attach_exchange(exchange: Exchange, judgement: Judgement) -> None:

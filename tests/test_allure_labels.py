@@ -1,0 +1,32 @@
+"""What a reader sees attached to an Allure result: the exchange, indented, as redacted."""
+
+from __future__ import annotations
+
+from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.redaction import Redactor
+from b2bconform.reporting.allure_labels import render_exchange
+
+
+def _exchange(body: bytes, reply: bytes) -> Exchange:
+    request = Request(
+        "POST", "https://x/api", Headers({"ClientAuthKey": "KEY-CANARY-77", "Content-Type": "text/xml"}), body
+    )
+    return Exchange(api="demo", request=request, response=Response(200, Headers(), reply))
+
+
+def test_json_and_xml_bodies_are_indented_for_the_reader() -> None:
+    text = render_exchange(_exchange(b'{"a": {"b": 1}}', b"<r><s>1</s></r>"))
+    assert '{\n  "a": {\n    "b": 1\n  }\n}' in text
+    assert "<r>\n  <s>1</s>\n</r>" in text
+    assert text.startswith("POST https://x/api") and "HTTP 200" in text
+
+
+def test_a_redacted_exchange_renders_without_its_secrets() -> None:
+    exchange = _exchange(b"<p>KEY-CANARY-77</p>", b"")
+    text = render_exchange(Redactor(["KEY-CANARY-77"]).exchange(exchange))
+    assert "KEY-CANARY-77" not in text
+    assert "ClientAuthKey: ***" in text
+
+
+def test_a_body_that_is_neither_json_nor_xml_is_shown_as_text() -> None:
+    assert "plain words" in render_exchange(_exchange(b"plain words", b""))
