@@ -359,6 +359,44 @@ BREAKING = [
         ),
         id="reads_back-different-sku",
     ),
+    pytest.param(
+        Breaking("any_present", {"paths": ["/sono", "/custpo"]}, replying({"custno": "0000000001"})),
+        id="any_present-neither-present",
+    ),
+    pytest.param(
+        Breaking(
+            "compare",
+            {"path": "/shipqty", "op": "lt", "than": "/ordqty"},
+            replying({"shipqty": 12, "ordqty": 10}),
+        ),
+        id="compare-lt-violated-number",
+    ),
+    pytest.param(
+        Breaking(
+            "compare",
+            {"path": "/shipdate", "op": "le", "than": "/duedate", "as": "date"},
+            replying({"shipdate": "06-20-2024", "duedate": "06-14-2024"}),
+        ),
+        id="compare-as-date-ship-after-due",
+    ),
+    pytest.param(
+        Breaking(
+            "compare",
+            {
+                "within": "/items/*",
+                "path": "/schedule/*/qty",
+                "op": "le",
+                "than": "/ordqty",
+                "aggregate": "sum",
+            },
+            replying({"items": [{"ordqty": "10", "schedule": [{"qty": "6"}, {"qty": "5"}]}]}),
+        ),
+        id="compare-within-sum-scheduled-above-ordered",
+    ),
+    pytest.param(
+        Breaking("working_day", {"path": "/duedate"}, replying({"duedate": "2024-06-15"})),
+        id="working_day-saturday",
+    ),
 ]
 
 
@@ -542,6 +580,33 @@ def test_format_passes_its_options_to_the_format() -> None:
     params = {"path": "/name", "format": "bounded-string", "options": {"max_length": 3}}
     assert run("format", params, replying({"name": "abcd"}))
     assert run("format", params, replying({"name": "abc"})) == []
+
+
+ANY_DATE = {"path": "/duedate", "formats": ["iso-date", "mm-dd-yyyy"]}
+
+
+def test_format_holds_for_a_value_in_the_second_of_several_formats() -> None:
+    assert run("format", ANY_DATE, replying({"duedate": "06-14-2024"})) == []
+    assert run("format", ANY_DATE, replying({"duedate": "2024-06-14"})) == []
+
+
+def test_format_reports_a_value_in_none_of_several_formats_naming_them_all() -> None:
+    outcome = run("format", ANY_DATE, replying({"duedate": "14.06.2024"}))
+    assert outcome is not None and len(outcome) == 1
+    assert outcome[0].path == "/duedate"
+    assert outcome[0].expected == "yyyy-mm-dd or MM-DD-YYYY"
+    assert outcome[0].received.startswith('"14.06.2024"')
+
+
+def test_format_with_a_one_entry_formats_list_judges_like_format() -> None:
+    params = {"path": "/duedate", "formats": ["iso-date"]}
+    assert run("format", params, replying({"duedate": "06-14-2024"}))
+    assert run("format", params, replying({"duedate": "2024-06-14"})) == []
+
+
+def test_format_without_format_or_formats_is_refused() -> None:
+    with pytest.raises(ValueError, match="'format' or 'formats'"):
+        run("format", {"path": "/duedate"}, replying({"duedate": "2024-06-14"}))
 
 
 # ── enum ─────────────────────────────────────────────────────────────────────────────────────
@@ -794,7 +859,7 @@ def test_echo_does_not_apply_when_the_response_is_not_json() -> None:
 
 def test_equals_status_reports_an_error_code_that_is_not_the_http_status() -> None:
     outcome = run("equals_status", {"path": "/errorCode"}, replying({"errorCode": "400"}, status=412))
-    assert outcome == [Violation("/errorCode", '"412", the HTTP status as a string', '"400"')]
+    assert outcome == [Violation("/errorCode", '"412", the status as a string', '"400"')]
 
 
 def test_equals_status_holds_for_the_status_as_a_string() -> None:
@@ -831,6 +896,52 @@ def test_implies_holds_when_the_consequent_is_present() -> None:
 
 def test_implies_does_not_apply_when_not_triggered() -> None:
     assert run("implies", CONFIRMED, replying({"status": "created"})) is None
+
+
+DROP_SHIP = {"when_path": "/dropship", "then_path": "/shipto"}  # no when_in: any non-empty value triggers
+
+
+@pytest.mark.parametrize("trigger", ["Y", "anything", 0, False], ids=["Y", "other-text", "zero", "false"])
+def test_implies_without_when_in_is_triggered_by_any_non_empty_value(trigger: Any) -> None:
+    outcome = run("implies", DROP_SHIP, replying({"dropship": trigger}))
+    assert outcome is not None and len(outcome) == 1
+    assert outcome[0].path == "/shipto" and outcome[0].received == "absent"
+    assert run("implies", DROP_SHIP, replying({"dropship": trigger, "shipto": "WH-1"})) == []
+
+
+@pytest.mark.parametrize(
+    "empty", ["", "   ", None, [], {}], ids=["string", "blank", "null", "array", "object"]
+)
+def test_implies_without_when_in_is_not_triggered_by_an_empty_value(empty: Any) -> None:
+    assert run("implies", DROP_SHIP, replying({"dropship": empty})) is None
+
+
+def test_implies_when_not_in_exempts_the_listed_values_only() -> None:
+    params = {**DROP_SHIP, "when_not_in": ["N", "false"]}
+    assert run("implies", params, replying({"dropship": "N"})) is None
+    assert run("implies", params, replying({"dropship": "false"})) is None
+    assert run("implies", params, replying({"dropship": "Y"})) == [
+        Violation("/shipto", 'present when /dropship is "Y"', "absent")
+    ]
+
+
+CLOSED = {"when_path": "/status", "when_in": ["closed"], "then_path": "/balance", "then_in": ["0", "0.00"]}
+
+
+def test_implies_then_in_reports_a_consequent_outside_the_listed_values() -> None:
+    assert run("implies", CLOSED, replying({"status": "closed", "balance": "5"})) == [
+        Violation("/balance", 'one of 0, 0.00 when /status is "closed"', '"5"')
+    ]
+
+
+def test_implies_then_in_reports_an_absent_consequent() -> None:
+    outcome = run("implies", CLOSED, replying({"status": "closed"}))
+    assert outcome is not None and outcome[0].received == "absent"
+
+
+def test_implies_then_in_holds_for_a_listed_value_and_skips_other_triggers() -> None:
+    assert run("implies", CLOSED, replying({"status": "closed", "balance": "0.00"})) == []
+    assert run("implies", CLOSED, replying({"status": "open", "balance": "5"})) is None
 
 
 # ── json_body ────────────────────────────────────────────────────────────────────────────────
@@ -1070,6 +1181,41 @@ def test_accepts_conforming_does_not_apply_to_a_transport_error() -> None:
     assert run("accepts_conforming", ACCEPTS, exchange(request(ORDER), None, error="reset")) is None
 
 
+STATEFUL = {"rejection_statuses": [403], "unless_path": "/Message", "unless_pattern": "does not exist"}
+
+
+def rejected(message: str, status: int = 403) -> Exchange:
+    return exchange(request(ORDER), response({"Code": status, "Message": message}, status=status))
+
+
+def test_accepts_conforming_unless_pattern_leaves_a_state_dependent_rejection_unjudged() -> None:
+    assert run("accepts_conforming", STATEFUL, rejected("Sales Order does not exists.")) is None
+
+
+def test_accepts_conforming_reports_a_rejection_not_matching_unless_pattern_with_its_message() -> None:
+    assert run("accepts_conforming", STATEFUL, rejected("Invalid SONO parameter.")) == [
+        Violation(
+            "",
+            "accepted: the request breaks no documented rule",
+            'rejected with HTTP 403: "Invalid SONO parameter." (23 characters)',
+        )
+    ]
+
+
+def test_accepts_conforming_unless_path_without_pattern_suppresses_nothing() -> None:
+    params = {"rejection_statuses": [403], "unless_path": "/Message"}
+    outcome = run("accepts_conforming", params, rejected("Sales Order does not exists."))
+    assert outcome is not None and len(outcome) == 1
+    assert "does not exists" in outcome[0].received
+
+
+def test_accepts_conforming_unless_pattern_without_its_path_present_is_still_a_finding() -> None:
+    subject = exchange(request(ORDER), response({"Code": 403}, status=403))
+    assert run("accepts_conforming", STATEFUL, subject) == [
+        Violation("", "accepted: the request breaks no documented rule", "rejected with HTTP 403")
+    ]
+
+
 # ── reads_back ───────────────────────────────────────────────────────────────────────────────
 
 READS_BACK = {
@@ -1117,3 +1263,203 @@ def test_reads_back_does_not_apply_to_a_body_that_is_not_json() -> None:
     history = [accepted_create(ORDER, request_id="42")]
     subject = exchange(request(method="GET", url=f"{ORDERS}/42"), response(raw=b"pending"), operation=READ)
     assert run("reads_back", READS_BACK, subject, history=history) is None
+
+
+# ── any_present ──────────────────────────────────────────────────────────────────────────────
+
+EITHER = {"paths": ["/sono", "/custpo"]}
+
+
+def test_any_present_reports_neither_path_present_naming_both() -> None:
+    assert run("any_present", EITHER, replying({"custno": "1"})) == [
+        Violation("/sono", "one of /sono, /custpo present", "none of them")
+    ]
+
+
+@pytest.mark.parametrize(
+    "empty", ["", "  ", None, [], {}], ids=["string", "blank", "null", "array", "object"]
+)
+def test_any_present_counts_an_empty_value_as_absent(empty: Any) -> None:
+    assert run("any_present", EITHER, replying({"sono": empty, "custpo": empty}))
+
+
+def test_any_present_holds_when_only_the_second_path_is_present() -> None:
+    assert run("any_present", EITHER, replying({"sono": "", "custpo": "PO-1"})) == []
+
+
+def test_any_present_holds_for_zero_and_false() -> None:
+    assert run("any_present", EITHER, replying({"sono": 0})) == []
+    assert run("any_present", EITHER, replying({"custpo": False})) == []
+
+
+def test_any_present_resolves_wildcards_for_a_line_named_by_number_or_key() -> None:
+    params = {"paths": ["/items/*/uniqln", "/items/*/line_no"]}
+    assert run("any_present", params, replying({"items": [{"line_no": "1"}]})) == []
+    assert run("any_present", params, replying({"items": [{"qty": "1"}]}))
+
+
+def test_any_present_does_not_apply_to_a_body_that_is_not_json() -> None:
+    assert run("any_present", EITHER, exchange(request(ORDER), response(raw=b"<html/>"))) is None
+
+
+# ── compare ──────────────────────────────────────────────────────────────────────────────────
+
+
+def test_compare_reports_the_value_and_the_bound_it_breaks() -> None:
+    params = {"path": "/shipqty", "op": "lt", "than": "/ordqty"}
+    assert run("compare", params, replying({"shipqty": 12, "ordqty": 10})) == [
+        Violation("/shipqty", "below /ordqty (10)", "12 (number)")
+    ]
+
+
+def test_compare_lt_is_strict_and_le_is_not() -> None:
+    subject = replying({"shipqty": "10", "ordqty": "10"})
+    assert run("compare", {"path": "/shipqty", "op": "lt", "than": "/ordqty"}, subject)
+    assert run("compare", {"path": "/shipqty", "op": "le", "than": "/ordqty"}, subject) == []
+
+
+def test_compare_gt_and_ge_against_a_constant() -> None:
+    assert run("compare", {"path": "/qty", "op": "gt", "value": 0}, replying({"qty": "0"})) == [
+        Violation("/qty", "above 0 (0)", '"0"')
+    ]
+    assert run("compare", {"path": "/qty", "op": "gt", "value": 0}, replying({"qty": "0.5"})) == []
+    assert run("compare", {"path": "/qty", "op": "ge", "value": 0}, replying({"qty": "0"})) == []
+
+
+def test_compare_reads_text_as_numbers_not_as_strings() -> None:
+    # "9" < "10" is false as strings, true as numbers
+    assert run("compare", {"path": "/a", "op": "lt", "than": "/b"}, replying({"a": "9", "b": "10"})) == []
+    assert run("compare", {"path": "/a", "op": "lt", "than": "/b"}, replying({"a": " 9.50 ", "b": 9.5}))
+
+
+def test_compare_as_date_reads_both_documented_date_forms() -> None:
+    params = {"path": "/shipdate", "op": "le", "than": "/duedate", "as": "date"}
+    # as strings "2024-06-14" > "06-14-2024"; as dates they are the same day
+    assert run("compare", params, replying({"shipdate": "2024-06-14", "duedate": "06-14-2024"})) == []
+    assert (
+        run("compare", params, replying({"shipdate": "2024-06-14T10:30:00", "duedate": "06-15-2024"})) == []
+    )
+    assert run("compare", params, replying({"shipdate": "06-15-2024", "duedate": "2024-06-14"})) == [
+        Violation("/shipdate", "at most /duedate (2024-06-14)", '"06-15-2024"')
+    ]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"ordqty": "10"},
+        {"shipqty": "12"},
+        {"shipqty": "many", "ordqty": "10"},
+        {"shipqty": "12", "ordqty": "ten"},
+        {"shipqty": True, "ordqty": "10"},
+    ],
+    ids=["value-absent", "bound-absent", "value-unreadable", "bound-unreadable", "boolean-value"],
+)
+def test_compare_does_not_apply_without_two_readable_sides(document: dict[str, Any]) -> None:
+    assert run("compare", {"path": "/shipqty", "op": "le", "than": "/ordqty"}, replying(document)) is None
+
+
+def test_compare_as_date_does_not_apply_to_an_impossible_date() -> None:
+    params = {"path": "/shipdate", "op": "le", "than": "/duedate", "as": "date"}
+    assert run("compare", params, replying({"shipdate": "2024-02-30", "duedate": "2024-06-14"})) is None
+
+
+def test_compare_does_not_apply_to_a_body_that_is_not_json() -> None:
+    subject = exchange(request(ORDER), response(raw=b"oops"))
+    assert run("compare", {"path": "/a", "op": "lt", "value": 1}, subject) is None
+
+
+LINES = {"items": [{"shipqty": "5", "ordqty": "10"}, {"shipqty": "12", "ordqty": "10"}, {"ordqty": "3"}]}
+
+
+def test_compare_within_judges_each_object_against_its_own_bound() -> None:
+    params = {"within": "/items/*", "path": "/shipqty", "op": "le", "than": "/ordqty"}
+    assert run("compare", params, replying(LINES)) == [
+        Violation("/items/1/shipqty", "at most /items/1/ordqty (10)", '"12"')
+    ]
+
+
+SCHEDULED = {"within": "/items/*", "path": "/schedule/*/qty", "op": "le", "than": "/ordqty"}
+
+
+def schedules(*quantities: list[str]) -> Exchange:
+    return replying(
+        {"items": [{"ordqty": "10", "schedule": [{"qty": q} for q in each]} for each in quantities]}
+    )
+
+
+def test_compare_sum_reports_a_total_above_the_bound_of_its_own_object() -> None:
+    outcome = run("compare", {**SCHEDULED, "aggregate": "sum"}, schedules(["4", "6"], ["6", "5"]))
+    assert outcome == [
+        Violation("/items/1/schedule/*/qty", "a total at most /items/1/ordqty (10)", "total 11")
+    ]
+
+
+def test_compare_sum_holds_at_the_bound_where_each_would_also_hold() -> None:
+    assert run("compare", {**SCHEDULED, "aggregate": "sum"}, schedules(["4", "6"])) == []
+
+
+def test_compare_each_judges_entries_one_by_one_where_sum_adds_them() -> None:
+    # 6 and 5 are each at most 10; their total is not
+    assert run("compare", SCHEDULED, schedules(["6", "5"])) == []
+    assert run("compare", {**SCHEDULED, "aggregate": "sum"}, schedules(["6", "5"]))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"path": "/a", "op": "lt"},
+        {"path": "/a", "op": "lt", "than": "/b", "value": 1},
+        {"path": "/a", "op": "lt", "than": "/b", "as": "text"},
+        {"path": "/a", "op": "ne", "than": "/b"},
+    ],
+    ids=["neither-than-nor-value", "both-than-and-value", "unknown-as", "unknown-op"],
+)
+def test_compare_refuses_parameters_it_cannot_apply(params: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="compare: bad parameters"):
+        get_check("compare")(
+            CheckContext(rule=make_rule("compare", params, "response"), exchange=replying({"a": 1, "b": 2})),
+            **params,
+        )
+
+
+def test_validate_params_accepts_as_for_compare_only() -> None:
+    assert validate_params("compare", {"path": "/a", "op": "lt", "than": "/b", "as": "date"}) is None
+    problem = validate_params("working_day", {"path": "/a", "as": "date"})
+    assert problem is not None and "no parameter as" in problem
+
+
+# ── working_day ──────────────────────────────────────────────────────────────────────────────
+
+WEEKDAY = {"path": "/duedate"}
+
+
+def test_working_day_reports_a_saturday_naming_the_day() -> None:
+    assert run("working_day", WEEKDAY, replying({"duedate": "2024-06-15"})) == [
+        Violation("/duedate", "a working day (Monday to Friday)", '"2024-06-15", a Saturday')
+    ]
+
+
+def test_working_day_reports_a_sunday_in_either_date_form() -> None:
+    assert run("working_day", WEEKDAY, replying({"duedate": "06-16-2024"}))
+    assert run("working_day", WEEKDAY, replying({"duedate": "2024-06-16T08:00:00"}))
+
+
+def test_working_day_holds_from_monday_to_friday() -> None:
+    for day in ("2024-06-10", "2024-06-11", "2024-06-12", "06-13-2024", "06-14-2024"):
+        assert run("working_day", WEEKDAY, replying({"duedate": day})) == [], day
+
+
+def test_working_day_reports_only_the_weekend_dates_of_several() -> None:
+    document = {"items": [{"due": "2024-06-14"}, {"due": "2024-06-15"}, {"due": "06-17-2024"}]}
+    outcome = run("working_day", {"path": "/items/*/due"}, replying(document))
+    assert outcome is not None and [v.path for v in outcome] == ["/items/1/due"]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [{}, {"duedate": "soon"}, {"duedate": "2024-02-30"}, {"duedate": 20240615}],
+    ids=["absent", "not-a-date", "impossible-date", "number"],
+)
+def test_working_day_does_not_apply_without_a_readable_date(document: dict[str, Any]) -> None:
+    assert run("working_day", WEEKDAY, replying(document)) is None

@@ -47,8 +47,11 @@ def audit(paths: Sequence[Path], api: str, *, side: Side = "vendor") -> AuditRep
     recorded = [(str(path), read_cassette(path)) for path in paths]  # all validated before judging
     # Header names mask the known credentials in what is judged; their values are also scrubbed
     # from the findings, in case the vendor echoed a key into a body or a message.
-    redactor = Redactor()
-    scrubber = Redactor(secrets=_secret_values(e for _, exchanges in recorded for e in exchanges))
+    redactor = Redactor(url_patterns=contract.secret_url_patterns)
+    scrubber = Redactor(
+        secrets=_secret_values(e for _, exchanges in recorded for e in exchanges),
+        url_patterns=contract.secret_url_patterns,
+    )
     report = AuditReport(interactions=sum(len(exchanges) for _, exchanges in recorded))
     for name, exchanges in recorded:
         report.files.append(name)

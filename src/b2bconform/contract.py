@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from b2bconform.checks import CHECKS, CheckContext, get_check, validate_params
-from b2bconform.documents import parse_document, xml_root
+from b2bconform.documents import describe_status, effective_status, parse_document, xml_root
 from b2bconform.errors import ContractLoadError, UsageError
-from b2bconform.model import Direction, Exchange, Finding, Request, Violation
+from b2bconform.model import Direction, Exchange, Finding, Request, Response, Violation
 from b2bconform.rules import Rule, RuleCatalogue, load_rules
 from b2bconform.yamlfile import load_yaml
 
@@ -34,8 +34,10 @@ class Operation:
     template: str
     regex: re.Pattern[str]
 
-    def matches(self, request: Request) -> bool:
-        return request.method.upper() == self.method and self.regex.fullmatch(request.path) is not None
+    def matches(self, request: Request, *, any_method: bool = False) -> bool:
+        return (any_method or request.method.upper() == self.method) and self.regex.fullmatch(
+            request.path
+        ) is not None
 
 
 @dataclass
@@ -75,12 +77,20 @@ class Contract:
         return _load(api, (contracts_dir or CONTRACTS_DIR).resolve())
 
     @property
+    def secret_url_patterns(self) -> tuple[str, ...]:
+        """Regexes for URLs whose path carries a secret (`x-b2bconform-secret` path parameters):
+        group 1 is everything before the secret segment, which follows it (see Redactor)."""
+        return _secret_url_patterns(self.spec)
+
+    @property
     def spec_path(self) -> Path:
         return self.root / "openapi.yaml"
 
     def operation_for(self, request: Request) -> str | None:
+        # `operation_match: path`: the vendor never states methods, so the path alone names the action
+        any_method = self.rules.operation_match == "path"
         for operation in self.operations:
-            if operation.matches(request):
+            if operation.matches(request, any_method=any_method):
                 return operation.id
         if self.soap_operations:
             # SOAP: every operation shares one URL; the Body's first element names the operation.
@@ -92,10 +102,27 @@ class Contract:
         return None
 
     def writes(self, request: Request) -> bool:
-        """Whether the request may change vendor-side data (live targets gate these)."""
-        if request.method.upper() not in WRITE_METHODS:
+        """Whether the request may change vendor-side data (live targets gate these).
+
+        Where operations are matched by path the method says nothing: the action decides, and an
+        unknown action counts as a write (refusing a read costs less than allowing a write).
+        """
+        if self.rules.operation_match != "path" and request.method.upper() not in WRITE_METHODS:
             return False
         return self.operation_for(request) not in self.rules.read_only_operations
+
+    def status_of(self, response: Response) -> int:
+        """The status the API means: the envelope's code where the contract names one, else HTTP's."""
+        return effective_status(response, self.rules.status_path)
+
+    def refused_credentials(self, response: Response) -> bool:
+        """Whether the answer refuses the caller's credentials (before any parameter was read)."""
+        if self.status_of(response) in self.rules.auth_statuses:
+            return True
+        condition = self.rules.auth_refused
+        return condition is not None and condition.holds(
+            parse_document(response.body, self.rules.list_elements, xml=self.rules.xml)
+        )
 
     def classify(self, exchange: Exchange) -> Exchange:
         if exchange.operation is not None and exchange.api == self.api:
@@ -129,9 +156,11 @@ class Contract:
         response = exchange.response
         if response is None:
             return judgement  # a transport error: nothing about the contract can be said
-        self._judge_behaviour(judgement, request_rules, violations, response.status)
+        status = self.status_of(response)
+        self._judge_behaviour(judgement, request_rules, violations, response)
+        document = parse_document(response.body, self.rules.list_elements, xml=self.rules.xml)
         for rule in rules:
-            if rule.is_request_side or not rule.applies_to_status(response.status):
+            if rule.is_request_side or not rule.applies_to_answer(status, document):
                 continue
             found = self._run(rule, exchange, history, violations)
             if found is not None:
@@ -139,10 +168,16 @@ class Contract:
         return judgement
 
     def _judge_behaviour(
-        self, judgement: Judgement, rules: list[Rule], violations: dict[str, list[Violation]], status: int
+        self,
+        judgement: Judgement,
+        rules: list[Rule],
+        violations: dict[str, list[Violation]],
+        response: Response,
     ) -> None:
         """Request rules are judged by behaviour: breaking one must get a documented rejection."""
-        if status in self.rules.auth_statuses:
+        status = self.status_of(response)
+        answered = describe_status(response, self.rules.status_path)
+        if self.refused_credentials(response):
             # Refused before the body was read: only the auth and transport rules can be judged.
             rules = [r for r in rules if r.direction is not Direction.REQUEST]
         broken = [r for r in rules if violations.get(r.id)]
@@ -157,13 +192,14 @@ class Contract:
             if status in acceptable:
                 judgement.outcomes.setdefault(rule.id, "passed")
                 continue
-            documented = ", ".join(map(str, rule.rejects_with))
+            unit = "Code" if self.rules.status_path else "HTTP"
+            documented = f"{unit} " + ", ".join(map(str, rule.rejects_with))
             if 200 <= status < 300:
-                message = f"Accepted (HTTP {status}) a request that breaks this rule; documented: rejected with HTTP {documented}."
+                message = f"Accepted ({answered}) a request that breaks this rule; documented: rejected with {documented}."
             else:
-                message = f"Answered HTTP {status} to a request that breaks this rule; documented: rejected with HTTP {documented}."
+                message = f"Answered {answered} to a request that breaks this rule; documented: rejected with {documented}."
             found = [
-                dataclasses.replace(v, received=f"{v.received}; answered HTTP {status}")
+                dataclasses.replace(v, received=f"{v.received}; answered {answered}")
                 for v in violations[rule.id]
             ]
             self._record(judgement, rule, found, message)
@@ -184,6 +220,9 @@ class Contract:
             list_elements=self.rules.list_elements,
             contract_root=self.root,
             xml=self.rules.xml,
+            request_parameters=self.rules.request_parameters,
+            status_path=self.rules.status_path,
+            credentials_refused=exchange.response is not None and self.refused_credentials(exchange.response),
         )
         return get_check(rule.check)(context, **rule.params)
 
@@ -291,3 +330,38 @@ def _operations(spec: dict[str, Any]) -> list[Operation]:
                 )
             )
     return operations
+
+
+_SEGMENT = "[^/?#'\"\\s]+"  # one path segment, as it may appear in a URL or in a message quoting it
+
+
+def _secret_url_patterns(spec: dict[str, Any]) -> tuple[str, ...]:
+    patterns: list[str] = []
+    for template, item in (spec.get("paths") or {}).items():
+        definitions = [item, *(d for m, d in item.items() if m in HTTP_METHODS and isinstance(d, dict))]
+        parameters = [_resolve_ref(spec, p) for d in definitions for p in d.get("parameters") or []]
+        secret = {
+            p["name"]
+            for p in parameters
+            if isinstance(p, dict) and p.get("in") == "path" and p.get("x-b2bconform-secret")
+        }
+        for name in sorted(secret):
+            before = template.split("{" + name + "}", 1)[0]
+            parts = re.split(r"\{[^}/]+\}", before)  # other path parameters match any segment
+            patterns.append("(?i)(" + _SEGMENT.join(map(re.escape, parts)) + ")" + _SEGMENT)
+    return tuple(patterns)
+
+
+def _resolve_ref(spec: dict[str, Any], node: Any) -> Any:
+    """Follow local ``$ref``s (``#/components/parameters/apiKey``) to what they name."""
+    seen = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
+        target: Any = spec
+        for token in node["$ref"][2:].split("/"):
+            target = (
+                target.get(token.replace("~1", "/").replace("~0", "~")) if isinstance(target, dict) else None
+            )
+        node, seen = target, seen + 1
+        if seen > 20:
+            return None  # a reference cycle names nothing
+    return node

@@ -12,12 +12,21 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
-from b2bconform.model import NO_JSON
+from b2bconform.model import NO_JSON, Response
+from b2bconform.pointers import resolve
 
-__all__ = ["parse_document", "xml_root"]
+__all__ = [
+    "describe_status",
+    "effective_status",
+    "envelope_code",
+    "parse_document",
+    "request_parameters",
+    "xml_root",
+]
 
 _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -83,3 +92,59 @@ def _element(element: Any, list_elements: frozenset[str]) -> Any:
         else:
             node[name] = value
     return node
+
+
+def request_parameters(url: str, body: bytes | None) -> dict[str, Any]:
+    """An action's parameters as an API that binds them by name reads them (ManEx, ASP.NET).
+
+    The query string and a JSON object body are merged (the body wins on a clash), names are
+    lower-cased (binding is case-insensitive) and scalars become their text, as they would from a
+    query string: the rules then speak about ``/custno`` whichever form the caller chose. A body that
+    is not a JSON object adds nothing; the rule about the body's syntax judges it. An empty value
+    is no value: ASP.NET binds "" (and JSON null) as null, so ``line_no=`` is a line_no not given.
+    """
+    return _parameters(url, body or b"")
+
+
+@lru_cache(maxsize=2048)
+def _parameters(url: str, body: bytes) -> dict[str, Any]:
+    merged: dict[str, Any] = {k.lower(): v for k, v in parse_qsl(urlsplit(url).query) if v != ""}
+    document = parse_document(body, xml=False) if body else NO_JSON
+    if isinstance(document, dict):
+        merged.update(_as_parameters(document))
+    return merged
+
+
+def _as_parameters(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k).lower(): _as_parameters(v) for k, v in value.items() if v not in ("", None)}
+    if isinstance(value, list):
+        return [_as_parameters(v) for v in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    return value
+
+
+def envelope_code(response: Response, status_path: str | None) -> int | None:
+    """The integer code an envelope carries at ``status_path``, or None (no path, no envelope)."""
+    if status_path:
+        document = parse_document(response.body, xml=False)
+        if isinstance(document, dict):
+            for _, value in resolve(document, status_path):
+                if isinstance(value, int) and not isinstance(value, bool):
+                    return value
+    return None
+
+
+def effective_status(response: Response, status_path: str | None) -> int:
+    """The status the API means: the envelope's integer code at ``status_path``, else the HTTP status."""
+    code = envelope_code(response, status_path)
+    return response.status if code is None else code
+
+
+def describe_status(response: Response, status_path: str | None) -> str:
+    """How findings name a status: "HTTP 404", or "Code 403 (HTTP 200)" when an envelope carries it."""
+    code = envelope_code(response, status_path)
+    return f"HTTP {response.status}" if code is None else f"Code {code} (HTTP {response.status})"

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["MISSING", "parent_and_key", "resolve", "split"]
@@ -29,11 +30,17 @@ def _escape(token: str) -> str:
 
 
 def split(pointer: str) -> list[str]:
+    return list(_tokens(pointer))
+
+
+@lru_cache(maxsize=4096)
+def _tokens(pointer: str) -> tuple[str, ...]:
+    # rules name a few hundred pointers, each resolved for every exchange: parse each once
     if pointer in ("", "/"):
-        return []
+        return ()
     if not pointer.startswith("/"):
         raise ValueError(f"JSON pointer must start with '/': {pointer!r}")
-    return [_unescape(t) for t in pointer[1:].split("/")]
+    return tuple(_unescape(t) for t in pointer[1:].split("/"))
 
 
 def parent_and_key(pointer: str) -> tuple[str, str]:
@@ -46,10 +53,10 @@ def parent_and_key(pointer: str) -> tuple[str, str]:
 
 def resolve(document: Any, pointer: str) -> Iterator[tuple[str, Any]]:
     """Yield ``(concrete_pointer, value)`` for every element the pointer selects; absent ones are skipped."""
-    yield from _walk(document, split(pointer), "")
+    yield from _walk(document, _tokens(pointer), "")
 
 
-def _walk(node: Any, tokens: list[str], here: str) -> Iterator[tuple[str, Any]]:
+def _walk(node: Any, tokens: tuple[str, ...], here: str) -> Iterator[tuple[str, Any]]:
     if not tokens:
         yield here, node
         return

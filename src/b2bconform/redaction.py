@@ -8,6 +8,7 @@ appear — URL paths, bodies, messages — because a vendor may echo a key where
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -40,23 +41,33 @@ MIN_SECRET_LENGTH = 4
 
 
 class Redactor:
-    def __init__(self, secrets: Iterable[str] = (), headers: Iterable[str] = ()) -> None:
+    """``url_patterns``: regexes whose group 1 is what precedes a secret URL path segment (the
+    ManEx API key); the segment that follows is masked wherever the URL appears, even when the
+    value is not known (audited traffic)."""
+
+    def __init__(
+        self, secrets: Iterable[str] = (), headers: Iterable[str] = (), url_patterns: Iterable[str] = ()
+    ) -> None:
         self._headers = SECRET_HEADERS | {h.lower() for h in headers}
         self._secrets = sorted(
             {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True
         )
+        self._url_patterns = tuple(dict.fromkeys(url_patterns))
+        self._compiled = [re.compile(p) for p in self._url_patterns]
 
     def with_secrets(self, secrets: Iterable[str]) -> Redactor:
-        return Redactor([*self._secrets, *secrets], self._headers)
+        return Redactor([*self._secrets, *secrets], self._headers, self._url_patterns)
 
     def text(self, value: str) -> str:
         for secret in self._secrets:
             if secret in value:
                 value = value.replace(secret, MASK)
+        for pattern in self._compiled:
+            value = pattern.sub(_mask_after_group_1, value)
         return value
 
     def body(self, value: bytes | None) -> bytes | None:
-        if not value or not self._secrets:
+        if not value or not (self._secrets or self._compiled):
             return value
         try:
             return self.text(value.decode("utf-8")).encode("utf-8")
@@ -105,3 +116,7 @@ class Redactor:
             response=self.response(exchange.response) if exchange.response is not None else None,
             error=self.text(exchange.error) if exchange.error else exchange.error,
         )
+
+
+def _mask_after_group_1(match: re.Match[str]) -> str:
+    return match.group(1) + MASK

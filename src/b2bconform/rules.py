@@ -11,9 +11,10 @@ from typing import Any
 import jsonschema
 
 from b2bconform.model import Direction, Severity
+from b2bconform.pointers import resolve
 from b2bconform.yamlfile import YamlDocument, load_yaml
 
-__all__ = ["Rule", "RuleCatalogue", "Source", "load_rules"]
+__all__ = ["BodyCondition", "Rule", "RuleCatalogue", "Source", "load_rules"]
 
 SIDES = ("vendor", "client")
 
@@ -32,9 +33,26 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
         "xml_lists": {"type": "array", "items": {"type": "string"}},
         "body": {"enum": ["json", "xml"]},
         "read_only_operations": {"type": "array", "items": {"type": "string"}},
+        # Where the request's parameters are read from: the body, or the query string and a JSON body.
+        "request_parameters": {"enum": ["body", "query_and_json"]},
+        # A pointer to the status the API means when its envelope carries one (ManEx `Code`).
+        "status_path": {"type": "string", "pattern": "^/"},
+        # An answer matching this is a refusal of the caller's credentials (ManEx `IsValidUser: false`).
+        "auth_refused": {"$ref": "#/$defs/body_condition"},
+        # How traffic is matched to operations: by method and path, or by path alone.
+        "operation_match": {"enum": ["method_and_path", "path"]},
         "rules": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/rule"}},
     },
     "$defs": {
+        "body_condition": {
+            "type": "object",
+            "required": ["path", "in"],
+            "additionalProperties": False,
+            "properties": {
+                "path": {"type": "string", "pattern": "^/"},
+                "in": {"type": "array", "minItems": 1},
+            },
+        },
         "rule": {
             "type": "object",
             "required": ["id", "statement", "source", "direction", "severity", "kind"],
@@ -57,13 +75,16 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
                 "when": {
                     "type": "object",
                     "additionalProperties": False,
-                    "properties": {"status": {"type": "array", "items": {"type": "integer"}, "minItems": 1}},
+                    "properties": {
+                        "status": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
+                        "body": {"$ref": "#/$defs/body_condition"},
+                    },
                 },
                 "rejects_with": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
                 "judged": {"type": "array", "items": {"enum": list(SIDES)}, "minItems": 1},
                 "decision": {"type": ["string", "null"]},
             },
-        }
+        },
     },
 }
 
@@ -72,6 +93,26 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
 class Source:
     file: str
     section: str
+
+
+@dataclass(frozen=True)
+class BodyCondition:
+    """The response document holds one of ``values`` at ``path`` (a JSON pointer, `*` allowed)."""
+
+    path: str
+    values: tuple[Any, ...]
+
+    def holds(self, document: Any) -> bool:
+        if not isinstance(document, dict | list):
+            return False
+        return any(
+            _same(value, wanted) for _, value in resolve(document, self.path) for wanted in self.values
+        )
+
+
+def _same(a: Any, b: Any) -> bool:
+    # `in: [false]` must not match 0, nor `in: [1]` match true
+    return type(a) is type(b) and a == b
 
 
 @dataclass(frozen=True)
@@ -88,6 +129,7 @@ class Rule:
     check: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
     statuses: tuple[int, ...] | None = None  # `when.status`: response rules that apply to some statuses only
+    when_body: BodyCondition | None = None  # `when.body`: ... or to answers holding some value
     rejects_with: tuple[int, ...] = ()
     judged: tuple[str, ...] = SIDES
     decision: str | None = None
@@ -98,10 +140,16 @@ class Rule:
     def applies_to_status(self, status: int) -> bool:
         return self.statuses is None or status in self.statuses
 
+    def applies_to_answer(self, status: int, document: Any) -> bool:
+        """Whether this response rule speaks about an answer with this (effective) status and body."""
+        return self.applies_to_status(status) and (self.when_body is None or self.when_body.holds(document))
+
     @property
     def is_request_side(self) -> bool:
         return (
-            self.direction in (Direction.REQUEST, Direction.AUTH, Direction.TRANSPORT) and not self.statuses
+            self.direction in (Direction.REQUEST, Direction.AUTH, Direction.TRANSPORT)
+            and not self.statuses
+            and self.when_body is None
         )
 
 
@@ -120,6 +168,10 @@ class RuleCatalogue:
     xml: bool = False  # `body: xml`: messages are XML (SOAP), read as trees of local names
     # Operations sent with a write method that only read (a SOAP query is a POST).
     read_only_operations: frozenset[str] = frozenset()
+    request_parameters: str = "body"  # or "query_and_json"
+    status_path: str | None = None
+    auth_refused: BodyCondition | None = None
+    operation_match: str = "method_and_path"  # or "path"
 
     def __iter__(self) -> Any:
         return iter(self.rules)
@@ -168,7 +220,15 @@ def load_rules(path: Path) -> RuleCatalogue:
         list_elements=frozenset(data.get("xml_lists", ())),
         xml=data.get("body", "json") == "xml",
         read_only_operations=frozenset(data.get("read_only_operations", ())),
+        request_parameters=data.get("request_parameters", "body"),
+        status_path=data.get("status_path"),
+        auth_refused=_condition(data.get("auth_refused")),
+        operation_match=data.get("operation_match", "method_and_path"),
     )
+
+
+def _condition(raw: Mapping[str, Any] | None) -> BodyCondition | None:
+    return BodyCondition(raw["path"], tuple(raw["in"])) if raw else None
 
 
 def _explain(error: jsonschema.ValidationError) -> str:
@@ -208,6 +268,7 @@ def _build_rule(raw: Mapping[str, Any], default_rejections: tuple[int, ...]) -> 
         check=raw.get("check"),
         params=dict(raw.get("params") or {}),
         statuses=tuple(when["status"]) if "status" in when else None,
+        when_body=_condition(when.get("body")),
         rejects_with=tuple(raw.get("rejects_with", default_rejections)),
         judged=tuple(raw.get("judged", SIDES)),
         decision=" ".join(raw["decision"].split()) if raw.get("decision") else None,

@@ -103,6 +103,31 @@ def load_profile(name_or_path: str, profiles_dir: Path = PROFILES_DIR) -> Target
     return TargetProfile(name=data.get("name", path.stem), **{k: v for k, v in data.items() if k != "name"})
 
 
+def is_path_credential(name: str) -> bool:
+    """A credential named ``{name}`` travels in the URL path (the ManEx API key), not in a header."""
+    return name.startswith("{") and name.endswith("}")
+
+
+def with_credentials_applied(request: Request, credentials: dict[str, str]) -> Request:
+    """The request with path credentials substituted for their ``{name}`` placeholders and the
+    other credentials added as headers, unless the request already sets that header."""
+    url = request.url
+    given = {k.lower() for k in request.headers}
+    extra = []
+    for name, value in credentials.items():
+        if is_path_credential(name):
+            url = url.replace(name, value)
+        elif name.lower() not in given:
+            extra.append((name, value))
+    return Request(request.method, url, Headers([*request.headers.pairs(), *extra]), request.body)
+
+
+def secret_url_patterns(api: str) -> tuple[str, ...]:
+    from b2bconform.contract import Contract
+
+    return Contract.load(api).secret_url_patterns
+
+
 class Target(ABC):
     """Sends requests and returns exchanges; never raises for an HTTP status, only for infrastructure."""
 
@@ -131,11 +156,7 @@ class Target(ABC):
 
     def send(self, request: Request, *, with_credentials: bool = True) -> Exchange:
         if with_credentials:
-            given = {k.lower() for k in request.headers}
-            extra = [(k, v) for k, v in self.credentials().items() if k.lower() not in given]
-            request = Request(
-                request.method, request.url, Headers([*request.headers.pairs(), *extra]), request.body
-            )
+            request = with_credentials_applied(request, self.credentials())
         response = self._send(request)
         return Exchange(api=self.api, request=self._absolute(request), response=response)
 
@@ -163,14 +184,20 @@ class SandboxTarget(Target):
         self.client = TestClient(
             self.sandbox.asgi(), base_url="http://testserver", raise_server_exceptions=True
         )
+        # entered once: one event-loop portal for the run instead of a new thread per request
+        self.client.__enter__()
         self.redactor = Redactor(
             secrets=[
                 v
                 for site in (0, 1)
                 for k, v in self._site(site).items()
                 if k.lower() not in NOT_SECRET_CREDENTIALS
-            ]
+            ],
+            url_patterns=secret_url_patterns(api),
         )
+
+    def close(self) -> None:
+        self.client.__exit__(None, None, None)
 
     def _site(self, site: int) -> dict[str, str]:
         try:
@@ -214,7 +241,10 @@ class LiveTarget(Target):
         self._values = self._read_environment()
         names = {**self.profile.credentials, **self.profile.alternate_credentials}
         public = {variable for name, variable in names.items() if name.lower() in NOT_SECRET_CREDENTIALS}
-        self.redactor = Redactor(secrets=[v for k, v in self._values.items() if k not in public])
+        self.redactor = Redactor(
+            secrets=[v for k, v in self._values.items() if k not in public],
+            url_patterns=secret_url_patterns(profile.api),
+        )
         self.client = httpx.Client(base_url=profile.base_url, timeout=profile.timeout, follow_redirects=False)
         self._lock = threading.Lock()
         self._next_slot = 0.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from b2bconform.checks import documents, http, state, xml
+from b2bconform.checks import documents, http, relations, state, xml
 from b2bconform.checks.registry import (
     CHECKS,
     CheckContext,
@@ -22,6 +22,7 @@ __all__ = [
     "documents",
     "get_check",
     "http",
+    "relations",
     "state",
     "validate_params",
     "xml",

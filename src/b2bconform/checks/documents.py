@@ -97,17 +97,27 @@ def max_length(ctx: CheckContext, *, path: Paths, max: int) -> Outcome:
 
 @check("format")
 def format_(
-    ctx: CheckContext, *, path: Paths, format: str, options: Mapping[str, Any] | None = None
+    ctx: CheckContext,
+    *,
+    path: Paths,
+    format: str | None = None,
+    formats: Sequence[str] | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Outcome:
-    fmt = get_format(format, **dict(options or {}))
+    """The string at ``path`` is in ``format`` (or in any one of ``formats``, where a document allows several)."""
+    names = [format] if format else list(formats or [])
+    if not names:
+        raise ValueError("the format check needs 'format' or 'formats'")
+    known = [get_format(name, **dict(options or {})) for name in names]
     values = [(w, v) for w, v in _values(ctx, path) or [] if isinstance(v, str)]
     if not values:
         return None  # a value of another type is the type rule's to judge
     found = []
     for where, value in values:
-        reason = fmt.validate(value)
-        if reason is not None:
-            found.append(Violation(where, fmt.pattern_text, f"{show(value)}: {reason}"))
+        reasons = [fmt.validate(value) for fmt in known]
+        if all(reason is not None for reason in reasons):
+            expected = " or ".join(fmt.pattern_text for fmt in known)
+            found.append(Violation(where, expected, f"{show(value)}: {reasons[0]}"))
     return found
 
 
@@ -257,30 +267,55 @@ def equals_status(ctx: CheckContext, *, path: Paths) -> Outcome:
     found = [(w, v) for w, v in _values(ctx, path) or [] if isinstance(v, str)]
     if not found or ctx.exchange.response is None:
         return None
-    status = str(ctx.exchange.response.status)
-    return [
-        Violation(w, f'"{status}", the HTTP status as a string', show(v)) for w, v in found if v != status
-    ]
+    status = str(ctx.status)
+    return [Violation(w, f'"{status}", the status as a string', show(v)) for w, v in found if v != status]
 
 
 @check("implies")
-def implies(ctx: CheckContext, *, when_path: str, when_in: Sequence[Any], then_path: str) -> Outcome:
-    """Where ``when_path`` holds one of ``when_in``, ``then_path`` is present and not empty."""
+def implies(
+    ctx: CheckContext,
+    *,
+    when_path: str,
+    then_path: str,
+    when_in: Sequence[Any] | None = None,
+    when_not_in: Sequence[Any] | None = None,
+    then_in: Sequence[Any] | None = None,
+) -> Outcome:
+    """Where ``when_path`` holds one of ``when_in`` (default: any non-empty value, bar ``when_not_in``),
+    ``then_path`` holds one of ``then_in`` (default: is present and not empty)."""
     document = ctx.subject
     if document is NO_JSON:
         return None
-    triggered = [(w, v) for w, v in resolve(document, when_path) if v in when_in]
+
+    def triggers(value: Any) -> bool:
+        if when_in is not None:
+            return value in when_in
+        return not _empty(value) and (when_not_in is None or value not in when_not_in)
+
+    triggered = [(w, v) for w, v in resolve(document, when_path) if triggers(v)]
     if not triggered:
         return None
     found = [v for _, v in resolve(document, then_path)]
-    if found and all(v not in ("", None, [], {}) for v in found):
+    if then_in is not None:
+        holds = bool(found) and all(v in then_in for v in found)
+        expected = "one of " + ", ".join(map(str, then_in))
+    else:
+        holds = bool(found) and all(not _empty(v) for v in found)
+        expected = "present"
+    if holds:
         return []
     trigger_at, trigger = triggered[0]
     return [
         Violation(
-            then_path, f"present when {trigger_at} is {show(trigger)}", show(found[0]) if found else "absent"
+            then_path,
+            f"{expected} when {trigger_at} is {show(trigger)}",
+            show(found[0]) if found else "absent",
         )
     ]
+
+
+def _empty(value: Any) -> bool:
+    return value in ("", None, [], {}) or (isinstance(value, str) and not value.strip())
 
 
 @check("json_body")

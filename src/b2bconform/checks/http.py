@@ -11,13 +11,13 @@ from b2bconform.model import Violation
 
 @check("status_in")
 def status_in(ctx: CheckContext, *, statuses: Sequence[int]) -> Outcome:
-    response = ctx.exchange.response
-    if response is None:
+    if ctx.status is None:
         return None
-    if response.status in statuses:
+    if ctx.status in statuses:
         return []
     documented = ", ".join(map(str, statuses))
-    return [Violation("", f"HTTP status {documented}", f"HTTP {response.status}")]
+    unit = "Code" if ctx.status_path else "HTTP status"
+    return [Violation("", f"{unit} {documented}", ctx.status_text())]
 
 
 @check("header_present")

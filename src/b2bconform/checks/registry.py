@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from b2bconform.documents import parse_document
+from b2bconform.documents import describe_status, effective_status, parse_document, request_parameters
 from b2bconform.model import NO_JSON, Exchange, Request, Response, Violation
 
 if TYPE_CHECKING:
@@ -33,12 +33,33 @@ class CheckContext:
     list_elements: frozenset[str] = frozenset()
     contract_root: Path | None = None
     xml: bool = False  # the API's bodies are XML (SOAP) rather than JSON
+    # "query_and_json": a request's document is its parameters (query string + JSON body, by name)
+    request_parameters: str = "body"
+    status_path: str | None = None  # where an envelope carries the status the API means
+    # the answer refused the caller's credentials: nothing was judged about the request's content
+    credentials_refused: bool = False
 
     def document_of(self, message: Request | Response | None) -> Any:
-        """A message body as a document (JSON, or an XML tree), or ``NO_JSON``."""
+        """A message body as a document (JSON, or an XML tree), or ``NO_JSON``.
+
+        With ``request_parameters: query_and_json`` a request's document is its named parameters.
+        """
         if message is None:
             return NO_JSON
+        if isinstance(message, Request) and self.request_parameters == "query_and_json":
+            return request_parameters(message.url, message.body)
         return parse_document(message.body, self.list_elements, xml=self.xml)
+
+    @property
+    def status(self) -> int | None:
+        """The response's effective status (the envelope's code where the contract names one)."""
+        response = self.exchange.response
+        return None if response is None else effective_status(response, self.status_path)
+
+    def status_text(self) -> str:
+        """How a finding names the status: "HTTP 403", or "Code 403 (HTTP 200)" for an envelope."""
+        response = self.exchange.response
+        return "no response" if response is None else describe_status(response, self.status_path)
 
     @property
     def request_document(self) -> Any:
@@ -85,7 +106,9 @@ def validate_params(name: str, params: Mapping[str, Any]) -> str | None:
         return str(exc.args[0])
     signature = inspect.signature(function)
     accepted = {p.name: p for p in signature.parameters.values() if p.kind is inspect.Parameter.KEYWORD_ONLY}
-    unknown = sorted(set(params) - set(accepted))
+    # parameters spelled as Python keywords (`as`) arrive through **kwargs and are declared here
+    extra = set(getattr(function, "extra_params", ()))
+    unknown = sorted(set(params) - set(accepted) - extra)
     if unknown:
         return (
             f"check {name!r} takes no parameter {', '.join(unknown)}; it takes: {', '.join(sorted(accepted))}"

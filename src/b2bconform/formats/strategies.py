@@ -153,6 +153,28 @@ def utc_datetime_near_miss() -> SearchStrategy[str]:
     )
 
 
+# --- local-datetime -----------------------------------------------------------------------
+
+
+def local_datetime_valid() -> SearchStrategy[str]:
+    return st.datetimes().map(_utc_body)
+
+
+def local_datetime_near_miss() -> SearchStrategy[str]:
+    datetimes = st.datetimes()
+    body = datetimes.map(_utc_body)
+    return st.one_of(
+        body.map(lambda b: b + "Z"),
+        body.map(lambda b: b + "+01:00"),
+        body.map(lambda b: b + ".123"),
+        datetimes.map(lambda dt: dt.date().isoformat()),
+        datetimes.map(lambda dt: f"{dt.date().isoformat()} {_hms(dt)}"),
+        datetimes.map(lambda dt: f"{dt.date().isoformat()}T{dt:%H:%M}"),
+        st.builds(lambda ymd, t: f"{'-'.join(ymd)}T{t}", impossible_ymd(), datetimes.map(_hms)),
+        st.builds(lambda d, t: f"{d.isoformat()}T{t}", st.dates(), _impossible_hms()),
+    )
+
+
 # --- plain dates --------------------------------------------------------------------------
 
 
@@ -228,6 +250,30 @@ def yyyymmdd_near_miss() -> SearchStrategy[str]:
 
 def hh_mm_24h_valid() -> SearchStrategy[str]:
     return st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23), st.integers(0, 59))
+
+
+def h_mm_24h_valid() -> SearchStrategy[str]:
+    return st.builds(
+        lambda h, m, padded: f"{h:02d}:{m:02d}" if padded else f"{h}:{m:02d}",
+        st.integers(0, 23),
+        st.integers(0, 59),
+        st.booleans(),
+    )
+
+
+def h_mm_24h_near_miss() -> SearchStrategy[str]:
+    hours, minutes = st.integers(0, 23), st.integers(0, 59)
+    return st.one_of(
+        st.just("24:00"),
+        st.builds(lambda h, m: f"{h}:{m:02d}", st.integers(24, 99), minutes),
+        st.builds(lambda h, m: f"{h}:{m:02d}", hours, st.integers(60, 99)),
+        st.builds(lambda h, m: f"{h}:{m}", hours, st.integers(0, 9)),
+        st.builds(
+            lambda h, m, p: f"{h}:{m:02d} {p}", st.integers(1, 12), minutes, st.sampled_from(("AM", "PM"))
+        ),
+        st.builds(lambda h, m: f"{h:02d}:{m:02d}:00", hours, minutes),
+        st.builds(lambda h, m: f"{h:02d}{m:02d}", hours, minutes),
+    )
 
 
 def hh_mm_24h_near_miss() -> SearchStrategy[str]:

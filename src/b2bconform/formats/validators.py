@@ -23,6 +23,8 @@ _LOOSE_DATETIME = re.compile(
 )
 _MM_DD_YYYY = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})")
 _HH_MM = re.compile(r"([0-9]{2}):([0-9]{2})")
+_H_MM = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+_LOCAL_DATETIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})")
 _AM_PM = re.compile(r"[0-9]{1,2}:[0-9]{1,2}(?::[0-9]{1,2})?\s*[AaPp]\.?[Mm]\.?")
 _DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
@@ -171,6 +173,37 @@ def check_hh_mm_24h(value: str) -> str | None:
     if re.fullmatch(r"[0-9]{4}", value):
         return "colon missing"
     return "not in HH:MM form"
+
+
+def check_h_mm_24h(value: str) -> str | None:
+    """24-hour time whose hour may go unpadded ("3:00" as well as "03:00")."""
+    match = _H_MM.fullmatch(value)
+    if match is not None:
+        return check_clock(*match.groups())
+    if value == "":
+        return "empty string"
+    if _AM_PM.fullmatch(value):
+        return "AM/PM suffix not allowed in 24-hour time"
+    if re.fullmatch(r"[0-9]{1,2}:[0-9]{2}:[0-9]{2}", value):
+        return "seconds not allowed"
+    if re.fullmatch(r"[0-9]{1,2}:[0-9]", value):
+        return "minute not zero-padded"
+    return "not in H:MM form"
+
+
+def check_local_datetime(value: str) -> str | None:
+    """yyyy-mm-ddThh:mm:ss with no zone: the form a SQL Server datetime serialises to."""
+    match = _LOCAL_DATETIME.fullmatch(value)
+    if match is not None:
+        year, month, day, hour, minute, second = match.groups()
+        return check_calendar_date(year, month, day) or check_clock(hour, minute, second)
+    if value == "":
+        return "empty string"
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+(?:\.[0-9]+)?(?:Z|[+-][0-9:]+)", value):
+        return "zone or fraction not allowed, expected yyyy-mm-ddThh:mm:ss"
+    if _ISO_DATE.fullmatch(value):
+        return "time missing, expected yyyy-mm-ddThh:mm:ss"
+    return "not in yyyy-mm-ddThh:mm:ss form"
 
 
 # --- numbers ------------------------------------------------------------------------------

@@ -82,8 +82,14 @@ def _max_length(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Muta
 
 
 def _format(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
-    fmt = get_format(params["format"], **dict(params.get("options") or {}))
-    return _replace_each(document, params["path"], fmt.near_miss(), f"not {fmt.pattern_text}")
+    names = [params["format"]] if params.get("format") else list(params["formats"])
+    formats = [get_format(name, **dict(params.get("options") or {})) for name in names]
+    # where several formats are allowed, a near miss of one may be valid in another: keep those none accepts
+    near_misses = st.one_of(*(fmt.near_miss() for fmt in formats)).filter(
+        lambda value: all(fmt.validate(value) is not None for fmt in formats)
+    )
+    expected = " or ".join(fmt.pattern_text for fmt in formats)
+    return _replace_each(document, params["path"], near_misses, f"not {expected}")
 
 
 def _enum(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
@@ -140,6 +146,95 @@ def _json_body(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutat
     return st.sampled_from(_MALFORMED).map(lambda raw: Mutation(raw, None, "", f"body {raw!r}"))
 
 
+def _present(document: Any, path: str) -> list[tuple[str, Any]]:
+    return [(w, v) for w, v in resolve(document, path) if v not in ("", None, [], {})]
+
+
+def _implies(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    """Trigger the condition (keep or set the `when` value) and leave the consequence unmet."""
+    when_path, then_path = params["when_path"], params["then_path"]
+    if split(when_path)[:-1] != split(then_path)[:-1] or "*" in when_path:
+        return None  # members of different objects: the suites build these cases by hand
+    triggers = list(params["when_in"]) if params.get("when_in") is not None else None
+    current = _present(document, when_path)
+    if triggers is None and not current:
+        return None
+    trigger_values = st.sampled_from(triggers) if triggers else st.just(current[0][1])
+    then_allowed = params.get("then_in")
+
+    def build(trigger: Any, replacement: Any) -> Mutation:
+        changed = _set(document, when_path, trigger)
+        if then_allowed is None or replacement is None:
+            if any(True for _ in resolve(changed, then_path)):
+                changed = _delete(changed, then_path)
+            return Mutation(None, changed, then_path, f"{when_path}={trigger!r} without {then_path}")
+        changed = _set(changed, then_path, replacement)
+        return Mutation(None, changed, then_path, f"{when_path}={trigger!r} with {then_path}={replacement!r}")
+
+    if then_allowed is None:
+        return trigger_values.map(lambda t: build(t, None))
+    others = st.sampled_from(["0", "2", "false", "x"]).filter(lambda v: v not in then_allowed)
+    return st.tuples(trigger_values, st.one_of(st.none(), others)).map(lambda p: build(*p))
+
+
+def _any_present(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    changed = document
+    for path in params["paths"]:
+        for where, _ in list(resolve(changed, path)):
+            changed = _delete(changed, where)
+    return st.just(Mutation(None, changed, params["paths"][0], "none of the alternatives sent"))
+
+
+def _compare(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    """Move the value at `path` just across its bound (numbers only; dates are built by hand)."""
+    from b2bconform.checks.relations import as_date, as_number
+
+    if params.get("within") or params.get("aggregate") == "sum":
+        return None
+    if params.get("as") == "date":
+        return _compare_dates(document, params, as_date)
+    if params.get("than") is not None:
+        bounds = [as_number(v) for _, v in resolve(document, params["than"])]
+    else:
+        bounds = [as_number(params["value"])]
+    if not bounds or bounds[0] is None or not list(resolve(document, params["path"])):
+        return None
+    bound = bounds[0]
+    op = params["op"]
+    offsets = {"lt": [0, 1, 7], "le": [1, 3], "gt": [0, -1, -5], "ge": [-1, -3]}[op]
+    return st.sampled_from(offsets).map(
+        lambda offset: Mutation(
+            None,
+            _set(document, params["path"], str(bound + offset)),
+            params["path"],
+            f"{params['path']} = {bound + offset} against a bound of {bound} ({op})",
+        )
+    )
+
+
+def _compare_dates(
+    document: Any, params: dict[str, Any], as_date: Callable[[Any], Any]
+) -> st.SearchStrategy[Mutation] | None:
+    """Move the date at `path` across the date at `than`, written the way it was written."""
+    from datetime import timedelta
+
+    bounds = [as_date(v) for _, v in resolve(document, params["than"])]
+    current = [v for _, v in resolve(document, params["path"])]
+    if not bounds or bounds[0] is None or not current or not isinstance(current[0], str):
+        return None
+    bound, written = bounds[0], current[0]
+    form = "%m-%d-%Y" if written[2:3] == "-" else "%Y-%m-%d"
+    offsets = {"lt": [0, 1, 5], "le": [1, 5], "gt": [0, -1, -5], "ge": [-1, -5]}[params["op"]]
+    return st.sampled_from(offsets).map(
+        lambda days: Mutation(
+            None,
+            _set(document, params["path"], (bound + timedelta(days=days)).strftime(form)),
+            params["path"],
+            f"{params['path']} {days:+d} days from {params['than']}",
+        )
+    )
+
+
 _MUTATORS: dict[str, Callable[[Any, dict[str, Any]], st.SearchStrategy[Mutation] | None]] = {
     "required": _required,
     "max_length": _max_length,
@@ -149,6 +244,9 @@ _MUTATORS: dict[str, Callable[[Any, dict[str, Any]], st.SearchStrategy[Mutation]
     "min_items": _min_items,
     "each_has": _each_has,
     "json_body": _json_body,
+    "implies": _implies,
+    "any_present": _any_present,
+    "compare": _compare,
 }
 
 

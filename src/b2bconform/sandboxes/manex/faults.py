@@ -1,0 +1,149 @@
+"""The fault catalogues: each fault breaks exactly one rule of contracts/manex_so or contracts/manex_po.
+
+A fault acts only on the routes of its own API (the SO sandbox's faults never touch a PO call), except
+the URL-error fault, which acts on every URL error: a wrong URL belongs to no API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from b2bconform.sandboxes.base import Fault, fault_catalogue
+
+__all__ = ["PO_FAULTS", "SO_FAULTS", "FaultSwitch"]
+
+
+def _shared(prefix: str) -> list[Fault]:
+    """The transport and envelope faults both APIs have, each against its own API's rule."""
+    return [
+        Fault(
+            "accepts-invalid-key", f"{prefix}-AUTH-001", "answers a call with an unknown API key as if valid"
+        ),
+        Fault(
+            "valid-user-on-bad-key",
+            f"{prefix}-AUTH-002",
+            'refuses an unknown key with Code 403 "Invalid API Key." but IsValidUser true',
+        ),
+        Fault("url-error-without-detail", f"{prefix}-URL-001", "URL-error answers lack MessageDetail"),
+        Fault("drops-session-id", f"{prefix}-ENV-001", "successful envelopes omit SessionId"),
+    ]
+
+
+SO_FAULTS = fault_catalogue(
+    [
+        *_shared("MANEX_SO"),
+        Fault(
+            "accepts-add-without-custno",
+            "MANEX_SO-SO-001",
+            "SO Add without custNo is accepted for the first seeded customer",
+        ),
+        Fault(
+            "accepts-unpadded-custno",
+            "MANEX_SO-SO-002",
+            "a custNo of fewer than ten digits is zero-padded instead of refused",
+        ),
+        Fault("accepts-iso-order-date", "MANEX_SO-SO-003", "orderDate is also accepted as YYYY-MM-DD"),
+        Fault("accepts-unknown-fob", "MANEX_SO-SO-004", "an unknown FOB is accepted (and ignored)"),
+        Fault(
+            "approves-without-initials",
+            "MANEX_SO-SO-005",
+            "SOAPPROVAL=1 without SOAPPRVINIT approves the order",
+        ),
+        Fault(
+            "accepts-unknown-item-status",
+            "MANEX_SO-ITM-001",
+            "an unknown item status is accepted (the line keeps STANDARD or its current status)",
+        ),
+        Fault(
+            "accepts-each-qty-above-ordered",
+            "MANEX_SO-ITM-002",
+            "an eachQty equal to or above ord_qty is accepted",
+        ),
+        Fault(
+            "edits-item-without-line",
+            "MANEX_SO-ITM-003",
+            "Item Edit without line_no and UNIQUELN edits the order's first line",
+        ),
+        Fault("accepts-ship-after-due", "MANEX_SO-DUE-001", "a Ship_Dts on or after Due_DTS1 is accepted"),
+        Fault(
+            "over-schedules-line",
+            "MANEX_SO-DUE-002",
+            "due dates may schedule more than the line's order quantity",
+        ),
+        Fault("unpadded-sono-in-get", "MANEX_SO-RES-001", "SO Get and Item Get answers write SONO unpadded"),
+        Fault("short-price-link", "MANEX_SO-RES-002", "generated PLPRICELNK keys are 8 characters long"),
+    ]
+)
+
+PO_FAULTS = fault_catalogue(
+    [
+        *_shared("MANEX_PO"),
+        Fault(
+            "accepts-po-without-supplier",
+            "MANEX_PO-PO-001",
+            "PO Add without supName is accepted for the first seeded supplier",
+        ),
+        Fault(
+            "accepts-12-hour-delivery-time",
+            "MANEX_PO-PO-002",
+            'a 12-hour deliveryTime such as "1:00 PM" is accepted (stored as 24-hour time)',
+        ),
+        Fault(
+            "accepts-unknown-terms",
+            "MANEX_PO-PO-003",
+            "unknown Terms are accepted (the PO keeps the supplier's or its current terms)",
+        ),
+        Fault(
+            "taxes-untaxable-shipping",
+            "MANEX_PO-PO-004",
+            "shippingTaxPct without isShippingTaxable=1 is accepted and makes the shipping taxable",
+        ),
+        Fault(
+            "accepts-unknown-item-type",
+            "MANEX_PO-ITM-001",
+            "an unknown POITTYPE is accepted (stored as Invt Part)",
+        ),
+        Fault(
+            "accepts-free-lead-time",
+            "MANEX_PO-ITM-002",
+            "a pur_ltime that is not digits and DY/WK/MO is accepted (and ignored)",
+        ),
+        Fault(
+            "accepts-part-without-revision",
+            "MANEX_PO-ITM-003",
+            "part_no without revision is accepted (the part's first revision is used)",
+        ),
+        Fault(
+            "accepts-unknown-unit",
+            "MANEX_PO-ITM-004",
+            "an unknown U_OF_MEAS is accepted (the part's unit is kept)",
+        ),
+        Fault(
+            "accepts-unknown-package",
+            "MANEX_PO-ITM-005",
+            "an unknown package is accepted (the part's package is kept)",
+        ),
+        Fault(
+            "over-schedules-item",
+            "MANEX_PO-SCH-001",
+            "a schedule's schd_qty may exceed the item's order quantity",
+        ),
+        Fault("accepts-iso-schedule-date", "MANEX_PO-SCH-002", "schd_date is also accepted as YYYY-MM-DD"),
+        Fault("unpadded-ponum", "MANEX_PO-RES-001", "PO Get answers write PONUM unpadded"),
+        Fault("short-schedule-key", "MANEX_PO-RES-002", "generated UNIQDETNO keys are 8 characters long"),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class FaultSwitch:
+    """Whether one API's handlers run a fault: ``active`` is None on the other API's routes."""
+
+    catalogue: Mapping[str, Fault]
+    active: str | None = None
+
+    def __call__(self, name: str) -> bool:
+        if name not in self.catalogue:
+            raise KeyError(f"no fault {name!r} in this catalogue")
+        return self.active == name

@@ -1,0 +1,311 @@
+"""The ManEx Purchase Order document's own examples, judged by the contract (contracts/manex_po).
+
+The examples are kept verbatim, and most are not JSON: single-quoted request bodies, answers copied
+from a browser's JSON viewer. A small tolerant reader reads what it can; what even it cannot read is
+asserted to stay unreadable, so that a corrected document shows up here. Where an example breaks the
+vendor's own rule, the finding is expected by name (examples/judging.yaml), so the discrepancy stays
+visible and a change in either the document or the rules shows up here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pytest
+import yaml
+
+from b2bconform.contract import Contract
+from b2bconform.model import Exchange, Headers, Request, Response
+
+API = "manex_po"
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACT_DIR = ROOT / "contracts" / API
+EXAMPLES = CONTRACT_DIR / "examples"
+INDEX = yaml.safe_load((EXAMPLES / "index.yaml").read_text())
+JUDGING = yaml.safe_load((EXAMPLES / "judging.yaml").read_text())
+BY_FILE = {entry["file"]: entry for entry in INDEX}
+BASE = "https://manex.example"
+KEY = "EXAMPLEKEY"
+VENDOR_DOCS = ROOT.parent / "shared" / "vendor-docs"
+JSON_HEADERS = Headers({"Content-Type": "application/json"})
+
+# The fault-backed rules of the shared plan: their ids are fixed, and so is what they check.
+FAULT_BACKED: dict[str, dict[str, Any]] = {
+    "MANEX_PO-AUTH-001": {"check": None, "direction": "auth"},
+    "MANEX_PO-AUTH-002": {"check": "equals", "params": {"path": "/IsValidUser", "value": False}},
+    "MANEX_PO-URL-001": {"check": "required", "params": {"path": "/MessageDetail"}, "statuses": (404,)},
+    "MANEX_PO-ENV-001": {"check": "required", "params": {"path": "/SessionId"}},
+    "MANEX_PO-PO-001": {"check": "required", "params": {"path": "/supname"}, "operations": ("POAdd",)},
+    "MANEX_PO-PO-002": {"check": "format", "params": {"path": "/deliverytime", "format": "hh-mm-24h"}},
+    "MANEX_PO-PO-003": {"check": "enum", "path": "/terms"},
+    "MANEX_PO-PO-004": {"check": "implies", "path": "/shippingtaxpct"},
+    "MANEX_PO-ITM-001": {"check": "enum", "path": "/poittype"},
+    "MANEX_PO-ITM-002": {"check": "pattern", "path": "/pur_ltime"},
+    "MANEX_PO-ITM-003": {"check": "implies", "path": "/part_no"},
+    "MANEX_PO-ITM-004": {"check": "enum", "path": "/u_of_meas"},
+    "MANEX_PO-ITM-005": {"check": "enum", "path": "/package"},
+    "MANEX_PO-SCH-001": {"check": None, "operations": ("POScheduleAdd", "POScheduleEdit")},
+    "MANEX_PO-SCH-002": {"check": "format", "path": "/schd_date"},
+    "MANEX_PO-RES-001": {"check": "pattern", "path": "/ResponseObject/PONUM"},
+    "MANEX_PO-RES-002": {"check": "pattern", "path": "/ResponseObject/UNIQDETNO"},
+}
+
+
+# ── reading the examples ─────────────────────────────────────────────────────────────────────
+
+
+def tolerant_json(text: str) -> Any:
+    """Read a JSON-ish example: quote bare names, drop the viewer's '-', single to double quotes, stray commas."""
+    text = re.sub(r"'([^'\n]*)'", r'"\1"', text)
+    text = re.sub(r'^(\s*)-(?=\s*[\[{"$A-Za-z_])', r"\1", text, flags=re.MULTILINE)
+    text = re.sub(r"^(\s*)([$A-Za-z_][$\w]*)\s*:", r'\1"\2":', text, flags=re.MULTILINE)
+    text = re.sub(r",(\s*[}\]])", r"\1", text)
+    return json.loads(text)
+
+
+def read_body(name: str) -> Any:
+    """An example body as printed if it is JSON, else through the tolerant reader (ValueError if neither)."""
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return tolerant_json(text)
+
+
+def read_query(name: str) -> list[tuple[str, str]]:
+    """A query-string example ("URL-?a=1&b=2", possibly over several lines) as name/value pairs."""
+    text = "".join(line.strip() for line in (EXAMPLES / name).read_text(encoding="utf-8").splitlines())
+    assert re.match(r"(?i)url-\?", text), f"{name}: not a query-string example"
+    return parse_qsl(text.split("?", 1)[1], keep_blank_values=True)
+
+
+def _substitute(value: Any, placeholders: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _substitute(v, placeholders) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, placeholders) for v in value]
+    if isinstance(value, str):
+        return placeholders.get(value.upper(), value)
+    return value
+
+
+def _placeholders(entry: dict[str, Any]) -> dict[str, str]:
+    merged = {**JUDGING["placeholders"], **(entry.get("placeholders") or {})}
+    return {k.upper(): str(v) for k, v in merged.items()}
+
+
+# ── building exchanges ───────────────────────────────────────────────────────────────────────
+
+
+def _action(operation: str) -> str:
+    return operation.removeprefix("PO")
+
+
+def _url(operation: str, query: list[tuple[str, str]] | None = None) -> str:
+    url = f"{BASE}/api/PO/{_action(operation)}/{KEY}"
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def example_request(name: str, placeholders: dict[str, str]) -> Request:
+    """The request an example shows: its query string, or its body as JSON, placeholders replaced."""
+    operation = BY_FILE[name]["operation"]
+    if BY_FILE[name]["form"] == "query":
+        pairs = [(k, _substitute(v, placeholders)) for k, v in read_query(name)]
+        return Request("POST", _url(operation, pairs))
+    body = _substitute(read_body(name), placeholders)
+    return Request("POST", _url(operation), JSON_HEADERS, json.dumps(body).encode())
+
+
+def pairing_exchange(pairing: dict[str, Any]) -> Exchange:
+    index = BY_FILE[pairing["response"]]
+    operation = index["operation"]
+    if "request" in pairing:
+        request = example_request(pairing["request"], _placeholders(pairing))
+    elif "request_json" in pairing:
+        request = Request("POST", _url(operation), JSON_HEADERS, json.dumps(pairing["request_json"]).encode())
+    elif "request_body" in pairing:
+        request = Request("POST", _url(operation), JSON_HEADERS, pairing["request_body"].encode())
+    else:
+        request = Request("POST", pairing["request_url"])
+    body = json.dumps(read_body(pairing["response"])).encode()
+    response = Response(404 if index["status"] == 404 else 200, JSON_HEADERS, body)
+    return Exchange(api=API, request=request, response=response)
+
+
+@pytest.fixture(scope="module")
+def contract() -> Contract:
+    return Contract.load(API)
+
+
+# ── the contract itself ──────────────────────────────────────────────────────────────────────
+
+
+def test_the_contract_loads_with_its_rules_and_operations(contract: Contract) -> None:
+    assert len(contract.rules) > 100
+    assert {op.id for op in contract.operations} == {
+        "POAdd",
+        "POEdit",
+        "POGet",
+        "POItemAdd",
+        "POItemEdit",
+        "POItemDelete",
+        "POItemGet",
+        "POScheduleAdd",
+        "POScheduleEdit",
+        "POScheduleDelete",
+        "POScheduleGet",
+    }
+    assert contract.rules.read_only_operations == {"POGet", "POItemGet", "POScheduleGet"}
+
+
+def test_every_operation_has_rules_of_its_own(contract: Contract) -> None:
+    named = {op for rule in contract.rules for op in rule.operations}
+    assert [op.id for op in contract.operations if op.id not in named] == []
+
+
+@pytest.mark.parametrize("rule_id", sorted(FAULT_BACKED))
+def test_each_fault_backed_rule_exists_with_the_plans_meaning(contract: Contract, rule_id: str) -> None:
+    rule = contract.rules.get(rule_id)
+    expected = FAULT_BACKED[rule_id]
+    assert rule.check == expected["check"]
+    for key, value in (expected.get("params") or {}).items():
+        assert rule.params[key] == value, f"{rule_id}.params.{key}"
+    if "path" in expected:
+        paths = rule.params.get("path") or rule.params.get("when_path")
+        assert expected["path"] in ([paths] if isinstance(paths, str) else paths)
+    if "operations" in expected:
+        assert set(expected["operations"]) <= set(rule.operations)
+    if "statuses" in expected:
+        assert rule.statuses == expected["statuses"]
+    if "direction" in expected:
+        assert rule.direction.value == expected["direction"]
+
+
+def test_the_api_key_path_parameter_is_marked_secret(contract: Contract) -> None:
+    parameter = contract.spec["components"]["parameters"]["apiKey"]
+    assert parameter["in"] == "path" and parameter["x-b2bconform-secret"] is True
+    for item in contract.spec["paths"].values():
+        assert {"$ref": "#/components/parameters/apiKey"} in item["post"]["parameters"]
+
+
+def test_the_fault_backed_rules_catch_what_their_faults_do(contract: Contract) -> None:
+    """Each request fault of the plan, sent as a request, breaks its rule (a sanity check of the params)."""
+    cases = {
+        "MANEX_PO-PO-002": ("POAdd", {"deliveryTime": "1:00 PM"}),
+        "MANEX_PO-PO-003": ("POAdd", {"Terms": "NET 60"}),
+        "MANEX_PO-PO-004": ("POAdd", {"shippingTaxPct": "8.25", "isShippingTaxable": "0"}),
+        "MANEX_PO-ITM-001": ("POItemAdd", {"POITTYPE": "Widget"}),
+        "MANEX_PO-ITM-002": ("POItemAdd", {"pur_ltime": "two weeks"}),
+        "MANEX_PO-ITM-003": ("POItemAdd", {"part_no": "416-242424"}),
+        "MANEX_PO-ITM-004": ("POItemAdd", {"U_OF_MEAS": "BARREL"}),
+        "MANEX_PO-ITM-005": ("POItemAdd", {"package": "CRATE"}),
+        "MANEX_PO-SCH-002": ("POScheduleAdd", {"schd_date": "2014-11-07"}),
+    }
+    for rule_id, (operation, body) in cases.items():
+        request = Request("POST", _url(operation), JSON_HEADERS, json.dumps(body).encode())
+        judgement = contract.check(Exchange(api=API, request=request), side="client")
+        assert rule_id in {f.rule for f in judgement.findings}, rule_id
+    # a query string and lower-case names reach the same rules as the JSON body
+    request = Request("GET", _url("POAdd", [("DELIVERYTIME", "1:00 PM")]))
+    judgement = contract.check(Exchange(api=API, request=request), side="client")
+    assert "MANEX_PO-PO-002" in {f.rule for f in judgement.findings}
+
+
+# ── the examples ─────────────────────────────────────────────────────────────────────────────
+
+
+def test_every_example_is_indexed_and_judged() -> None:
+    on_disk = {p.name for p in EXAMPLES.iterdir() if p.name not in ("index.yaml", "judging.yaml")}
+    assert on_disk == set(BY_FILE)
+    judged = (
+        {e["file"] for e in JUDGING["requests"]}
+        | {p["response"] for p in JUDGING["pairings"]}
+        | {u["file"] for u in JUDGING["unreadable"]}
+    )
+    assert judged == set(BY_FILE)
+    assert {p["response"] for p in JUDGING["pairings"]} == {
+        e["file"] for e in INDEX if e["kind"] == "response"
+    }
+
+
+@pytest.mark.parametrize("entry", INDEX, ids=lambda e: e["file"])
+def test_every_example_cites_its_section_of_the_document(entry: dict[str, Any]) -> None:
+    source = entry["source"]
+    assert source["file"] == Contract.load(API).rules.document
+    assert re.fullmatch(r"1\.[123]\.[1-4]\. PO .+", source["section"])
+    document = VENDOR_DOCS / source["file"]
+    if not document.is_file():
+        pytest.skip(f"vendor document not available at {document}")
+    text = " ".join(document.read_text(encoding="utf-8").split()).casefold()
+    section_at = text.find(source["section"].casefold())
+    assert section_at >= 0
+    assert text.find(source["heading"].casefold(), section_at) >= 0, "the heading follows its section"
+    # the example is the document's own text, as printed
+    printed = " ".join((EXAMPLES / entry["file"]).read_text(encoding="utf-8").split()).casefold()
+    assert printed in text[section_at:]
+
+
+@pytest.mark.parametrize("entry", JUDGING["unreadable"], ids=lambda e: e["file"])
+def test_unreadable_examples_stay_unreadable(entry: dict[str, Any]) -> None:
+    """If the document is corrected, move the example to `requests` and judge it."""
+    with pytest.raises(ValueError):
+        read_body(entry["file"])
+
+
+@pytest.mark.parametrize("entry", JUDGING["requests"], ids=lambda e: e["file"])
+def test_request_example_has_exactly_its_recorded_discrepancies(
+    contract: Contract, entry: dict[str, Any]
+) -> None:
+    request = example_request(entry["file"], _placeholders(entry))
+    exchange = Exchange(api=API, request=request)
+    judgement = contract.check(exchange, side="client")
+    assert judgement.exchange.operation == BY_FILE[entry["file"]]["operation"]
+    found = sorted({f.rule for f in judgement.findings})
+    assert found == sorted(entry["expected_findings"]), "\n".join(map(str, judgement.findings))
+    if entry["expected_findings"]:
+        assert entry.get("discrepancy"), "a recorded discrepancy must say what the document does"
+
+
+@pytest.mark.parametrize("pairing", JUDGING["pairings"], ids=lambda p: p["response"])
+def test_response_example_has_exactly_its_recorded_discrepancies(
+    contract: Contract, pairing: dict[str, Any]
+) -> None:
+    judgement = contract.check(pairing_exchange(pairing))
+    assert judgement.exchange.operation == BY_FILE[pairing["response"]]["operation"]
+    found = sorted({f.rule for f in judgement.findings})
+    assert found == sorted(pairing["expected_findings"]), "\n".join(map(str, judgement.findings))
+    if pairing["expected_findings"]:
+        assert pairing.get("discrepancy"), "a recorded discrepancy must say what the document does"
+    assert judgement.outcomes, "no rule judged the example"
+
+
+@pytest.mark.parametrize(
+    "pairing", [p for p in JUDGING["pairings"] if "request_url" in p], ids=lambda p: p["response"]
+)
+def test_url_error_example_quotes_the_uri_it_answers(pairing: dict[str, Any]) -> None:
+    """The quoted URI is the request's; whether it aims at its section's action is recorded (URL-008)."""
+    message = read_body(pairing["response"])["Message"]
+    uri = re.search(r"'(.+)'", message).group(1)  # type: ignore[union-attr]
+    assert uri == pairing["request_url"]
+    segment = urlsplit(uri).path.rstrip("/").split("/")[-2]
+    aimed = segment[2:] if segment.lower().startswith("po") else segment
+    aims = pairing["section_action"].lower().startswith(aimed.lower())
+    assert aims == pairing["aims_at_section_action"]
+    if not aims:
+        assert pairing.get("discrepancy")
+
+
+def test_refusals_of_the_api_key_are_judged_by_the_auth_rules_only(contract: Contract) -> None:
+    """An example answer refusing the key is a refusal before the parameters were read (auth_refused)."""
+    for pairing in JUDGING["pairings"]:
+        if pairing["response"].endswith("invalid-key.json"):
+            judgement = contract.check(pairing_exchange(pairing))
+            assert contract.refused_credentials(judgement.exchange.response)  # type: ignore[arg-type]
+            assert judgement.outcomes["MANEX_PO-AUTH-002"] == "passed"
+            assert not judgement.broken_by_request & {
+                r.id for r in contract.rules if r.direction.value == "request"
+            }
