@@ -215,8 +215,10 @@ def test_no_query_and_no_body_is_an_empty_set_of_parameters() -> None:
     assert request_parameters(ADD, b"") == {}
 
 
-def test_a_blank_query_value_is_kept_as_an_empty_parameter() -> None:
-    assert request_parameters(f"{ADD}?CustNo=", None) == {"custno": ""}
+def test_an_empty_value_is_no_value_as_asp_net_binds_it() -> None:
+    assert request_parameters(f"{ADD}?CustNo=&SoNo=7", None) == {"sono": "7"}
+    assert request_parameters(ADD, b'{"CustNo": "", "SoNo": null, "PoNo": "1"}') == {"pono": "1"}
+    assert request_parameters(ADD, b'{"Items": [{"Qty": "", "Part": "P"}]}') == {"items": [{"part": "P"}]}
 
 
 # ── a `required` rule on /custno, through the engine ─────────────────────────────────────────

@@ -5,6 +5,7 @@ Also the request rules no mutation derives, broken by hand."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -273,6 +274,45 @@ def test_a_lead_time_not_digits_and_dy_wk_or_mo_is_refused(
     else:
         params = {"ponum": po_context.ponum(), "uniqlnno": po_context.uniqlnno(), "pur_ltime": lead_time}
     _expect_broken_and_refused(judge, call(judge, operation, params), "MANEX_PO-ITM-002")
+
+
+# Derived mutations draw their near misses at random; these are the ones a lenient parser is known to
+# let through (a 12-hour time, an ISO date), sent every run.
+@pytest.mark.parametrize(
+    ("rule_id", "operation", "value"),
+    [
+        ("MANEX_PO-PO-002", "POAdd", "1:00 PM"),
+        ("MANEX_PO-PO-002", "POEdit", "09:30 am"),
+        ("MANEX_PO-SCH-002", "POAdd", "ISO"),
+        ("MANEX_PO-SCH-002", "POScheduleAdd", "ISO"),
+        ("MANEX_PO-SCH-002", "POScheduleEdit", "ISO"),
+    ],
+)
+def test_near_misses_a_lenient_parser_accepts_are_refused_with_code_403(
+    judge: Judge, po_context: Any, rule_id: str, operation: str, value: str
+) -> None:
+    iso = (date.today() + timedelta(days=21)).isoformat()
+    if rule_id == "MANEX_PO-PO-002":
+        params = {**_header(po_context, operation), "deliverytime": value}
+    elif operation == "POAdd":
+        item = po_context.shared_item_request()
+        item["poitschdlist"] = [{**item["poitschdlist"][0], "schd_date": iso}]
+        params = {**_header(po_context, "POAdd"), "poitemslist": [item]}
+    elif operation == "POScheduleAdd":
+        params = {
+            "ponum": po_context.ponum(),
+            "uniqlnno": po_context.uniqlnno(),
+            "schd_qty": "1",
+            "schd_date": iso,
+        }
+    else:
+        params = {
+            "ponum": po_context.ponum(),
+            "uniqdetno": po_context.uniqdetno(),
+            "schd_qty": "1",
+            "schd_date": iso,
+        }
+    _expect_broken_and_refused(judge, call(judge, operation, params), rule_id)
 
 
 # ── answers' member lists ───────────────────────────────────────────────────────────────────────

@@ -218,9 +218,10 @@ _SERIALS = itertools.count(1)
 
 
 def next_order_number(tag: RunTag) -> str:
-    """A ten-digit order number unique within the run and unlikely to meet another run's:
-    9, five digits of the run id, four of a serial (drawn values would repeat across examples)."""
-    return f"9{int(tag.run_id, 36) % 100_000:05d}{next(_SERIALS) % 10_000:04d}"
+    """A ten-digit order number unique within the run and unlikely to meet another run's: four
+    digits of the run id and four of a serial behind two zeros (so that padding is visible in the
+    answers: an unpadded SONO differs from the padded one; drawn values would repeat)."""
+    return f"00{int(tag.run_id, 36) % 10_000:04d}{next(_SERIALS) % 10_000:04d}"
 
 
 # ── Sales Order ───────────────────────────────────────────────────────────────────────────────
