@@ -134,3 +134,26 @@ def test_recorded_purchase_order_traffic_audits_clean_and_a_bad_time_is_found(tm
     result = invoke("audit", "--api", "manex_po", "--format", "json", cassette)
     assert result.exit_code == 1, result.output
     assert {f["rule"] for f in json.loads(result.output)["findings"]} == {"MANEX_PO-PO-002"}
+
+
+def test_a_suite_run_writes_the_api_key_nowhere(tmp_path: Path) -> None:
+    """The ManEx key travels in every URL: a run with failures (so messages carry requests) must not
+    leave it in its output, Allure results, JUnit XML or conformance report."""
+    import subprocess
+    import sys
+
+    key = SandboxTarget("manex_so").credentials()["{apiKey}"]
+    root = Path(__file__).resolve().parents[1]
+    command = [sys.executable, "-m", "pytest", str(root / "suites" / "manex_so"), "-q", "-p", "no:randomly",
+               "-k", "keys_and_urls or lifecycle or unknown_order", "--fault", "unpadded-sono-in-get",
+               "--hypothesis-profile", "selftest", "--alluredir", str(tmp_path / "allure"),
+               "--junitxml", str(tmp_path / "junit.xml"), "--conformance-report", str(tmp_path / "conformance.json"),
+               "-W", "ignore::DeprecationWarning"]  # fmt: skip
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1, done.stdout[-2000:]  # the fault was caught: messages were written
+    assert key not in done.stdout + done.stderr
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".json" for p in (tmp_path / "allure").iterdir())
+    assert [p.name for p in written if key in p.read_text(errors="replace")] == []
+    # the exchanges are there, with the key masked: the absence above is redaction, not silence
+    assert any("/API/SO/Get/***" in p.read_text(errors="replace") for p in written)
