@@ -70,6 +70,8 @@ def _spellings(api: str, operation: str) -> dict[str, str]:
 
     def walk(schema: dict[str, Any], here: str) -> None:
         schema = _deref(spec, schema)
+        for part in (*schema.get("allOf", ()), *schema.get("anyOf", ()), *schema.get("oneOf", ())):
+            walk(part, here)  # composed schemas: the names live in the parts
         for name, sub in (schema.get("properties") or {}).items():
             names.setdefault(f"{here}/{name.lower()}", name)
             sub = _deref(spec, sub)
