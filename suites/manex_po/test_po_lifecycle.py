@@ -10,6 +10,14 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from b2bconform.generators.manex import call, require
 from b2bconform.generators.manex_po import po_add, po_item_add, schedule_add
@@ -188,4 +196,113 @@ def test_a_po_its_items_and_schedules_read_back_as_sent_and_what_was_added_is_de
     require(call(judge, "POItemDelete", {"ponum": ponum, "uniqlnno": uniqlnno}), "PO Item Delete")
     remaining = _records(call(judge, "POItemGet", {"ponum": ponum}), "PO Item Get")
     assert [i.get("UNIQLNNO") for i in remaining] == [i.get("UNIQLNNO") for i in items], remaining
+    judge.expect_conforms()
+
+
+class PurchaseOrderMachine(RuleBasedStateMachine):
+    """Items and schedules added and deleted in any order on one PO; after every step Item Get and
+    Schedule Get show exactly the model; at the end every item and schedule is deleted again."""
+
+    judge: Judge
+    seed: Any
+
+    @initialize(data=st.data())
+    def add_po(self, data: st.DataObject) -> None:
+        sent = data.draw(po_add(self.seed, self.judge.tag), label="PO Add")
+        for item in sent["poitemslist"]:
+            item.pop("poitschdlist", None)  # schedules come from the machine's own rule
+        created = require(call(self.judge, "POAdd", sent), "PO Add")["ResponseObject"]
+        self.ponum = str(created["PONUM"])
+        items = _records(call(self.judge, "POItemGet", {"ponum": self.ponum}), "PO Item Get")
+        # UNIQLNNO -> {"ordered": Decimal, "schedules": {UNIQDETNO: Decimal}}
+        self.items: dict[str, dict[str, Any]] = {
+            item["UNIQLNNO"]: {"ordered": Decimal(str(item["ORD_QTY"])), "schedules": {}} for item in items
+        }
+
+    def _pick(self, data: st.DataObject, keys: list[str], label: str) -> str:
+        return data.draw(st.sampled_from(sorted(keys)), label=label)
+
+    @rule(data=st.data())
+    def add_item(self, data: st.DataObject) -> None:
+        sent = data.draw(po_item_add(self.seed, self.ponum), label="PO Item Add")
+        added = require(call(self.judge, "POItemAdd", sent), "PO Item Add")["ResponseObject"]
+        self.items[added["UNIQLNNO"]] = {"ordered": Decimal(sent["ord_qty"]), "schedules": {}}
+
+    @precondition(lambda self: bool(getattr(self, "items", None)))
+    @rule(data=st.data())
+    def add_schedule(self, data: st.DataObject) -> None:
+        uniqlnno = self._pick(data, list(self.items), "item")
+        item = self.items[uniqlnno]
+        sent = data.draw(
+            schedule_add(self.seed, self.ponum, uniqlnno, int(item["ordered"])), label="Schedule Add"
+        )
+        added = require(call(self.judge, "POScheduleAdd", sent), "PO Schedule Add")["ResponseObject"]
+        item["schedules"][added["UNIQDETNO"]] = Decimal(sent["schd_qty"])
+
+    @precondition(lambda self: any(i["schedules"] for i in getattr(self, "items", {}).values()))
+    @rule(data=st.data())
+    def delete_schedule(self, data: st.DataObject) -> None:
+        uniqlnno = self._pick(data, [k for k, i in self.items.items() if i["schedules"]], "item")
+        key = self._pick(data, list(self.items[uniqlnno]["schedules"]), "schedule")
+        require(
+            call(self.judge, "POScheduleDelete", {"ponum": self.ponum, "uniqdetno": key}), "Schedule Delete"
+        )
+        del self.items[uniqlnno]["schedules"][key]
+
+    @precondition(lambda self: bool(getattr(self, "items", None)))
+    @rule(data=st.data())
+    def delete_item(self, data: st.DataObject) -> None:
+        self._delete_item(self._pick(data, list(self.items), "item"))
+
+    def _delete_item(self, uniqlnno: str) -> None:
+        for key in list(self.items[uniqlnno]["schedules"]):
+            require(
+                call(self.judge, "POScheduleDelete", {"ponum": self.ponum, "uniqdetno": key}),
+                "Schedule Delete",
+            )
+        require(
+            call(self.judge, "POItemDelete", {"ponum": self.ponum, "uniqlnno": uniqlnno}), "PO Item Delete"
+        )
+        del self.items[uniqlnno]
+
+    @invariant()
+    def reads_show_the_model(self) -> None:
+        if not hasattr(self, "ponum"):
+            return
+        listed = (
+            _records(call(self.judge, "POItemGet", {"ponum": self.ponum}), "PO Item Get")
+            if self.items
+            else []
+        )
+        assert sorted(i["UNIQLNNO"] for i in listed) == sorted(self.items), listed
+        for uniqlnno, item in self.items.items():
+            scheduled = (
+                _records(
+                    call(self.judge, "POScheduleGet", {"ponum": self.ponum, "uniqlnno": uniqlnno}),
+                    "Schedule Get",
+                )
+                if item["schedules"]
+                else []
+            )
+            assert {s["UNIQDETNO"]: Decimal(str(s["SCHD_QTY"])) for s in scheduled} == item["schedules"], (
+                scheduled
+            )
+        self.judge.expect_conforms()
+
+    def teardown(self) -> None:
+        for uniqlnno in list(getattr(self, "items", {})):
+            self._delete_item(uniqlnno)
+
+
+def test_any_sequence_of_item_and_schedule_adds_and_deletes_reads_back_as_the_model(
+    judge: Judge, manex_seed: Any
+) -> None:
+    PurchaseOrderMachine.judge = judge
+    PurchaseOrderMachine.seed = manex_seed
+    run_state_machine_as_test(
+        PurchaseOrderMachine,
+        settings=settings(
+            settings.default, max_examples=max(2, settings.default.max_examples // 4), stateful_step_count=10
+        ),
+    )
     judge.expect_conforms()
