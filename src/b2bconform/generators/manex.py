@@ -378,3 +378,42 @@ def so_line(judge: Judge, sono: str, line_no: int) -> dict[str, Any]:
     raise AssertionError(
         f"SO Get of {sono} shows no line {line_no}: {[entry.get('LINE_NO') for entry in lines]}"
     )
+
+
+def flat(params: Mapping[str, Any]) -> bool:
+    """Whether the parameters can travel in a query string (no lists or objects)."""
+    return not any(isinstance(value, list | dict) for value in params.values())
+
+
+def send_breaking(judge: Judge, rule: Any, operation: str, valid: dict[str, Any], data: Any) -> Any:
+    """Break ``rule`` in ``valid`` parameters (derived from the rule), send it, and return the judgement.
+
+    A near miss the parameter reading erases (an empty value is no value) breaks nothing and is not
+    sent; parameters with nothing to break, or a mutation the contract does not see as breaking the
+    rule, are harness defects (RuntimeError: reported broken, never as a vendor finding).
+    """
+    from hypothesis import strategies as st
+
+    from b2bconform.generators.mutations import breaking
+
+    mutations = breaking(rule, valid)
+    if mutations is None:
+        raise RuntimeError(f"{rule.id}: the valid {operation} parameters have nothing to break")
+    mutation = data.draw(
+        mutations.filter(
+            lambda m: (
+                m.body is not None
+                or breaks(judge.api, rule.id, request_for(judge.api, operation, m.document))
+            )
+        ),
+        label="mutation",
+    )
+    if mutation.body is not None:
+        judgement = call(judge, operation, {}, raw_body=mutation.body)
+    else:
+        forms: list[Form] = ["json", "query"] if flat(mutation.document) else ["json"]
+        form: Form = data.draw(st.sampled_from(forms), label="form")
+        judgement = call(judge, operation, mutation.document, form=form)
+    if judgement.outcomes.get(rule.id) is None:
+        raise RuntimeError(f"{rule.id} was not evaluated: the mutation ({mutation.what}) did not break it")
+    return judgement
