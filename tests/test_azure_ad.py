@@ -145,12 +145,10 @@ def test_an_invalid_client_names_the_endpoint_and_the_azure_code_never_the_secre
 @pytest.mark.parametrize(
     ("answer", "named"),
     [
-        (token("t", token_type="mac"), "token_type 'mac'"),
-        (token("t", expires_in="soon"), "expires_in 'soon'"),
         (httpx.Response(200, json={"token_type": "Bearer", "expires_in": 60}), "no access_token"),
         (httpx.Response(503, text="<html>down</html>"), "without an Azure AD error body"),
     ],
-    ids=["not-bearer", "no-lifetime", "no-token", "not-json"],
+    ids=["no-token", "not-json"],
 )
 def test_an_answer_that_is_no_bearer_token_is_a_clear_error(
     client: httpx.Client, answer: httpx.Response, named: str
@@ -158,6 +156,38 @@ def test_an_answer_that_is_no_bearer_token_is_a_clear_error(
     respx.post(TOKEN_URL).mock(return_value=answer)
     with pytest.raises(AzureAdError, match=named):
         client.post(API_URL)
+
+
+@respx.mock
+def test_a_token_of_another_type_is_used_and_left_to_the_contract_to_judge(client: httpx.Client) -> None:
+    respx.post(TOKEN_URL).mock(return_value=token("t-mac", token_type="mac"))
+    api = respx.post(API_URL).mock(return_value=httpx.Response(200))
+    client.post(API_URL)
+    client.post(API_URL)
+    assert api.calls[0].request.headers["Authorization"] == "Bearer t-mac"
+    assert _auth(client).fetched == 1
+
+
+@respx.mock
+@pytest.mark.parametrize("lifetime", ["soon", None, 0, -5, True])
+def test_a_token_of_unknown_lifetime_serves_one_request_only(client: httpx.Client, lifetime: object) -> None:
+    tokens = respx.post(TOKEN_URL).mock(return_value=token("t-once", expires_in=lifetime))
+    respx.post(API_URL).mock(return_value=httpx.Response(200))
+    client.post(API_URL)
+    client.post(API_URL)
+    assert tokens.call_count == 2
+
+
+@respx.mock
+def test_a_subscription_header_renamed_by_the_gateway_is_used(clock: Clock) -> None:
+    renamed = ClientCredentials(
+        TOKEN_URL, "client-0001", SECRET, subscription_key=KEY, subscription_header="X-Sub"
+    )
+    respx.post(TOKEN_URL).mock(return_value=token("t"))
+    api = respx.post(API_URL).mock(return_value=httpx.Response(200))
+    httpx.Client(auth=ClientCredentialsAuth(renamed, clock=clock)).post(API_URL)
+    headers = api.calls[0].request.headers
+    assert headers["X-Sub"] == KEY and "Ocp-Apim-Subscription-Key" not in headers
 
 
 @respx.mock

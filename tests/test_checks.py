@@ -397,6 +397,18 @@ BREAKING = [
         Breaking("working_day", {"path": "/duedate"}, replying({"duedate": "2024-06-15"})),
         id="working_day-saturday",
     ),
+    pytest.param(
+        Breaking("whole_number", {"path": "/expires_in", "min": 1}, replying({"expires_in": "3599"})),
+        id="whole_number-digit-string-without-text",
+    ),
+    pytest.param(
+        Breaking(
+            "same_per_group",
+            {"path": "/lines/*", "key": "order", "member": "custpo"},
+            replying({"lines": [{"order": "1", "custpo": "A-03"}, {"order": "1", "custpo": "A03"}]}),
+        ),
+        id="same_per_group-two-customer-numbers-in-one-order",
+    ),
 ]
 
 
@@ -1045,6 +1057,101 @@ def test_header_present_reports_a_blank_header() -> None:
 def test_header_present_matches_the_header_name_in_any_case() -> None:
     subject = exchange(request(ORDER, headers={"clientauthkey": "k-123"}), response({}))
     assert run("header_present", {"name": "ClientAuthKey"}, subject, side="request") == []
+
+
+def test_header_present_with_a_pattern_reports_another_scheme_without_quoting_the_value() -> None:
+    subject = exchange(request(ORDER, headers={"Authorization": "Token s3cr3t-value"}), response({}))
+    params = {"name": "Authorization", "pattern": "Bearer [^ ]+", "meaning": "Bearer <token>"}
+    outcome = run("header_present", params, subject, side="request")
+    assert outcome == [Violation("header Authorization", "Bearer <token>", '"Token …" (18 characters)')]
+    assert "s3cr3t" not in repr(outcome)
+
+
+def test_header_present_with_a_pattern_leaves_a_missing_header_to_the_presence_rule() -> None:
+    subject = exchange(request(ORDER), response({}))
+    assert (
+        run("header_present", {"name": "Authorization", "pattern": "Bearer .+"}, subject, side="request")
+        is None
+    )
+
+
+def test_header_present_with_a_pattern_holds_for_a_matching_value() -> None:
+    subject = exchange(request(ORDER, headers={"Authorization": "Bearer eyJ.x.y"}), response({}))
+    assert (
+        run("header_present", {"name": "Authorization", "pattern": "Bearer [^ ]+"}, subject, side="request")
+        == []
+    )
+
+
+# ── whole_number ─────────────────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "held"),
+    [(3599, False, True), ("3599", True, True), ("3599", False, False), (0, False, False), (35.5, False, False),
+     (True, False, False), ("35.5", True, False), ("-1", True, False)],
+)  # fmt: skip
+def test_whole_number_accepts_integers_and_with_text_digit_strings_only(
+    value: Any, text: bool, held: bool
+) -> None:
+    outcome = run(
+        "whole_number", {"path": "/expires_in", "min": 1, "text": text}, replying({"expires_in": value})
+    )
+    assert (outcome == []) is held, outcome
+
+
+def test_whole_number_does_not_apply_to_an_absent_member() -> None:
+    assert run("whole_number", {"path": "/ext_expires_in"}, replying({"expires_in": 1})) is None
+
+
+# ── same_per_group ───────────────────────────────────────────────────────────────────────────
+
+
+def test_same_per_group_holds_when_each_group_shares_its_member() -> None:
+    lines = [{"order": "1", "custpo": "A"}, {"order": "2", "custpo": "B"}, {"order": "1", "custpo": "A"}]
+    assert (
+        run(
+            "same_per_group",
+            {"path": "/lines/*", "key": "order", "member": "custpo"},
+            replying({"lines": lines}),
+        )
+        == []
+    )
+
+
+def test_same_per_group_names_the_line_that_differs_and_the_first_value() -> None:
+    lines = [{"order": "1", "custpo": "A"}, {"order": "1", "custpo": "B"}]
+    outcome = run(
+        "same_per_group", {"path": "/lines/*", "key": "order", "member": "custpo"}, replying({"lines": lines})
+    )
+    assert outcome == [Violation("/lines/1/custpo", "'A', as at /lines/0/custpo (order '1')", "'B'")]
+
+
+def test_same_per_group_does_not_apply_without_grouped_items() -> None:
+    assert (
+        run(
+            "same_per_group",
+            {"path": "/lines/*", "key": "order", "member": "custpo"},
+            replying({"lines": []}),
+        )
+        is None
+    )
+
+
+# ── form-encoded requests ────────────────────────────────────────────────────────────────────
+
+
+def test_a_form_encoded_request_is_read_as_its_fields() -> None:
+    body = b"grant_type=client_credentials&client_id=abc&client_secret="
+    sent = Request(
+        "POST", BASE + "/t/oauth2/token", Headers({"Content-Type": "application/x-www-form-urlencoded"}), body
+    )
+    subject = exchange(sent, response({}))
+    assert (
+        run("equals", {"path": "/grant_type", "value": "client_credentials"}, subject, side="request") == []
+    )
+    assert run("not_empty", {"path": "/client_secret"}, subject, side="request")
+    assert run("required", {"path": "/resource"}, subject, side="request")
 
 
 # ── content_type ─────────────────────────────────────────────────────────────────────────────

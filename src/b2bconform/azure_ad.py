@@ -38,6 +38,8 @@ class ClientCredentials:
     client_secret: str
     resource: str | None = None  # Azure AD v1 names the API by resource, as the sample configuration does
     subscription_key: str | None = None
+    # API Management's default header; a gateway may rename it (the contract's `subscription_header`)
+    subscription_header: str = SUBSCRIPTION_HEADER
 
     @classmethod
     def from_environment(
@@ -106,26 +108,21 @@ class ClientCredentialsAuth(httpx.Auth):
             body = None
         if response.status_code != 200 or not isinstance(body, dict):
             raise AzureAdError(_refusal(url, response.status_code, body))
-        token, kind, lifetime = body.get("access_token"), body.get("token_type"), body.get("expires_in")
+        token, lifetime = body.get("access_token"), body.get("expires_in")
         if not isinstance(token, str) or not token:
             raise AzureAdError(f"token endpoint {url} answered no access_token")
-        if not isinstance(kind, str) or kind.lower() != "bearer":
-            raise AzureAdError(f"token endpoint {url} answered token_type {kind!r}, expected Bearer")
-        try:
-            # Azure AD v1 sends it as a string, v2 as a number
-            seconds = float(lifetime if isinstance(lifetime, int | float | str) else "")
-        except ValueError:
-            raise AzureAdError(
-                f"token endpoint {url} answered expires_in {lifetime!r}, expected seconds"
-            ) from None
-        self._token, self._expires_at = token, self._clock() + seconds
+        # A token_type other than Bearer or an unusable expires_in is the contract's to judge (the
+        # token exchange is judged like any other): the token is used, so the run goes on, but a
+        # token of unknown lifetime serves this request only.
+        seconds = _seconds(lifetime)
+        self._token, self._expires_at = token, self._clock() + (seconds if seconds is not None else 0.0)
         self.fetched += 1
         return token
 
     def _authorise(self, request: httpx.Request, token: str) -> None:
         request.headers["Authorization"] = f"Bearer {token}"
         if self.credentials.subscription_key:
-            request.headers[SUBSCRIPTION_HEADER] = self.credentials.subscription_key
+            request.headers[self.credentials.subscription_header] = self.credentials.subscription_key
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         with self._lock:
@@ -141,6 +138,17 @@ class ClientCredentialsAuth(httpx.Auth):
             self._token = None
         self._authorise(request, self._store((yield self.token_request())))
         yield request
+
+
+def _seconds(value: object) -> float | None:
+    """``expires_in`` in seconds: Azure AD v1 sends a digit string, v2 (and the vendor sample) a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if seconds > 0 else None
 
 
 def _refusal(url: str, status: int, body: object) -> str:

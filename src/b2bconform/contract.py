@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -73,8 +74,12 @@ class Contract:
         self.soap_operations = _wsdl_operations(root)
 
     @classmethod
-    def load(cls, api: str, contracts_dir: Path | None = None) -> Contract:
-        return _load(api, (contracts_dir or CONTRACTS_DIR).resolve())
+    def load(
+        cls, api: str, contracts_dir: Path | None = None, settings: Mapping[str, Any] | None = None
+    ) -> Contract:
+        """The contract of ``api``; ``settings`` overrides its declared assumptions (a profile's)."""
+        frozen = json.dumps(dict(settings or {}), sort_keys=True)
+        return _load(api, (contracts_dir or CONTRACTS_DIR).resolve(), frozen)
 
     @property
     def secret_url_patterns(self) -> tuple[str, ...]:
@@ -255,12 +260,12 @@ def _message(rule: Rule) -> str:
 
 
 @cache
-def _load(api: str, contracts_dir: Path) -> Contract:
+def _load(api: str, contracts_dir: Path, settings: str = "{}") -> Contract:
     root = contracts_dir / api
     if not (root / "rules.yaml").is_file():
         known = ", ".join(known_apis(contracts_dir)) or "none"
         raise UsageError(f"unknown api {api!r}: no {root / 'rules.yaml'} (known apis: {known})")
-    rules = load_rules(root / "rules.yaml")
+    rules = load_rules(root / "rules.yaml", json.loads(settings))
     if rules.api != api:
         raise ContractLoadError(str(root / "rules.yaml"), f"declares api {rules.api!r}, expected {api!r}")
     spec_path = root / "openapi.yaml"

@@ -23,6 +23,7 @@ __all__ = [
     "describe_status",
     "effective_status",
     "envelope_code",
+    "form_document",
     "parse_document",
     "request_parameters",
     "xml_root",
@@ -92,6 +93,17 @@ def _element(element: Any, list_elements: frozenset[str]) -> Any:
         else:
             node[name] = value
     return node
+
+
+def form_document(body: bytes | None) -> Any:
+    """An ``application/x-www-form-urlencoded`` body as a document: field name -> text (the last
+    value of a repeated field, as OAuth2 servers read them), or ``NO_JSON`` when there is none."""
+    if not body:
+        return NO_JSON
+    try:
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    except (UnicodeDecodeError, ValueError):
+        return NO_JSON
 
 
 def request_parameters(url: str, body: bytes | None) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from b2bconform.model import Exchange, Finding, Headers, Request, Response
 if TYPE_CHECKING:
     from b2bconform.contract import Judgement
 
-__all__ = ["MASK", "NOT_SECRET_CREDENTIALS", "SECRET_HEADERS", "Redactor"]
+__all__ = ["MASK", "NOT_SECRET_CREDENTIALS", "SECRET_FIELDS", "SECRET_HEADERS", "Redactor"]
 
 MASK = "***"
 SECRET_HEADERS = frozenset(
@@ -33,9 +33,17 @@ SECRET_HEADERS = frozenset(
         "X-API-Key",
     )
 )
+# Body fields that carry a secret whatever its value (OAuth2 token requests and responses): masked
+# by name, so that audited traffic whose values nobody told us is safe too.
+SECRET_FIELDS = ("client_secret", "access_token", "refresh_token", "id_token", "client_assertion", "password")
+_FIELD_NAMES = "|".join(SECRET_FIELDS)
+# "access_token": "eyJ…" in JSON (escaped quotes inside the value included), and client_secret=… in
+# a form body or query string.
+_JSON_FIELD = re.compile(r'("(?:' + _FIELD_NAMES + r')"\s*:\s*")((?:[^"\\]|\\.)*)(")', re.IGNORECASE)
+_FORM_FIELD = re.compile(r"((?:^|[?&])(?:" + _FIELD_NAMES + r")=)([^&#\s]*)", re.IGNORECASE)
 # Credentials that identify rather than authenticate: an account number shows up in bodies as
 # evidence (CustomerAccountNumber, a padded CustomerNumber) and is not scrubbed by value.
-NOT_SECRET_CREDENTIALS = frozenset({"username"})
+NOT_SECRET_CREDENTIALS = frozenset({"username", "client_id", "resource", "partnerkey"})
 # Values shorter than this are not scrubbed by value: masking "1" everywhere would destroy evidence.
 MIN_SECRET_LENGTH = 4
 
@@ -64,10 +72,11 @@ class Redactor:
                 value = value.replace(secret, MASK)
         for pattern in self._compiled:
             value = pattern.sub(_mask_after_group_1, value)
-        return value
+        value = _JSON_FIELD.sub(_mask_group_2, value)
+        return _FORM_FIELD.sub(_mask_after_group_1, value)
 
     def body(self, value: bytes | None) -> bytes | None:
-        if not value or not (self._secrets or self._compiled):
+        if not value:
             return value
         try:
             return self.text(value.decode("utf-8")).encode("utf-8")
@@ -120,3 +129,7 @@ class Redactor:
 
 def _mask_after_group_1(match: re.Match[str]) -> str:
     return match.group(1) + MASK
+
+
+def _mask_group_2(match: re.Match[str]) -> str:
+    return match.group(1) + MASK + match.group(3)

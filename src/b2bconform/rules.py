@@ -10,11 +10,12 @@ from typing import Any
 
 import jsonschema
 
+from b2bconform.errors import UsageError
 from b2bconform.model import Direction, Severity
 from b2bconform.pointers import resolve
 from b2bconform.yamlfile import YamlDocument, load_yaml
 
-__all__ = ["BodyCondition", "Rule", "RuleCatalogue", "Source", "load_rules"]
+__all__ = ["AuthFlow", "BodyCondition", "Rule", "RuleCatalogue", "Setting", "Source", "load_rules"]
 
 SIDES = ("vendor", "client")
 
@@ -41,9 +42,30 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
         "auth_refused": {"$ref": "#/$defs/body_condition"},
         # How traffic is matched to operations: by method and path, or by path alone.
         "operation_match": {"enum": ["method_and_path", "path"]},
+        # How a client obtains what it presents: an OAuth2 client-credentials token (Azure AD v1)
+        # from the operation named here, sent as a Bearer token with the gateway's subscription key.
+        "auth_flow": {
+            "type": "object",
+            "required": ["kind", "token_operation", "subscription_header"],
+            "additionalProperties": False,
+            "properties": {
+                "kind": {"enum": ["azure_ad_client_credentials"]},
+                "token_operation": {"type": "string"},
+                "subscription_header": {"type": "string", "minLength": 1},
+            },
+        },
+        # What the harness assumes where the document is silent and a vendor could reasonably differ;
+        # rules refer to a setting as `{setting: name}`, a target profile may override its value.
+        "settings": {"type": "object", "additionalProperties": {"$ref": "#/$defs/setting"}},
         "rules": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/rule"}},
     },
     "$defs": {
+        "setting": {
+            "type": "object",
+            "required": ["value", "decision"],
+            "additionalProperties": False,
+            "properties": {"value": {}, "decision": {"type": "string", "minLength": 10}},
+        },
         "body_condition": {
             "type": "object",
             "required": ["path", "in"],
@@ -93,6 +115,29 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
 class Source:
     file: str
     section: str
+
+
+@dataclass(frozen=True)
+class Setting:
+    """An assumption of the harness where the document is silent, and its value for this run."""
+
+    name: str
+    value: Any
+    default: Any
+    decision: str
+
+    @property
+    def overridden(self) -> bool:
+        return bool(self.value != self.default)
+
+
+@dataclass(frozen=True)
+class AuthFlow:
+    """The client obtains a token from ``token_operation`` and presents it as a Bearer token."""
+
+    kind: str
+    token_operation: str
+    subscription_header: str
 
 
 @dataclass(frozen=True)
@@ -172,6 +217,8 @@ class RuleCatalogue:
     status_path: str | None = None
     auth_refused: BodyCondition | None = None
     operation_match: str = "method_and_path"  # or "path"
+    settings: Mapping[str, Setting] = field(default_factory=dict)
+    auth_flow: AuthFlow | None = None
 
     def __iter__(self) -> Any:
         return iter(self.rules)
@@ -190,10 +237,18 @@ class RuleCatalogue:
         return tuple(rule.id for rule in self.rules)
 
 
-def load_rules(path: Path) -> RuleCatalogue:
-    """Load and validate a rules file; every problem names the file, the line and what was expected."""
+def load_rules(path: Path, settings: Mapping[str, Any] | None = None) -> RuleCatalogue:
+    """Load and validate a rules file; every problem names the file, the line and what was expected.
+
+    ``settings`` overrides the values of the catalogue's declared settings (from a target profile).
+    """
     document = load_yaml(path)
     data = document.data
+    resolved = _resolve_settings(document, settings or {})
+    if resolved is not None:
+        data, declared = resolved
+    else:
+        declared = {}
     errors = sorted(
         jsonschema.Draft202012Validator(RULES_FILE_SCHEMA).iter_errors(data),
         key=lambda e: list(map(str, e.absolute_path)),
@@ -224,7 +279,54 @@ def load_rules(path: Path) -> RuleCatalogue:
         status_path=data.get("status_path"),
         auth_refused=_condition(data.get("auth_refused")),
         operation_match=data.get("operation_match", "method_and_path"),
+        settings=declared,
+        auth_flow=AuthFlow(**data["auth_flow"]) if data.get("auth_flow") else None,
     )
+
+
+def _resolve_settings(
+    document: YamlDocument, overrides: Mapping[str, Any]
+) -> tuple[Any, dict[str, Setting]] | None:
+    """The catalogue with every ``{setting: name}`` replaced by the setting's value for this run."""
+    data = document.data
+    if not isinstance(data, dict):
+        return None
+    raw = data.get("settings") or {}
+    if not isinstance(raw, dict):
+        return None  # the schema names the problem
+    declared: dict[str, Setting] = {}
+    for name, spec in raw.items():
+        if not isinstance(spec, dict) or "value" not in spec:
+            return None
+        declared[name] = Setting(name, spec["value"], spec["value"], str(spec.get("decision") or ""))
+    for name, value in overrides.items():
+        if name not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            raise UsageError(
+                f"{document.path}: declares no setting {name!r} to override (its settings: {known})"
+            )
+        default = declared[name].default
+        if type(value) is not type(default) or (
+            isinstance(value, list) and not all(type(v) is type(default[0]) for v in value if default)
+        ):
+            raise UsageError(
+                f"{document.path}: setting {name!r} expects a value like {default!r}, got {value!r}"
+            )
+        declared[name] = Setting(name, value, default, declared[name].decision)
+
+    def substitute(node: Any, where: list[str | int]) -> Any:
+        if isinstance(node, dict):
+            if set(node) == {"setting"} and where[:1] != ["settings"]:
+                name = node["setting"]
+                if name not in declared:
+                    raise document.error(where, f"refers to undeclared setting {name!r}")
+                return declared[name].value
+            return {k: substitute(v, [*where, k]) for k, v in node.items()}
+        if isinstance(node, list):
+            return [substitute(v, [*where, i]) for i, v in enumerate(node)]
+        return node
+
+    return substitute(data, []), declared
 
 
 def _condition(raw: Mapping[str, Any] | None) -> BodyCondition | None:

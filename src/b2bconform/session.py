@@ -17,7 +17,7 @@ from b2bconform.contract import Contract, Judgement
 from b2bconform.model import Exchange, Headers, Request
 from b2bconform.references import RunTag
 from b2bconform.reporting.matrix import ConformanceMatrix
-from b2bconform.targets import Target, make_target
+from b2bconform.targets import Target, load_profile, make_target
 
 __all__ = ["ContractViolation", "HarnessSession", "Judge", "TargetOptions"]
 
@@ -60,9 +60,16 @@ class HarnessSession:
     on_exchange: Callable[[Exchange, Judgement], None] | None = None
 
     def contract(self, api: str) -> Contract:
-        contract = Contract.load(api)
+        contract = Contract.load(api, settings=self.settings(api))
         self.matrix.add_contract(contract)
         return contract
+
+    def settings(self, api: str) -> dict[str, Any]:
+        """The contract settings a live profile overrides (its vendor differs where the doc is silent)."""
+        if self.options.kind != "live" or not self.options.profile:
+            return {}
+        profile = load_profile(self.options.profile)
+        return dict(profile.settings) if profile.api == api else {}
 
     def target(self, api: str) -> Target:
         if api not in self._targets:
@@ -123,6 +130,8 @@ class Judge:
         exchange = self.target.send(
             Request(method.upper(), path, Headers(pairs), body), with_credentials=with_credentials
         )
+        for earlier in self.target.take_preceding():
+            self.judge(earlier)  # the token requests an auth flow made, and a refused first attempt
         return self.judge(exchange)
 
     def judge(self, exchange: Exchange) -> Judgement:

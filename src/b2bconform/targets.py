@@ -18,9 +18,11 @@ from typing import Any, Literal
 
 import httpx
 
+from b2bconform.azure_ad import ClientCredentials, ClientCredentialsAuth
 from b2bconform.errors import InputFileError, MissingCredentialsError, TargetError, UsageError
 from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.redaction import NOT_SECRET_CREDENTIALS, Redactor
+from b2bconform.rules import AuthFlow
 from b2bconform.yamlfile import load_yaml
 
 __all__ = [
@@ -53,11 +55,14 @@ class TargetProfile:
     rate_limit: float = 2.0  # requests per second
     budget: int = 500  # requests per run
     timeout: float = 30.0
+    token_url: str | None = None  # where an OAuth2 client-credentials API's tokens come from
+    settings: dict[str, Any] = field(default_factory=dict)  # overrides of the contract's assumptions
 
 
 _PROFILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "name": str, "api": str, "base_url": str, "environment": str, "credentials": dict,
     "alternate_credentials": dict, "writes_allowed": bool, "rate_limit": (int, float), "budget": int, "timeout": (int, float),
+    "token_url": str, "settings": dict,
 }  # fmt: skip
 _REQUIRED_PROFILE_KEYS = ("api", "base_url", "environment", "credentials")
 
@@ -91,8 +96,9 @@ def load_profile(name_or_path: str, profiles_dir: Path = PROFILES_DIR) -> Target
             raise document.error([], f"missing required setting {key!r}")
     if data["environment"] not in ("qa", "uat", "production"):
         raise document.error(["environment"], f"expected qa, uat or production, got {data['environment']!r}")
-    if not str(data["base_url"]).startswith(("https://", "http://")):
-        raise document.error(["base_url"], f"expected an http(s) URL, got {data['base_url']!r}")
+    for key in ("base_url", "token_url"):
+        if key in data and not str(data[key]).startswith(("https://", "http://")):
+            raise document.error([key], f"expected an http(s) URL, got {data[key]!r}")
     for section in ("credentials", "alternate_credentials"):
         for header, variable in (data.get(section) or {}).items():
             if not isinstance(variable, str) or not variable.isidentifier() or not variable.isupper():
@@ -135,6 +141,9 @@ class Target(ABC):
     api: str
     redactor: Redactor
     sandbox_triggers = False  # whether sandbox-only triggers (e.g. the documented 500) exist
+    # An API behind an OAuth2 client-credentials flow: the auth that fetches, caches and presents the token.
+    auth: ClientCredentialsAuth | None = None
+    token_url: str | None = None
 
     @abstractmethod
     def credentials(self, site: int = 0) -> dict[str, str]:
@@ -142,26 +151,77 @@ class Target(ABC):
 
     client: httpx.Client
 
-    def _send(self, request: Request) -> Response:
-        started = time.perf_counter()
-        reply = self.client.request(
-            request.method, request.url, headers=list(request.headers.pairs()), content=request.body
-        )
-        return Response(
-            reply.status_code,
-            Headers(reply.headers.multi_items()),
-            reply.content,
-            time.perf_counter() - started,
+    def __init__(self) -> None:
+        self._preceding: list[Exchange] = []
+        self._known_auth_secrets: tuple[str, ...] = ()
+
+    def _send(self, request: Request, auth: httpx.Auth | None = None) -> httpx.Response:
+        return self.client.request(
+            request.method,
+            request.url,
+            headers=list(request.headers.pairs()),
+            content=request.body,
+            auth=auth,
         )
 
     def send(self, request: Request, *, with_credentials: bool = True) -> Exchange:
-        if with_credentials:
+        """Send ``request``; with credentials, an auth flow's token requests (and a refused first
+        attempt) are kept for ``take_preceding``: they are traffic to judge like any other."""
+        auth = None
+        if with_credentials and self.auth is not None:
+            auth = self.auth
+        elif with_credentials:
             request = with_credentials_applied(request, self.credentials())
-        response = self._send(request)
-        return Exchange(api=self.api, request=self._absolute(request), response=response)
+        started = time.perf_counter()
+        reply = self._send(request, auth)
+        elapsed = time.perf_counter() - started
+        if auth is not None:
+            self._preceding.extend(self._exchange(earlier, 0.0) for earlier in reply.history)
+            self._learn_token()
+        return self._exchange(reply, elapsed)
 
-    def _absolute(self, request: Request) -> Request:
-        return request
+    def take_preceding(self) -> list[Exchange]:
+        """The exchanges an auth flow made before the last request's answer (oldest first), once."""
+        taken, self._preceding[:] = list(self._preceding), []
+        return taken
+
+    def _exchange(self, reply: httpx.Response, elapsed: float) -> Exchange:
+        sent = reply.request  # as sent: the auth flow's headers included
+        request = Request(
+            sent.method, str(sent.url), Headers(sent.headers.multi_items()), sent.content or None
+        )
+        response = Response(reply.status_code, Headers(reply.headers.multi_items()), reply.content, elapsed)
+        return Exchange(api=self.api, request=request, response=response)
+
+    def _learn_token(self) -> None:
+        # the token is a secret like any other: scrubbed wherever it might be echoed
+        assert self.auth is not None
+        secrets = self.auth.secrets
+        if secrets != self._known_auth_secrets:
+            self._known_auth_secrets = secrets
+            self.redactor = self.redactor.with_secrets(secrets)
+
+    def _with_token_flow(self, flow: AuthFlow | None, token_url: str | None, source: str) -> None:
+        """Set up the OAuth2 client-credentials flow the contract names, from site 0's credentials."""
+        if flow is None:
+            return
+        if not token_url:
+            raise UsageError(f"{source}: the {self.api} API needs a token_url (its OAuth2 token endpoint)")
+        values = self.credentials()
+        missing = [name for name in ("client_id", "client_secret") if not values.get(name)]
+        if missing:
+            raise MissingCredentialsError(source, missing)
+        self.token_url = token_url
+        self.auth = ClientCredentialsAuth(
+            ClientCredentials(
+                token_url=token_url,
+                client_id=values["client_id"],
+                client_secret=values["client_secret"],
+                resource=values.get("resource") or None,
+                subscription_key=values.get(flow.subscription_header),
+                subscription_header=flow.subscription_header,
+            )
+        )
 
     def close(self) -> None:
         self.client.close()
@@ -172,6 +232,7 @@ class SandboxTarget(Target):
     sandbox_triggers = True
 
     def __init__(self, api: str, fault: str | None = None) -> None:
+        super().__init__()
         with warnings.catch_warnings():
             # Starlette 1.x prefers httpx2 for its TestClient; httpx is what the rest of the harness uses.
             warnings.filterwarnings("ignore", message=".*httpx2")
@@ -195,6 +256,14 @@ class SandboxTarget(Target):
             ],
             url_patterns=secret_url_patterns(api),
         )
+        from b2bconform.contract import Contract
+
+        token_path = getattr(self.sandbox, "token_path", None)
+        self._with_token_flow(
+            Contract.load(api).rules.auth_flow,
+            f"http://testserver{token_path}" if token_path else None,
+            f"sandbox:{api}",
+        )
 
     def close(self) -> None:
         self.client.__exit__(None, None, None)
@@ -211,14 +280,6 @@ class SandboxTarget(Target):
             raise MissingCredentialsError(f"sandbox:{self.api}", [f"site {site}"])
         return headers
 
-    def _absolute(self, request: Request) -> Request:
-        return Request(
-            request.method,
-            f"http://testserver{request.url}" if request.url.startswith("/") else request.url,
-            request.headers,
-            request.body,
-        )
-
 
 class LiveTarget(Target):
     kind = "live"
@@ -231,13 +292,15 @@ class LiveTarget(Target):
                 f"profile {profile.name!r} points at a production system ({profile.base_url}); "
                 "refused unless --allow-production is given"
             )
+        super().__init__()
         from b2bconform.contract import Contract
 
         self.api = profile.api
         self.profile = profile
         self.writes = profile.writes_allowed and allow_writes
         # The contract says what writes: a SOAP query is a POST that only reads.
-        self._is_write = Contract.load(profile.api).writes
+        contract = Contract.load(profile.api, settings=profile.settings)
+        self._is_write = contract.writes
         self._values = self._read_environment()
         names = {**self.profile.credentials, **self.profile.alternate_credentials}
         public = {variable for name, variable in names.items() if name.lower() in NOT_SECRET_CREDENTIALS}
@@ -249,6 +312,7 @@ class LiveTarget(Target):
         self._lock = threading.Lock()
         self._next_slot = 0.0
         self.sent = 0
+        self._with_token_flow(contract.rules.auth_flow, profile.token_url, f"profile {profile.name!r}")
 
     def _read_environment(self) -> dict[str, str]:
         # both sites' variables: the sites name the same headers, so merging the mappings would drop site 0
@@ -280,7 +344,7 @@ class LiveTarget(Target):
         if wait:
             time.sleep(wait)
 
-    def _send(self, request: Request) -> Response:
+    def _send(self, request: Request, auth: httpx.Auth | None = None) -> httpx.Response:
         if not self.writes and self._is_write(request):
             raise WritesNotAllowed(
                 f"{request.method} {request.url} writes to {self.profile.base_url}; writes need "
@@ -289,7 +353,7 @@ class LiveTarget(Target):
         self._throttle()
         try:
             # Never retried: a POST that timed out may still have created an order.
-            return super()._send(request)
+            return super()._send(request, auth)
         except httpx.TimeoutException as exc:
             raise TargetError(
                 f"{self.profile.base_url}: timed out after {self.profile.timeout}s ({type(exc).__name__})"
@@ -305,10 +369,6 @@ class LiveTarget(Target):
             raise TargetError(
                 f"{self.profile.base_url}: {type(exc).__name__}: {self.redactor.text(str(exc))}"
             ) from None
-
-    def _absolute(self, request: Request) -> Request:
-        url = str(self.client.base_url.join(request.url))
-        return Request(request.method, url, request.headers, request.body)
 
 
 def make_target(

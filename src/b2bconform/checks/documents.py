@@ -169,6 +169,26 @@ def equals(ctx: CheckContext, *, path: Paths, value: Any) -> Outcome:
     return [Violation(w, f"exactly {show(value)}", show(v)) for w, v in found if v != value]
 
 
+@check("whole_number")
+def whole_number(ctx: CheckContext, *, path: Paths, min: int = 0, text: bool = False) -> Outcome:
+    """A whole number of at least ``min``: a JSON integer, or (``text: true``) a digit string too,
+    as Azure AD v1 writes ``expires_in``."""
+    found = _values(ctx, path)
+    if not found:
+        return None
+    kind = "a whole number" + (" (JSON number or digit string)" if text else "")
+    out = []
+    for where, value in found:
+        number = value if isinstance(value, int) and not isinstance(value, bool) else None
+        if number is None and text and isinstance(value, str) and value.isascii() and value.isdigit():
+            number = int(value)
+        if number is None:
+            out.append(Violation(where, kind, show(value)))
+        elif number < min:
+            out.append(Violation(where, f"{kind} of at least {min}", show(value)))
+    return out
+
+
 @check("pattern")
 def pattern(ctx: CheckContext, *, path: Paths, regex: str, meaning: str | None = None) -> Outcome:
     found = [(w, v) for w, v in _values(ctx, path) or [] if isinstance(v, str)]
@@ -280,25 +300,45 @@ def implies(
     when_in: Sequence[Any] | None = None,
     when_not_in: Sequence[Any] | None = None,
     then_in: Sequence[Any] | None = None,
+    within: str | None = None,
 ) -> Outcome:
     """Where ``when_path`` holds one of ``when_in`` (default: any non-empty value, bar ``when_not_in``),
-    ``then_path`` holds one of ``then_in`` (default: is present and not empty)."""
+    ``then_path`` holds one of ``then_in`` (default: is present and not empty). With ``within``, the
+    two paths are relative to each item there and judged item by item (each line on its own)."""
     document = ctx.subject
     if document is NO_JSON:
         return None
+    scopes = [("", document)] if within is None else list(resolve(document, within))
+    outcomes = [
+        _implies_in(node, prefix, when_path, then_path, when_in, when_not_in, then_in)
+        for prefix, node in scopes
+        if isinstance(node, dict | list)
+    ]
+    judged = [o for o in outcomes if o is not None]
+    return [v for o in judged for v in o] if judged else None
 
+
+def _implies_in(
+    node: Any,
+    prefix: str,
+    when_path: str,
+    then_path: str,
+    when_in: Sequence[Any] | None,
+    when_not_in: Sequence[Any] | None,
+    then_in: Sequence[Any] | None,
+) -> list[Violation] | None:
     def triggers(value: Any) -> bool:
         if when_in is not None:
             return value in when_in
         return not _empty(value) and (when_not_in is None or value not in when_not_in)
 
-    triggered = [(w, v) for w, v in resolve(document, when_path) if triggers(v)]
+    triggered = [(w, v) for w, v in resolve(node, when_path) if triggers(v)]
     if not triggered:
         return None
-    found = [v for _, v in resolve(document, then_path)]
+    found = [v for _, v in resolve(node, then_path)]
     if then_in is not None:
         holds = bool(found) and all(v in then_in for v in found)
-        expected = "one of " + ", ".join(map(str, then_in))
+        expected = "one of " + ", ".join(map(repr if "" in then_in else str, then_in))
     else:
         holds = bool(found) and all(not _empty(v) for v in found)
         expected = "present"
@@ -307,8 +347,8 @@ def implies(
     trigger_at, trigger = triggered[0]
     return [
         Violation(
-            then_path,
-            f"{expected} when {trigger_at} is {show(trigger)}",
+            prefix + then_path,
+            f"{expected} when {prefix}{trigger_at} is {show(trigger)}",
             show(found[0]) if found else "absent",
         )
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
@@ -21,14 +22,27 @@ def status_in(ctx: CheckContext, *, statuses: Sequence[int]) -> Outcome:
 
 
 @check("header_present")
-def header_present(ctx: CheckContext, *, name: str) -> Outcome:
-    """The request carries header ``name`` with a non-blank value."""
+def header_present(
+    ctx: CheckContext, *, name: str, pattern: str | None = None, meaning: str | None = None
+) -> Outcome:
+    """The request carries header ``name`` with a non-blank value (matching ``pattern`` when given;
+    the value is never quoted in the finding: it may be a credential)."""
     value = ctx.exchange.request.headers.get(name)
     if value is None:
-        return [Violation(f"header {name}", "present", "absent")]
+        return None if pattern is not None else [Violation(f"header {name}", "present", "absent")]
     if not value.strip():
         return [Violation(f"header {name}", "a non-blank value", "blank")]
+    if pattern is not None and re.fullmatch(pattern, value) is None:
+        return [Violation(f"header {name}", meaning or f"matching {pattern}", _shape(value))]
     return []
+
+
+def _shape(value: str) -> str:
+    """What a header value looks like, without revealing it: its first word when it has several."""
+    words = value.split()
+    if len(words) > 1:
+        return f'"{words[0]} …" ({len(value)} characters)'
+    return f"one word of {len(value)} characters"
 
 
 @check("content_type")

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from b2bconform.documents import describe_status, effective_status, parse_document, request_parameters
+from b2bconform.documents import (
+    describe_status,
+    effective_status,
+    form_document,
+    parse_document,
+    request_parameters,
+)
 from b2bconform.model import NO_JSON, Exchange, Request, Response, Violation
 
 if TYPE_CHECKING:
@@ -48,6 +54,8 @@ class CheckContext:
             return NO_JSON
         if isinstance(message, Request) and self.request_parameters == "query_and_json":
             return request_parameters(message.url, message.body)
+        if isinstance(message, Request) and _is_form(message):
+            return form_document(message.body)  # an OAuth2 token request
         return parse_document(message.body, self.list_elements, xml=self.xml)
 
     @property
@@ -73,6 +81,11 @@ class CheckContext:
     def subject(self) -> Any:
         """The document the rule speaks about: the request for request rules, else the response."""
         return self.request_document if self.rule.is_request_side else self.response_document
+
+
+def _is_form(request: Request) -> bool:
+    kind = request.headers.get("content-type") or ""
+    return kind.split(";")[0].strip().lower() == "application/x-www-form-urlencoded"
 
 
 CheckFunction = Callable[..., Outcome]

@@ -41,6 +41,32 @@ def any_present(ctx: CheckContext, *, paths: Sequence[str]) -> Outcome:
     return [Violation(paths[0], "one of " + ", ".join(paths) + " present", "none of them")]
 
 
+@check("same_per_group")
+def same_per_group(ctx: CheckContext, *, path: str, key: str, member: str) -> Outcome:
+    """Items at ``path`` that share the value of ``key`` share the value of ``member`` too (the
+    lines of one order carry one customer order number)."""
+    document = ctx.subject
+    if document is NO_JSON:
+        return None
+    first: dict[Any, tuple[str, Any]] = {}
+    out: list[Violation] = []
+    for where, item in resolve(document, path):
+        if not isinstance(item, dict) or not isinstance(item.get(key), str) or member not in item:
+            continue
+        group = item[key]
+        if group not in first:
+            first[group] = (where, item[member])
+        elif item[member] != first[group][1]:
+            out.append(
+                Violation(
+                    f"{where}/{member}",
+                    f"{first[group][1]!r}, as at {first[group][0]}/{member} ({key} {group!r})",
+                    repr(item[member]),
+                )
+            )
+    return out if first else None
+
+
 def as_number(value: Any) -> Decimal | None:
     if isinstance(value, bool):
         return None

@@ -13,11 +13,18 @@ from b2bconform.errors import UsageError
 from b2bconform.sandboxes.base import Fault, Sandbox
 from b2bconform.sandboxes.manex import ManexPoSandbox, ManexSoSandbox
 from b2bconform.sandboxes.moduslink_po import ModusLinkSandbox
+from b2bconform.sandboxes.westcon_rest import WestconRestSandbox
 from b2bconform.sandboxes.westcon_soap import WestconSoapSandbox
 
 __all__ = ["SANDBOXES", "Fault", "Sandbox", "get_sandbox"]
 
-_CLASSES: tuple[type[Sandbox], ...] = (ModusLinkSandbox, WestconSoapSandbox, ManexSoSandbox, ManexPoSandbox)
+_CLASSES: tuple[type[Sandbox], ...] = (
+    ModusLinkSandbox,
+    WestconSoapSandbox,
+    ManexSoSandbox,
+    ManexPoSandbox,
+    WestconRestSandbox,
+)
 
 #: api id -> sandbox class
 SANDBOXES: Mapping[str, type[Sandbox]] = MappingProxyType({cls.api: cls for cls in _CLASSES})

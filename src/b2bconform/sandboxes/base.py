@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import ClassVar
 
+from starlette.requests import Request
 from starlette.types import ASGIApp
 
 from b2bconform.errors import UsageError
 
-__all__ = ["Fault", "Sandbox", "fault_catalogue"]
+__all__ = ["Fault", "Sandbox", "fault_catalogue", "header_value"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,12 @@ def fault_catalogue(faults: Iterable[Fault]) -> Mapping[str, Fault]:
             raise ValueError(f"fault {fault.name!r} is declared twice")
         catalogue[fault.name] = fault
     return MappingProxyType(catalogue)
+
+
+def header_value(request: Request, name: str) -> str | None:
+    """A request header's value, or None when it is missing or blank (a blank key is no key)."""
+    value = request.headers.get(name, "").strip()
+    return value or None
 
 
 class Sandbox(ABC):

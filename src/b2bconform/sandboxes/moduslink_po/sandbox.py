@@ -16,7 +16,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from b2bconform.errors import UsageError
-from b2bconform.sandboxes.base import Fault, Sandbox
+from b2bconform.sandboxes.base import Fault, Sandbox, header_value
 from b2bconform.sandboxes.moduslink_po import envelopes as env
 from b2bconform.sandboxes.moduslink_po.envelopes import Entry, References
 from b2bconform.sandboxes.moduslink_po.faults import FAULTS
@@ -93,12 +93,6 @@ def _references(body: Mapping[str, Any]) -> References:
     )
 
 
-def _header_value(request: Request, name: str) -> str | None:
-    """A header's value, or None when it is missing or blank."""
-    value = request.headers.get(name, "").strip()
-    return value or None
-
-
 class ModusLinkSandbox(Sandbox):
     """POST /purchaseapi/v1/orders and GET /purchaseapi/v1/orders/{requestId}, held in memory."""
 
@@ -164,13 +158,13 @@ class ModusLinkSandbox(Sandbox):
 
     def _auth_problem(self, request: Request) -> str | None:
         # The gateway checks the subscription before the application checks the client pair.
-        subscription = _header_value(request, SUBSCRIPTION_KEY_HEADER)
+        subscription = header_value(request, SUBSCRIPTION_KEY_HEADER)
         if subscription is None and not self.has("ignores-subscription-key"):
             return env.SUBSCRIPTION_MESSAGE
         if subscription is not None and subscription != SUBSCRIPTION_KEY:
             return env.SUBSCRIPTION_MESSAGE
-        config_id = _header_value(request, CLIENT_CONFIG_ID_HEADER)
-        auth_key = _header_value(request, CLIENT_AUTH_KEY_HEADER)
+        config_id = header_value(request, CLIENT_CONFIG_ID_HEADER)
+        auth_key = header_value(request, CLIENT_AUTH_KEY_HEADER)
         if config_id is None or auth_key is None:
             return env.CREDENTIALS_MESSAGE
         site = next((s for s in SITES if s.config_id == config_id), None)

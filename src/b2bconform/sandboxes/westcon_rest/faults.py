@@ -1,0 +1,96 @@
+"""The sandbox's fault catalogue: each fault breaks exactly one rule of contracts/westcon_rest/rules.yaml.
+
+Validation faults need no code of their own: the sandbox drops the 400 problems of the broken rule.
+"""
+
+from __future__ import annotations
+
+from b2bconform.sandboxes.base import Fault, fault_catalogue
+
+__all__ = ["FAULTS"]
+
+_R = "WESTCON_REST-"
+
+FAULTS = fault_catalogue(
+    [
+        # ── token endpoint ──────────────────────────────────────────────────────────────────
+        Fault("token-type-not-bearer", f"{_R}TOK-010", 'the token answer says token_type "JWT"'),
+        Fault(
+            "token-without-expires-in",
+            f"{_R}TOK-013",
+            "the token answer lacks expires_in (ext_expires_in is still sent)",
+        ),
+        Fault(
+            "token-error-without-aadsts",
+            f"{_R}TOK-022",
+            'token refusals carry an error_description without the "AADSTSnnn: " prefix',
+        ),
+        # ── authorisation of getOrderStatus ─────────────────────────────────────────────────
+        Fault(
+            "accepts-missing-token",
+            f"{_R}AUTH-001",
+            "a call without an Authorization header is served (a present one is still verified)",
+        ),
+        Fault(
+            "accepts-non-bearer-scheme",
+            f"{_R}AUTH-002",
+            'a valid token under another scheme or none ("Token <jwt>", "<jwt>") is accepted',
+        ),
+        Fault(
+            "accepts-missing-subscription-key",
+            f"{_R}AUTH-003",
+            "a call without Ocp-Apim-Subscription-Key is served (a wrong one is still refused)",
+        ),
+        Fault(
+            "accepts-expired-token",
+            f"{_R}AUTH-004",
+            "an expired token is accepted (its signature, audience and issuer are still checked)",
+        ),
+        Fault(
+            "accepts-wrong-subscription-key",
+            f"{_R}AUTH-006",
+            "a present but unknown Ocp-Apim-Subscription-Key is accepted (a missing one is still refused)",
+        ),
+        Fault(
+            "error-401-without-status-code",
+            f"{_R}AUTH-007",
+            "401 bodies carry the message only, without statusCode",
+        ),
+        # ── request validation ──────────────────────────────────────────────────────────────
+        Fault(
+            "accepts-unknown-order-type",
+            f"{_R}REQ-007",
+            "an orderType other than C is read as W instead of refused",
+        ),
+        Fault(
+            "accepts-empty-order-list",
+            f"{_R}REQ-012",
+            "an empty order list is answered 200 with no lines instead of 400",
+        ),
+        # ── response lines ──────────────────────────────────────────────────────────────────
+        Fault("iso-status-date", f"{_R}RES-013", "statusDate is written yyyy-mm-dd"),
+        Fault("zero-padded-quantity", f"{_R}RES-009", 'lineQuantity is padded with zeros ("0002.000")'),
+        Fault(
+            "unpadded-order-number",
+            f"{_R}RES-006",
+            'eRPOrderNumber is answered without its leading zeros ("600004")',
+        ),
+        Fault("drops-customer-line-number", f"{_R}RES-004", "lines lack the customerLineNumber member"),
+        Fault("wrong-status-description", f"{_R}RES-012", 'INV lines are described "Shipped"'),
+        Fault(
+            "billing-document-before-invoice",
+            f"{_R}RES-017",
+            "shipped (not yet invoiced) lines carry a billingDocument",
+        ),
+        Fault(
+            "returns-other-partners-orders",
+            f"{_R}STA-005",
+            "the partnerKey is ignored: any partner's orders match",
+        ),
+        Fault(
+            "lowercase-response-root",
+            f"{_R}RES-002",
+            'the response root is spelled "mT_OrderStatus_Response"',
+        ),
+    ]
+)
