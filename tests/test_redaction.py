@@ -35,6 +35,17 @@ def test_secret_header_names_are_masked_in_any_case(name: str) -> None:
     assert redacted.pairs() == ((name, MASK),)
 
 
+@pytest.mark.parametrize(
+    ("value", "redacted"),
+    [("Bearer eyJ.a.b", f"Bearer {MASK}"), ("Basic dXNlcjpwYXNz", f"Basic {MASK}"), ("eyJ.a.b", MASK),
+     ("Bearer", MASK), ("Bearer   ", MASK), ("x-1 secret", MASK)],
+)  # fmt: skip
+def test_an_authorization_header_keeps_its_scheme_and_loses_its_credentials(
+    value: str, redacted: str
+) -> None:
+    assert Redactor().headers(Headers({"Authorization": value}))["Authorization"] == redacted
+
+
 def test_a_header_named_by_the_caller_is_masked_too() -> None:
     redacted = Redactor(headers=["X-Partner-Token"]).headers(Headers({"x-partner-token": "abc"}))
     assert redacted["X-Partner-Token"] == MASK
@@ -47,7 +58,7 @@ def test_other_headers_keep_their_value_and_order() -> None:
     redacted = Redactor().headers(headers)
     assert redacted.pairs() == (
         ("Content-Type", "application/json"),
-        ("Authorization", MASK),
+        ("Authorization", f"Bearer {MASK}"),
         ("Accept", "*/*"),
     )
 

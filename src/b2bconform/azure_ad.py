@@ -85,6 +85,12 @@ class ClientCredentialsAuth(httpx.Auth):
         """Every value to scrub, the current token included."""
         return (*self.credentials.secrets, *((self._token,) if self._token else ()))
 
+    @property
+    def current_token(self) -> str | None:
+        """The cached token while it is valid (tests of refusals alter it), else None."""
+        with self._lock:
+            return self._valid_token()
+
     def _valid_token(self) -> str | None:
         if self._token is not None and self._clock() < self._expires_at - REFRESH_MARGIN:
             return self._token

@@ -41,6 +41,8 @@ _FIELD_NAMES = "|".join(SECRET_FIELDS)
 # a form body or query string.
 _JSON_FIELD = re.compile(r'("(?:' + _FIELD_NAMES + r')"\s*:\s*")((?:[^"\\]|\\.)*)(")', re.IGNORECASE)
 _FORM_FIELD = re.compile(r"((?:^|[?&])(?:" + _FIELD_NAMES + r")=)([^&#\s]*)", re.IGNORECASE)
+# Headers whose value is "<scheme> <credentials>": only the credentials are masked.
+_SCHEMED_HEADERS = frozenset({"authorization", "proxy-authorization"})
 # Credentials that identify rather than authenticate: an account number shows up in bodies as
 # evidence (CustomerAccountNumber, a padded CustomerNumber) and is not scrubbed by value.
 NOT_SECRET_CREDENTIALS = frozenset({"username", "client_id", "resource", "partnerkey"})
@@ -86,7 +88,16 @@ class Redactor:
             return value
 
     def headers(self, headers: Headers) -> Headers:
-        return Headers((k, MASK if k.lower() in self._headers else self.text(v)) for k, v in headers.pairs())
+        return Headers((k, self._header(k, v)) for k, v in headers.pairs())
+
+    def _header(self, name: str, value: str) -> str:
+        if name.lower() not in self._headers:
+            return self.text(value)
+        scheme, _, credentials = value.strip().partition(" ")
+        if name.lower() in _SCHEMED_HEADERS and credentials and scheme.isalpha():
+            # "Bearer ***": the scheme is evidence a recorded call is judged on (Bearer, not Basic)
+            return f"{scheme} {MASK}"
+        return MASK
 
     def request(self, request: Request) -> Request:
         return dataclasses.replace(

@@ -7,6 +7,7 @@ check and parameters, so that adding a rule to rules.yaml adds its negative test
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -95,6 +96,36 @@ def _format(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation
 def _enum(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
     fmt = enum_format(params["values"], case_sensitive=params.get("case_sensitive", True))
     return _replace_each(document, params["path"], fmt.near_miss(), "not in the enumeration")
+
+
+def _not_empty(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    return _replace_each(document, params["path"], st.sampled_from(["", "   "]), "empty")
+
+
+def _equals(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    wanted = params["value"]
+    if not isinstance(wanted, str):
+        return None  # only text constants have an obvious near miss of the same type
+    near = [
+        v for v in (wanted.upper(), wanted.title(), wanted[:-1], wanted + "s", "x" + wanted) if v != wanted
+    ]
+    return _replace_each(document, params["path"], st.sampled_from(near), f"not {wanted!r}")
+
+
+def _pattern(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    regex = re.compile(params["regex"])
+    found = [(w, v) for w, v in resolve(document, params["path"]) if isinstance(v, str)]
+    if not found:
+        return None
+    valid = found[0][1]
+    # near misses of a value that matches: one character short, one too many, a stray character
+    near = [valid[:-1], valid + valid[-1:], valid + "!", "!" + valid[1:], valid.replace("-", "", 1), "x"]
+    misses = sorted({v for v in near if v and regex.fullmatch(v) is None})
+    if not misses:
+        return None
+    return _replace_each(
+        document, params["path"], st.sampled_from(misses), f"not {params.get('meaning') or regex.pattern}"
+    )
 
 
 _NOT_OF_TYPE: dict[str, list[Any]] = {
@@ -243,6 +274,9 @@ _MUTATORS: dict[str, Callable[[Any, dict[str, Any]], st.SearchStrategy[Mutation]
     "type": _type,
     "min_items": _min_items,
     "each_has": _each_has,
+    "not_empty": _not_empty,
+    "equals": _equals,
+    "pattern": _pattern,
     "json_body": _json_body,
     "implies": _implies,
     "any_present": _any_present,

@@ -1,0 +1,234 @@
+"""The Westcon REST document's own examples, judged by the harness as recorded traffic is.
+
+Each request example is paired with the response printed after it, written to a cassette and audited;
+the request examples are also audited as a caller's requests. Where the document's example breaks the
+document's rule the finding is expected by name (contracts/westcon_rest/examples/judging.yaml), so the
+discrepancy stays visible and a change in either the document or the rules shows up here. What the
+harness itself gets wrong on these examples is recorded there too, and expected as it behaves today.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pytest
+import yaml
+
+from b2bconform.audit import AuditReport, Side, audit
+from b2bconform.cassettes import write_cassette
+from b2bconform.contract import Contract
+from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.redaction import Redactor
+
+API = "westcon_rest"
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACT_DIR = ROOT / "contracts" / API
+EXAMPLES = CONTRACT_DIR / "examples"
+VENDOR_DOCS = ROOT.parent / "shared" / "vendor-docs"
+INDEX: list[dict[str, Any]] = yaml.safe_load((EXAMPLES / "index.yaml").read_text(encoding="utf-8"))
+JUDGING: dict[str, Any] = yaml.safe_load((EXAMPLES / "judging.yaml").read_text(encoding="utf-8"))
+OPENAPI: dict[str, Any] = yaml.safe_load((CONTRACT_DIR / "openapi.yaml").read_text(encoding="utf-8"))
+
+# The tenant is the one in the document's token URL (line 8); it names Westcon's directory, no secret.
+TOKEN_URL = "https://login.microsoftonline.com/ec8933c6-cfb2-4dd9-bfc9-621cde1dea8f/oauth2/token"
+ORDER_STATUS_URL = "https://api.westconcomstor.com/Orders/orderStatus"
+# Placeholders for the headers the document asks for (lines 17-19); never the sample configuration's values.
+REQUESTS: dict[str, tuple[str, dict[str, str]]] = {
+    "getAccessToken": (TOKEN_URL, {"Content-Type": "application/x-www-form-urlencoded"}),
+    "getOrderStatus": (
+        ORDER_STATUS_URL,
+        {
+            "Authorization": "Bearer example-access-token",
+            "Ocp-Apim-Subscription-Key": "example-subscription-key",
+            "Content-Type": "application/json",
+        },
+    ),
+}
+RESPONSE_HEADERS = Headers({"Content-Type": "application/json; charset=utf-8"})
+CONFIGURATION_LINE = re.compile(r'< add key="([^"]+)" value="([^"]*)" />')
+# Where a sample credential must never appear: the harness's code, its suites and its target profiles.
+NO_SAMPLE_CREDENTIALS_UNDER = ("src", "suites", "profiles")
+
+PAIRINGS = [pytest.param(p, id=f"{p['request']}+{p['response']}") for p in JUDGING["pairings"]]
+REQUEST_ENTRIES = [pytest.param(e, id=e["file"]) for e in JUDGING["requests"]]
+ALL_ENTRIES = [*PAIRINGS, *REQUEST_ENTRIES]
+
+
+def indexed(name: str) -> dict[str, Any]:
+    return next(e for e in INDEX if e["file"] == name)
+
+
+def example_exchange(request_file: str, response_file: str) -> Exchange:
+    """The request example sent as the document instructs, answered with the response example."""
+    operation = indexed(request_file)["operation"]
+    url, headers = REQUESTS[operation]
+    request = Request("POST", url, Headers(headers), (EXAMPLES / request_file).read_bytes())
+    status = int(indexed(response_file)["status"])
+    response = Response(status, RESPONSE_HEADERS, (EXAMPLES / response_file).read_bytes())
+    return Exchange(api=API, request=request, response=response)
+
+
+def audited(exchange: Exchange, tmp_path: Path, side: Side) -> AuditReport:
+    cassette = tmp_path / "examples.yaml"
+    write_cassette(cassette, [exchange], Redactor())
+    return audit([cassette], API, side=side)
+
+
+def rules_of(report: AuditReport) -> list[str]:
+    return sorted({f.rule for f in report.findings})
+
+
+def configuration() -> list[tuple[str, str]]:
+    """The sample configuration's (key, value) pairs, every line read strictly."""
+    pairs = []
+    for line in (EXAMPLES / JUDGING["configuration"]["file"]).read_text(encoding="utf-8").splitlines():
+        match = CONFIGURATION_LINE.fullmatch(line)
+        assert match, f"not an <add key value> line: {line!r}"
+        pairs.append((match.group(1), match.group(2)))
+    return pairs
+
+
+# ── the examples are the document's ─────────────────────────────────────────────────────────
+
+
+def test_every_example_file_is_indexed_and_judged() -> None:
+    files = {p.name for p in EXAMPLES.iterdir() if p.name not in ("index.yaml", "judging.yaml")}
+    assert files == {e["file"] for e in INDEX}
+    by_kind = {kind: {e["file"] for e in INDEX if e["kind"] == kind} for kind in ("request", "response")}
+    assert by_kind["request"] == {e["file"] for e in JUDGING["requests"]}
+    assert by_kind["request"] == {p["request"] for p in JUDGING["pairings"]}
+    assert by_kind["response"] == {p["response"] for p in JUDGING["pairings"]}
+    assert {e["file"] for e in INDEX if e["kind"] == "configuration"} == {JUDGING["configuration"]["file"]}
+
+
+def test_the_index_names_known_operations_and_a_status_for_each_response() -> None:
+    operations = {
+        definition["operationId"]
+        for item in OPENAPI["paths"].values()
+        for definition in item.values()
+        if isinstance(definition, dict) and "operationId" in definition
+    }
+    for entry in INDEX:
+        assert entry["kind"] in ("request", "response", "configuration"), entry["file"]
+        assert entry["operation"] in operations, entry["file"]
+        assert ("status" in entry) == (entry["kind"] == "response"), entry["file"]
+        assert set(entry["source"]) == {"file", "section"}, entry["file"]
+    for pairing in JUDGING["pairings"]:
+        assert indexed(pairing["request"])["operation"] == indexed(pairing["response"])["operation"]
+
+
+@pytest.mark.parametrize("entry", INDEX, ids=lambda e: e["file"])
+def test_example_is_the_documents_text_verbatim(entry: dict[str, Any]) -> None:
+    doc = VENDOR_DOCS / entry["source"]["file"]
+    if not doc.is_file():
+        pytest.skip(f"{doc} not available")
+    printed = doc.read_bytes()
+    copied = (EXAMPLES / entry["file"]).read_bytes()
+    assert copied.endswith(b"\n") and not copied.endswith(b"\n\n"), "the text as printed plus one newline"
+    assert printed.count(copied[:-1]) == 1, f"{entry['file']} is not found verbatim in {doc.name}"
+    # ... and it is exactly the line(s) its section names
+    lines = re.match(r"lines? (\d+)(?:-(\d+))?:", entry["source"]["section"])
+    assert lines, f"{entry['file']}: section must start with 'line N:' or 'lines N-M:'"
+    first = int(lines.group(1))
+    last = int(lines.group(2) or first)
+    assert copied == b"\n".join(printed.split(b"\n")[first - 1 : last]) + b"\n"
+
+
+@pytest.mark.parametrize("name", [e["file"] for e in INDEX if e["file"].endswith(".json")])
+def test_json_example_parses_as_printed(name: str) -> None:
+    assert isinstance(json.loads((EXAMPLES / name).read_bytes()), dict)
+
+
+# ── judged by the engine ────────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize("entry", ALL_ENTRIES)
+def test_every_recorded_finding_is_explained(entry: dict[str, Any]) -> None:
+    expected = set(entry["expected_findings"])
+    unexplained = [rule for rule in expected if rule.split("-", 1)[1] not in entry.get("discrepancy", "")]
+    assert not unexplained, f"the discrepancy text does not explain {unexplained}"
+
+
+@pytest.mark.parametrize("pairing", PAIRINGS)
+def test_vendor_example_pairing_has_exactly_its_recorded_findings(
+    pairing: dict[str, Any], tmp_path: Path
+) -> None:
+    report = audited(example_exchange(pairing["request"], pairing["response"]), tmp_path, "vendor")
+    assert [j.exchange.operation for j in report.judgements] == [indexed(pairing["request"])["operation"]]
+    assert rules_of(report) == sorted(pairing["expected_findings"]), "\n".join(map(str, report.findings))
+
+
+@pytest.mark.parametrize("pairing", PAIRINGS)
+def test_vendor_example_pairing_judged_as_sent_has_the_same_findings_as_recorded(
+    pairing: dict[str, Any],
+) -> None:
+    """Redaction ("Bearer ***", "client_secret=***") never changes a verdict."""
+    judgement = Contract.load(API).check(example_exchange(pairing["request"], pairing["response"]))
+    assert sorted({f.rule for f in judgement.findings}) == sorted(pairing["expected_findings"])
+
+
+@pytest.mark.parametrize("entry", REQUEST_ENTRIES)
+def test_vendor_request_example_judged_as_a_callers_request_has_exactly_its_recorded_findings(
+    entry: dict[str, Any], tmp_path: Path
+) -> None:
+    report = audited(example_exchange(entry["file"], entry["response"]), tmp_path, "client")
+    assert rules_of(report) == sorted(entry["expected_findings"]), "\n".join(map(str, report.findings))
+
+
+@pytest.mark.parametrize("entry", REQUEST_ENTRIES)
+def test_vendor_request_example_judged_as_sent_has_the_same_findings_as_recorded(
+    entry: dict[str, Any],
+) -> None:
+    exchange = example_exchange(entry["file"], entry["response"])
+    judgement = Contract.load(API).check(exchange, side="client")
+    assert sorted({f.rule for f in judgement.findings}) == sorted(entry["expected_findings"])
+
+
+# ── the discrepancies no finding shows ──────────────────────────────────────────────────────
+
+
+def test_token_request_example_sends_no_resource_while_the_sample_configuration_names_one() -> None:
+    """TOK-006's discrepancy in the document's own words (the rule's finding is judged above)."""
+    (entry,) = [e for e in JUDGING["requests"] if indexed(e["file"])["operation"] == "getAccessToken"]
+    form = dict(parse_qsl((EXAMPLES / entry["file"]).read_text(encoding="utf-8").strip()))
+    assert sorted(form) == ["client_id", "client_secret", "grant_type"]
+    assert ("resource" in form) == entry["sends_resource"]
+    assert "resource" in dict(configuration())
+
+
+def test_order_status_sample_billing_document_is_one_character_shorter_than_the_order_numbers() -> None:
+    """The 9-character billingDocument that RES-018 tolerates (1 to 10 digits) rather than judges."""
+    (pairing,) = [p for p in JUDGING["pairings"] if indexed(p["response"])["operation"] == "getOrderStatus"]
+    lines = json.loads((EXAMPLES / pairing["response"]).read_bytes())["MT_OrderStatus_Response"]
+    billed = [line for line in lines if line["billingDocument"]]
+    assert billed, "the sample has invoiced lines"
+    assert {len(line["billingDocument"]) for line in billed} == {pairing["billing_document_length"]}
+    assert {len(line["eRPOrderNumber"]) for line in lines} == {10}
+
+
+# ── the sample configuration ────────────────────────────────────────────────────────────────
+
+
+def test_sample_configuration_has_the_client_id_secret_resource_and_subscription_key() -> None:
+    keys = [key for key, _ in configuration()]
+    assert keys == JUDGING["configuration"]["keys"]
+    assert keys == ["client_id", "client_secret", "resource", "subscriptionKey"]
+
+
+def test_sample_configuration_values_are_no_default_anywhere_in_the_harness() -> None:
+    pairs = configuration()
+    assert len(pairs) == 4 and all(value for _, value in pairs)
+    scanned = 0
+    for folder in NO_SAMPLE_CREDENTIALS_UNDER:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if not path.is_file():
+                continue
+            scanned += 1
+            content = path.read_bytes()
+            leaked = [key for key, value in pairs if value.encode("utf-8") in content]
+            assert not leaked, f"{path.relative_to(ROOT)} holds the sample configuration's {leaked}"
+    assert scanned, "nothing was scanned"
