@@ -217,3 +217,11 @@ def test_a_refused_client_is_a_broken_run_naming_the_endpoint_and_code_not_a_sec
     message = str(caught.value)
     assert TOKEN_URL in message and "invalid_client" in message and "AADSTS7000215" in message
     assert ENV["WR_CLIENT_SECRET"] not in message and ENV["WR_KEY"] not in message
+
+
+def test_an_empty_token_field_stays_empty_so_redaction_never_changes_a_verdict() -> None:
+    redactor = Redactor()
+    assert redactor.body(b'{"access_token": ""}') == b'{"access_token": ""}'
+    assert redactor.body(b"grant_type=client_credentials&client_secret=&x=1") == (
+        b"grant_type=client_credentials&client_secret=&x=1"
+    )

@@ -39,8 +39,9 @@ SECRET_FIELDS = ("client_secret", "access_token", "refresh_token", "id_token", "
 _FIELD_NAMES = "|".join(SECRET_FIELDS)
 # "access_token": "eyJ…" in JSON (escaped quotes inside the value included), and client_secret=… in
 # a form body or query string.
-_JSON_FIELD = re.compile(r'("(?:' + _FIELD_NAMES + r')"\s*:\s*")((?:[^"\\]|\\.)*)(")', re.IGNORECASE)
-_FORM_FIELD = re.compile(r"((?:^|[?&])(?:" + _FIELD_NAMES + r")=)([^&#\s]*)", re.IGNORECASE)
+# An empty value stays empty: masking it would turn a missing secret into a present one.
+_JSON_FIELD = re.compile(r'("(?:' + _FIELD_NAMES + r')"\s*:\s*")((?:[^"\\]|\\.)+)(")', re.IGNORECASE)
+_FORM_FIELD = re.compile(r"((?:^|[?&])(?:" + _FIELD_NAMES + r")=)([^&#\s]+)", re.IGNORECASE)
 # Headers whose value is "<scheme> <credentials>": only the credentials are masked.
 _SCHEMED_HEADERS = frozenset({"authorization", "proxy-authorization"})
 # Credentials that identify rather than authenticate: an account number shows up in bodies as

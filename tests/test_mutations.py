@@ -1,0 +1,80 @@
+"""Mutations derived from a rule break that rule: the engine itself finds the violation in every
+mutated request (westcon_rest's request rules, JSON and form-encoded, cover every mutator kind)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from b2bconform.contract import Contract
+from b2bconform.generators.mutations import breaking, can_break
+from b2bconform.generators.westcon_rest import FORM, ORDER_STATUS_PATH, encode_form, query
+from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.rules import Rule
+
+CONTRACT = Contract.load("westcon_rest")
+TOKEN_URL = "https://login.example.test/tenant/oauth2/token"
+FORM_VALID = {"grant_type": "client_credentials", "client_id": "5b2bc0f0-0000-4000-8000-0000000c1001",
+              "client_secret": "s3cret-value", "resource": "5b2bc0f0-0000-4000-8000-0000000a9100"}  # fmt: skip
+QUERY_VALID = query("000000000000100003", "W", ["600004", "0000600009"])
+RULES = [
+    pytest.param(rule, id=rule.id)
+    for rule in CONTRACT.rules
+    if can_break(rule) and set(rule.operations) & {"getOrderStatus", "getAccessToken"}
+]
+
+
+def _exchange(rule: Rule, body: bytes) -> Exchange:
+    token = "getAccessToken" in rule.operations
+    request = Request(
+        "POST",
+        TOKEN_URL if token else f"https://api.example.test{ORDER_STATUS_PATH}",
+        Headers(
+            {"Content-Type": FORM}
+            if token
+            else {
+                "Content-Type": "application/json",
+                "Authorization": "Bearer t",
+                "Ocp-Apim-Subscription-Key": "k",
+            }
+        ),
+        body,
+    )
+    return Exchange(
+        "westcon_rest", request, Response(400, Headers({"Content-Type": "application/json"}), b"{}")
+    )
+
+
+def test_every_mutator_kind_is_exercised() -> None:
+    kinds = {param.values[0].check for param in RULES}  # type: ignore[union-attr]
+    assert {
+        "not_empty",
+        "equals",
+        "pattern",
+        "required",
+        "type",
+        "enum",
+        "min_items",
+        "json_body",
+        "any_present",
+    } <= kinds
+
+
+@pytest.mark.parametrize("rule", RULES)
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_a_mutation_breaks_the_rule_it_was_derived_from(rule: Rule, data: st.DataObject) -> None:
+    valid: dict[str, Any] = FORM_VALID if "getAccessToken" in rule.operations else QUERY_VALID
+    encode = encode_form if "getAccessToken" in rule.operations else lambda d: json.dumps(d).encode()
+    assert CONTRACT.check(_exchange(rule, encode(valid))).broken_by_request == set(), (
+        "the valid request breaks a rule"
+    )
+    mutations = breaking(rule, valid)
+    assert mutations is not None
+    mutation = data.draw(mutations)
+    judgement = CONTRACT.check(_exchange(rule, mutation.body or encode(mutation.document)))
+    assert rule.id in judgement.broken_by_request, f"{mutation.what} did not break {rule.id}"
