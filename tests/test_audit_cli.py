@@ -282,6 +282,15 @@ def test_rules_text_names_how_each_rule_is_verified() -> None:
     assert "    decision: " in result.stdout
 
 
+def test_rules_text_lists_the_contract_settings_first_with_their_decisions() -> None:
+    result = invoke("rules", "--api", "westcon_rest")
+    assert result.exit_code == 0, result.output
+    first, second = result.stdout.splitlines()[:2]
+    assert first.startswith('setting subscription_header = "Ocp-Apim-Subscription-Key"  (decision: ')
+    assert second.startswith("setting rejection_statuses = [400]")
+    assert "WESTCON_REST-AUTH-003  auth  blocker  header_present  " in result.stdout
+
+
 def test_run_has_help() -> None:
     result = invoke("run", "--help")
     assert result.exit_code == 0

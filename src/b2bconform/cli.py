@@ -163,10 +163,14 @@ def sandbox_faults(api: str) -> None:
 @_reports_errors
 def rules_command(api: str, output_format: str) -> None:
     """List API's rule catalogue: id, direction, severity, how it is verified, statement."""
-    rules = list(Contract.load(api).rules)
+    catalogue = Contract.load(api).rules
+    rules = list(catalogue)
     if output_format == "json":
         click.echo(json.dumps([_rule_dict(r) for r in rules], indent=2, ensure_ascii=False))
         return
+    for setting in catalogue.settings.values():
+        # the assumptions first: a profile's `settings:` may override them
+        click.echo(f"setting {setting.name} = {json.dumps(setting.value)}  (decision: {setting.decision})")
     for rule in rules:
         click.echo(
             f"{rule.id}  {rule.direction.value}  {rule.severity.value}  "
