@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from b2bconform.contract import Contract
 from b2bconform.formats import get_format
 from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.pointers import split
+from b2bconform.pointers import resolve, split
 from b2bconform.references import RunTag
 from b2bconform.sandboxes.manex.erp import Part, Seed
 from b2bconform.session import Judge
@@ -397,6 +397,18 @@ def send_breaking(judge: Judge, rule: Any, operation: str, valid: dict[str, Any]
     from b2bconform.generators.mutations import breaking
 
     mutations = breaking(rule, valid)
+    path = rule.params.get("path")
+    if (
+        mutations is None
+        and rule.check == "pattern"
+        and isinstance(path, str)
+        and not list(resolve(valid, path))
+    ):
+        # a "when sent" rule the documents' copied tables name for an action whose parameters never
+        # carry the member: nothing of this action's to judge (the rule is judged on the others)
+        import pytest
+
+        pytest.skip(f"{operation} sends no {path}: {rule.id} applies to it only when sent")
     if mutations is None:
         raise RuntimeError(f"{rule.id}: the valid {operation} parameters have nothing to break")
     mutation = data.draw(
