@@ -1570,3 +1570,17 @@ def test_working_day_reports_only_the_weekend_dates_of_several() -> None:
 )
 def test_working_day_does_not_apply_without_a_readable_date(document: dict[str, Any]) -> None:
     assert run("working_day", WEEKDAY, replying(document)) is None
+
+
+def test_implies_within_judges_each_item_on_its_own() -> None:
+    params = {"within": "/lines/*", "when_path": "/status", "when_in": ["INV"], "then_path": "/billing"}
+    lines = [{"status": "SHI", "billing": ""}, {"status": "INV", "billing": "0090000017"}]
+    assert run("implies", params, replying({"lines": lines})) == []  # the SHI line's "" is not judged
+    lines.append({"status": "INV", "billing": ""})
+    outcome = run("implies", params, replying({"lines": lines}))
+    assert outcome == [Violation("/lines/2/billing", 'present when /lines/2/status is "INV"', '""')]
+
+
+def test_implies_within_does_not_apply_when_no_item_triggers() -> None:
+    params = {"within": "/lines/*", "when_path": "/status", "when_in": ["INV"], "then_path": "/billing"}
+    assert run("implies", params, replying({"lines": [{"status": "SHI", "billing": ""}]})) is None

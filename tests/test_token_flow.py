@@ -133,6 +133,14 @@ ENV = {
 }
 
 
+@pytest.fixture
+def live_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """The live profile's credentials in the environment (the only place they come from)."""
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    return monkeypatch
+
+
 def _profile(tmp_path: Path, *, token_url: bool = True) -> Path:
     path = tmp_path / "westcon-rest.yaml"
     lines = ["api: westcon_rest", f"base_url: {API}", "environment: uat", "rate_limit: 100", "credentials:",
@@ -146,10 +154,8 @@ def _profile(tmp_path: Path, *, token_url: bool = True) -> Path:
 
 @respx.mock
 def test_a_live_target_fetches_its_token_from_the_profiles_token_url(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, live_env: pytest.MonkeyPatch
 ) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
     tokens = respx.post(TOKEN_URL).mock(
         return_value=httpx.Response(
             200, json={"token_type": "Bearer", "expires_in": 3599, "access_token": "tok-live-1"}
@@ -178,32 +184,26 @@ def test_a_live_target_fetches_its_token_from_the_profiles_token_url(
 
 
 def test_a_live_profile_without_token_url_is_refused_naming_the_profile(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, live_env: pytest.MonkeyPatch
 ) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
     with pytest.raises(UsageError, match=r"profile 'westcon-rest'.*needs a token_url"):
         LiveTarget(load_profile(str(_profile(tmp_path, token_url=False))))
 
 
 def test_a_live_run_without_the_client_secret_names_the_variable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, live_env: pytest.MonkeyPatch
 ) -> None:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("WR_CLIENT_SECRET")
+    live_env.delenv("WR_CLIENT_SECRET")
     with pytest.raises(MissingCredentialsError, match="WR_CLIENT_SECRET"):
         LiveTarget(load_profile(str(_profile(tmp_path))))
 
 
 @respx.mock
 def test_a_refused_client_is_a_broken_run_naming_the_endpoint_and_code_not_a_secret(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, live_env: pytest.MonkeyPatch
 ) -> None:
     from b2bconform.azure_ad import AzureAdError
 
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
     respx.post(TOKEN_URL).mock(
         return_value=httpx.Response(
             401,

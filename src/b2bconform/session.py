@@ -11,13 +11,14 @@ import dataclasses
 import json as jsonlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from b2bconform.contract import Contract, Judgement
 from b2bconform.model import Exchange, Headers, Request
 from b2bconform.references import RunTag
 from b2bconform.reporting.matrix import ConformanceMatrix
-from b2bconform.targets import Target, load_profile, make_target
+from b2bconform.targets import Target, TargetProfile, load_profile, make_target
 
 __all__ = ["ContractViolation", "HarnessSession", "Judge", "TargetOptions"]
 
@@ -68,7 +69,7 @@ class HarnessSession:
         """The contract settings a live profile overrides (its vendor differs where the doc is silent)."""
         if self.options.kind != "live" or not self.options.profile:
             return {}
-        profile = load_profile(self.options.profile)
+        profile = _profile(self.options.profile)
         return dict(profile.settings) if profile.api == api else {}
 
     def target(self, api: str) -> Target:
@@ -92,6 +93,11 @@ class HarnessSession:
         for target in self._targets.values():
             target.close()
         self._targets.clear()
+
+
+@cache
+def _profile(name: str) -> TargetProfile:
+    return load_profile(name)  # read once per run, not once per test
 
 
 class Judge:

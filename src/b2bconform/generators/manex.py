@@ -394,31 +394,23 @@ def send_breaking(judge: Judge, rule: Any, operation: str, valid: dict[str, Any]
     """
     from hypothesis import strategies as st
 
-    from b2bconform.generators.mutations import breaking
+    from b2bconform.generators.mutations import draw_breaking, require_evaluated
 
-    mutations = breaking(rule, valid)
-    path = rule.params.get("path")
-    if (
-        mutations is None
-        and rule.check == "pattern"
-        and isinstance(path, str)
-        and not list(resolve(valid, path))
-    ):
+    path = rule.params.get("path")  # absolute unless the rule judges it `within` each item
+    if isinstance(path, str) and "within" not in rule.params and not list(resolve(valid, path)):
         # a "when sent" rule the documents' copied tables name for an action whose parameters never
         # carry the member: nothing of this action's to judge (the rule is judged on the others)
         import pytest
 
         pytest.skip(f"{operation} sends no {path}: {rule.id} applies to it only when sent")
-    if mutations is None:
-        raise RuntimeError(f"{rule.id}: the valid {operation} parameters have nothing to break")
-    mutation = data.draw(
-        mutations.filter(
-            lambda m: (
-                m.body is not None
-                or breaks(judge.api, rule.id, request_for(judge.api, operation, m.document))
-            )
+    mutation = draw_breaking(
+        rule,
+        valid,
+        data,
+        what=f"{operation} parameters",
+        keep=lambda m: (
+            m.body is not None or breaks(judge.api, rule.id, request_for(judge.api, operation, m.document))
         ),
-        label="mutation",
     )
     if mutation.body is not None:
         judgement = call(judge, operation, {}, raw_body=mutation.body)
@@ -426,6 +418,5 @@ def send_breaking(judge: Judge, rule: Any, operation: str, valid: dict[str, Any]
         forms: list[Form] = ["json", "query"] if flat(mutation.document) else ["json"]
         form: Form = data.draw(st.sampled_from(forms), label="form")
         judgement = call(judge, operation, mutation.document, form=form)
-    if judgement.outcomes.get(rule.id) is None:
-        raise RuntimeError(f"{rule.id} was not evaluated: the mutation ({mutation.what}) did not break it")
+    require_evaluated(rule, mutation, judgement.outcomes)
     return judgement

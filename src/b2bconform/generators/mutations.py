@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from b2bconform.formats import bounded_string, enum_format, get_format
 from b2bconform.pointers import parent_and_key, resolve, split
 from b2bconform.rules import Rule
 
-__all__ = ["Mutation", "breaking", "can_break"]
+__all__ = ["Mutation", "breaking", "can_break", "draw_breaking", "require_evaluated"]
 
 
 @dataclass(frozen=True)
@@ -295,3 +295,27 @@ def breaking(rule: Rule, document: Any) -> st.SearchStrategy[Mutation] | None:
         return None
     assert rule.check is not None
     return _MUTATORS[rule.check](document, dict(rule.params))
+
+
+def draw_breaking(
+    rule: Rule,
+    valid: Any,
+    data: st.DataObject,
+    *,
+    what: str = "request",
+    keep: Callable[[Mutation], bool] | None = None,
+) -> Mutation:
+    """Draw one mutation of the ``valid`` request that breaks ``rule`` (``keep``: only those it accepts).
+
+    Nothing to break is a harness defect: a RuntimeError, reported broken, never a vendor finding.
+    """
+    mutations = breaking(rule, valid)
+    if mutations is None:
+        raise RuntimeError(f"{rule.id}: the valid {what} has nothing to break")
+    return data.draw(mutations.filter(keep) if keep else mutations, label="mutation")
+
+
+def require_evaluated(rule: Rule, mutation: Mutation, outcomes: Mapping[str, str]) -> None:
+    """A sent mutation the engine did not judge on its rule proves nothing: a harness defect, not a pass."""
+    if outcomes.get(rule.id) is None:
+        raise RuntimeError(f"{rule.id} was not evaluated: the mutation ({mutation.what}) did not break it")
