@@ -46,9 +46,13 @@ def clock() -> Clock:
     return Clock()
 
 
+def reads_only(request: httpx.Request) -> bool:
+    return True  # the order status call is a POST that only reads
+
+
 @pytest.fixture
 def client(clock: Clock) -> httpx.Client:
-    return httpx.Client(auth=ClientCredentialsAuth(CREDENTIALS, clock=clock))
+    return httpx.Client(auth=ClientCredentialsAuth(CREDENTIALS, clock=clock, may_resend=reads_only))
 
 
 def _auth(client: httpx.Client) -> ClientCredentialsAuth:
@@ -120,6 +124,30 @@ def test_a_second_401_is_answered_not_retried_again(client: httpx.Client) -> Non
     api = respx.post(API_URL).mock(return_value=httpx.Response(401))
     assert client.post(API_URL).status_code == 401
     assert (tokens.call_count, api.call_count) == (2, 2)
+
+
+@respx.mock
+def test_a_write_answered_401_is_not_sent_again(clock: Clock) -> None:
+    auth = ClientCredentialsAuth(CREDENTIALS, clock=clock, may_resend=lambda request: False)
+    tokens = respx.post(TOKEN_URL).mock(side_effect=[token("revoked"), token("fresh")])
+    api = respx.post(API_URL).mock(side_effect=[httpx.Response(401), httpx.Response(200)])
+    client = httpx.Client(auth=auth)
+    assert client.post(API_URL, json={"a": 1}).status_code == 401  # answered, not re-sent
+    assert (tokens.call_count, api.call_count) == (1, 1)
+    client.post(API_URL, json={"a": 2})  # the refused token is forgotten: the next call gets a new one
+    assert tokens.call_count == 2
+    assert api.calls[-1].request.headers["Authorization"] == "Bearer fresh"
+
+
+@respx.mock
+@pytest.mark.parametrize(("method", "sent"), [("GET", 2), ("PUT", 2), ("POST", 1), ("PATCH", 1)])
+def test_by_default_only_an_idempotent_method_is_sent_again_after_a_401(
+    clock: Clock, method: str, sent: int
+) -> None:
+    respx.post(TOKEN_URL).mock(side_effect=[token("t1"), token("t2")])
+    api = respx.route(method=method, url=API_URL).mock(return_value=httpx.Response(401))
+    httpx.Client(auth=ClientCredentialsAuth(CREDENTIALS, clock=clock)).request(method, API_URL)
+    assert api.call_count == sent
 
 
 @respx.mock

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import string
+import traceback
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.redaction import MASK, Redactor
+from b2bconform.redaction import (
+    MASK,
+    RedactingFilter,
+    Redactor,
+    install_log_redaction,
+    redact_exception,
+    redact_text,
+)
 
 KEY = "5C0FDFDE-B714-42AE-BF4B-EB5E1409C53D"
 API_KEY = "a1b2c3d4e5f6"
@@ -180,3 +192,203 @@ def test_a_secret_of_four_or_more_characters_never_survives_in_text_or_body(
     assert secret not in redactor.text(text)
     body = redactor.body(text.encode("utf-8", "surrogatepass"))
     assert body is not None and secret.encode() not in body
+
+
+# ── secrets by element and field name, whatever their value ───────────────────────────────────
+
+PASSWORD_TEXT = (
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText"
+)
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        f'<wsse:Password Type="{PASSWORD_TEXT}">{{}}</wsse:Password>',
+        "<o:Password>{}</o:Password>",
+        "<Password>{}</Password>",
+        "<password >{}</password>",
+        "<wsse:Password><![CDATA[{}]]></wsse:Password>",
+    ],
+    ids=["wsse-password-text", "other-prefix", "no-prefix", "lower-case", "cdata"],
+)
+def test_a_password_element_is_masked_whatever_its_value_and_prefix(element: str) -> None:
+    envelope = f"<Envelope><Username>1001065</Username>{element.format('never-told-5e1d')}</Envelope>"
+    redacted = Redactor().text(envelope)
+    assert "never-told-5e1d" not in redacted
+    assert element.format(MASK).replace("<![CDATA[***]]>", MASK) in redacted
+    assert "<Username>1001065</Username>" in redacted  # the account number is evidence, not a secret
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        f'<wsse:Password Type="{PASSWORD_TEXT}"></wsse:Password>',
+        "<Password/>",
+        "<Password />",
+        "<Password>  </Password>",
+    ],
+)
+def test_an_empty_password_element_stays_empty(element: str) -> None:
+    assert Redactor().text(f"<a>{element}</a>") == f"<a>{element}</a>"
+
+
+@pytest.mark.parametrize("name", ["PasswordType", "PasswordHint", "OldPasswords"])
+def test_an_element_whose_name_only_contains_password_keeps_its_value(name: str) -> None:
+    assert Redactor().text(f"<{name}>kept</{name}>") == f"<{name}>kept</{name}>"
+
+
+def test_a_password_in_a_soap_body_that_is_not_utf8_text_is_masked_by_value_only() -> None:
+    body = b"\xff<Password>" + KEY.encode() + b"</Password>"
+    assert Redactor([KEY]).body(body) == b"\xff<Password>***</Password>"
+
+
+@pytest.mark.parametrize(
+    "name", ["ClientAuthKey", "clientAuthKey", "ClientConfigId", "client_config_id", "Ocp-Apim-Subscription-Key",
+             "subscriptionKey", "subscription_key", "password", "client_secret"],
+)  # fmt: skip
+def test_credentials_echoed_as_json_fields_are_masked_by_name(name: str) -> None:
+    body = f'{{"{name}": "echoed-5e1d", "status": "ok"}}'
+    assert Redactor().text(body) == f'{{"{name}": "{MASK}", "status": "ok"}}'
+
+
+def test_a_numeric_credential_field_is_masked_and_the_json_stays_valid() -> None:
+    redacted = Redactor().text('{"ClientConfigId": 1077, "count": 1077}')
+    assert json.loads(redacted) == {"ClientConfigId": MASK, "count": 1077}
+
+
+def test_an_empty_or_null_credential_field_stays_as_it_was() -> None:
+    body = '{"ClientAuthKey": "", "ClientConfigId": null}'
+    assert Redactor().text(body) == body
+
+
+@pytest.mark.parametrize(
+    "name", ["ClientAuthKey", "ml:ClientConfigId", "SubscriptionKey", "Ocp-Apim-Subscription-Key"]
+)
+def test_credentials_echoed_as_xml_elements_are_masked_by_name(name: str) -> None:
+    assert Redactor().text(f"<r><{name}>echoed-5e1d</{name}></r>") == f"<r><{name}>{MASK}</{name}></r>"
+
+
+def test_credentials_in_a_query_string_are_masked_by_name() -> None:
+    url = "https://h/orders?ClientAuthKey=echoed-5e1d&subscription-key=k-5e1d&page=2"
+    assert Redactor().text(url) == f"https://h/orders?ClientAuthKey={MASK}&subscription-key={MASK}&page=2"
+
+
+def test_a_known_secret_is_scrubbed_percent_encoded_too() -> None:
+    secret = "a+b/c=d e"
+    redactor = Redactor([secret])
+    assert redactor.text("q=a%2Bb%2Fc%3Dd%20e") == f"q={MASK}"
+    assert redactor.text("q=a%2Bb%2Fc%3Dd+e") == f"q={MASK}"
+    assert redactor.text(f"raw {secret}") == f"raw {MASK}"
+
+
+# ── logs ───────────────────────────────────────────────────────────────────────────────────────
+
+
+@pytest.fixture
+def captured() -> Iterator[tuple[logging.Logger, io.StringIO, logging.Handler]]:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logger = logging.getLogger("b2bconform.tests.redaction")
+    logger.propagate, logger.level = False, logging.DEBUG
+    logger.addHandler(handler)
+    yield logger, stream, handler
+    logger.removeHandler(handler)
+
+
+def test_a_log_record_is_redacted_message_and_arguments(
+    captured: tuple[logging.Logger, io.StringIO, logging.Handler],
+) -> None:
+    logger, stream, handler = captured
+    handler.addFilter(RedactingFilter(lambda: [Redactor([API_KEY])]))
+    logger.info("HTTP Request: %s %s", "POST", f"http://h/api/SO/Get/{API_KEY}")
+    logger.info(f"key {API_KEY} in the message itself")
+    assert (
+        stream.getvalue()
+        == f"INFO HTTP Request: POST http://h/api/SO/Get/{MASK}\nINFO key {MASK} in the message itself\n"
+    )
+
+
+def test_a_logged_exception_and_stack_are_redacted(
+    captured: tuple[logging.Logger, io.StringIO, logging.Handler],
+) -> None:
+    logger, stream, handler = captured
+    handler.addFilter(RedactingFilter(lambda: [Redactor([API_KEY])]))
+    try:
+        raise RuntimeError(f"refused {API_KEY}")
+    except RuntimeError:
+        logger.exception("call failed", stack_info=True)
+    assert API_KEY not in stream.getvalue()
+    assert f"RuntimeError: refused {MASK}" in stream.getvalue()
+
+
+def test_arguments_that_do_not_fit_the_message_are_redacted_not_dumped(
+    captured: tuple[logging.Logger, io.StringIO, logging.Handler], capsys: pytest.CaptureFixture[str]
+) -> None:
+    logger, stream, handler = captured
+    handler.addFilter(RedactingFilter(lambda: [Redactor([API_KEY])]))
+    logger.info("one %s two %s", API_KEY)
+    assert API_KEY not in stream.getvalue() + capsys.readouterr().err
+    assert MASK in stream.getvalue()
+
+
+def test_the_filter_asks_for_the_redactors_on_every_record(
+    captured: tuple[logging.Logger, io.StringIO, logging.Handler],
+) -> None:
+    # a run's redactor learns a token after its first request: later records must use it
+    logger, stream, handler = captured
+    active: list[Redactor] = []
+    handler.addFilter(RedactingFilter(lambda: active))
+    logger.info("token %s", "tok-5e1d-early")
+    active.append(Redactor(["tok-5e1d-late"]))
+    logger.info("token %s", "tok-5e1d-late")
+    assert stream.getvalue() == f"INFO token tok-5e1d-early\nINFO token {MASK}\n"
+
+
+def test_a_record_redacted_by_one_handler_reaches_the_next_handler_redacted(
+    captured: tuple[logging.Logger, io.StringIO, logging.Handler],
+) -> None:
+    logger, _, handler = captured
+    other = io.StringIO()
+    second = logging.StreamHandler(other)
+    logger.addHandler(second)
+    try:
+        handler.addFilter(RedactingFilter(lambda: [Redactor([API_KEY])]))
+        logger.info("key %s", API_KEY)
+    finally:
+        logger.removeHandler(second)
+    assert other.getvalue() == f"key {MASK}\n"
+
+
+def test_install_log_redaction_covers_the_root_handlers_and_the_given_ones() -> None:
+    root_handler, extra = logging.StreamHandler(io.StringIO()), logging.StreamHandler(io.StringIO())
+    logging.getLogger().addHandler(root_handler)
+    try:
+        installed = install_log_redaction(lambda: [Redactor([API_KEY])], [extra])
+        assert installed in root_handler.filters and installed in extra.filters
+    finally:
+        logging.getLogger().removeHandler(root_handler)
+
+
+# ── exceptions ─────────────────────────────────────────────────────────────────────────────────
+
+
+def test_an_exception_chain_is_redacted_in_place_arguments_and_notes() -> None:
+    redactor = Redactor([API_KEY])
+    try:
+        try:
+            raise ValueError(f"inner {API_KEY}")
+        except ValueError as inner:
+            outer = AssertionError(f"outer {API_KEY}", 3)
+            outer.add_note(f"Falsifying example: key={API_KEY!r}")
+            raise outer from inner
+    except AssertionError as error:
+        redact_exception(error, redactor.text)
+        text = "".join(traceback.format_exception(error))
+    assert API_KEY not in text
+    assert f"outer {MASK}" in text and f"inner {MASK}" in text and f"key='{MASK}'" in text
+
+
+def test_redact_text_applies_every_redactor() -> None:
+    assert redact_text(f"{KEY} {API_KEY}", [Redactor([KEY]), Redactor([API_KEY])]) == f"{MASK} {MASK}"

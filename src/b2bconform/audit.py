@@ -1,86 +1,278 @@
-"""Judge recorded traffic against a contract: the engine behind ``b2bconform audit``.
+"""Judge recorded traffic against the contracts: the engine behind ``b2bconform audit``.
 
-Every file is read and validated before anything is judged, so a malformed file fails the whole
-audit instead of leaving a partial verdict that reads as "conforming".
+Files are streamed: each interaction is read, classified (``api`` given, or detected from the
+contract whose operations match it), judged and forgotten; only findings and counts are kept, so
+memory does not grow with a file's size. A malformed entry anywhere raises ``InputFileError``
+before any verdict is given: a partial verdict would read as "conforming".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from b2bconform.cassettes import read_cassette
-from b2bconform.contract import Contract, Judgement
+from b2bconform import contract as contracts
+from b2bconform.contract import Contract, Judgement, known_apis
 from b2bconform.model import Exchange, Finding
 from b2bconform.redaction import SECRET_HEADERS, Redactor
+from b2bconform.traffic import iter_exchanges
+from b2bconform.traffic.detect import ApiDetector
 
-__all__ = ["AuditReport", "Side", "audit"]
+__all__ = [
+    "HISTORY_WINDOW",
+    "LISTED_UNJUDGED",
+    "ApiCounts",
+    "AuditReport",
+    "Progress",
+    "RuleCounts",
+    "Side",
+    "Unjudged",
+    "audit",
+    "judge_traffic",
+]
 
 Side = Literal["vendor", "client"]
+Progress = Callable[[Path, int], None]  # (file, bytes read so far)
+
+# Duplicates and read-backs are judged against this many earlier interactions of the same file
+# and API: enough for any test's conversation, and memory stays flat on a day of recorded traffic.
+HISTORY_WINDOW = 500
+# Interactions that could not be judged are all counted; this many are listed by name.
+LISTED_UNJUDGED = 1000
+
+
+@dataclass(frozen=True)
+class Unjudged:
+    """An interaction that was read but not judged, and why (no API matched, no response...)."""
+
+    source: str
+    interaction: int | None
+    method: str
+    url: str  # redacted
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.source,
+            "interaction": self.interaction,
+            "method": self.method,
+            "url": self.url,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class RuleCounts:
+    passed: int = 0
+    failed: int = 0
+
+
+@dataclass
+class ApiCounts:
+    """What was judged against one API: interactions per operation, outcomes per rule."""
+
+    interactions: int = 0
+    operations: Counter[str] = field(default_factory=Counter)
+    rules: dict[str, RuleCounts] = field(default_factory=dict)
+
+    def count(self, judgement: Judgement) -> None:
+        self.interactions += 1
+        self.operations[judgement.exchange.operation or "unknown"] += 1
+        for rule, outcome in judgement.outcomes.items():
+            counts = self.rules.setdefault(rule, RuleCounts())
+            if outcome == "failed":
+                counts.failed += 1
+            else:
+                counts.passed += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "interactions": self.interactions,
+            "operations": dict(sorted(self.operations.items())),
+            "rules": {rule: vars(self.rules[rule]).copy() for rule in sorted(self.rules)},
+        }
 
 
 @dataclass
 class AuditReport:
-    interactions: int
+    """``interactions``: every interaction read; ``apis``: those judged, per API. The rest were not
+    judged: ``unclassified`` (no single API matched) or ``unanswered`` (no usable response recorded,
+    when judging the vendor); ``unjudged`` lists the first ``LISTED_UNJUDGED`` of them."""
+
+    interactions: int = 0
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-    judgements: list[Judgement] = field(default_factory=list)
+    apis: dict[str, ApiCounts] = field(default_factory=dict)
+    unclassified: int = 0
+    unanswered: int = 0
+    unjudged: list[Unjudged] = field(default_factory=list)
+    _replay: Callable[[], Iterator[Judgement]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def judged(self) -> int:
+        return sum(counts.interactions for counts in self.apis.values())
 
     @property
     def rules(self) -> list[str]:
         """The ids of the rules with at least one finding, sorted."""
         return sorted({f.rule for f in self.findings})
 
+    @property
+    def judgements(self) -> list[Judgement]:
+        """Every judgement, in order. Not kept by the audit (it streams): the files are judged again,
+        so use this on small recordings only (tests, a single cassette)."""
+        return list(self._replay()) if self._replay is not None else []
+
+    def count(self, judgement: Judgement) -> None:
+        self.apis.setdefault(judgement.exchange.api, ApiCounts()).count(judgement)
+        self.findings.extend(judgement.findings)
+
+    def skip(self, unjudged: Unjudged, *, unclassified: bool) -> None:
+        if unclassified:
+            self.unclassified += 1
+        else:
+            self.unanswered += 1
+        if len(self.unjudged) < LISTED_UNJUDGED:
+            self.unjudged.append(unjudged)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "interactions": self.interactions,
+            "judged": self.judged,
             "findings": [f.as_dict() for f in self.findings],
             "files": list(self.files),
+            "apis": {api: self.apis[api].as_dict() for api in sorted(self.apis)},
+            "unclassified": self.unclassified,
+            "unanswered": self.unanswered,
+            "unjudged": [u.as_dict() for u in self.unjudged],
         }
 
 
-def audit(paths: Sequence[Path], api: str, *, side: Side = "vendor") -> AuditReport:
-    """Judge every interaction of the cassettes at ``paths`` against ``api``'s contract."""
-    contract = Contract.load(api)
-    recorded = [(str(path), read_cassette(path)) for path in paths]  # all validated before judging
-    # Header names mask the known credentials in what is judged; their values are also scrubbed
-    # from the findings, in case the vendor echoed a key into a body or a message.
-    redactor = Redactor(url_patterns=contract.secret_url_patterns)
-    scrubber = Redactor(
-        secrets=_secret_values(e for _, exchanges in recorded for e in exchanges),
-        url_patterns=contract.secret_url_patterns,
-    )
-    report = AuditReport(interactions=sum(len(exchanges) for _, exchanges in recorded))
-    for name, exchanges in recorded:
-        report.files.append(name)
-        for judgement in _judge_file(contract, exchanges, redactor, side):
-            judgement.findings = [scrubber.finding(f) for f in judgement.findings]
-            report.judgements.append(judgement)
-            report.findings.extend(judgement.findings)
+def audit(
+    paths: Sequence[Path],
+    api: str | None = None,
+    *,
+    side: Side = "vendor",
+    contracts_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> AuditReport:
+    """Judge every interaction of the files at ``paths`` (VCR.py, schemathesis VCR or HAR, mixed).
+
+    ``api``: judge everything against that contract; None: detect each interaction's API.
+    """
+    report = AuditReport()
+    auditor = _Auditor(api, side, contracts_dir)
+    for _ in auditor.run(paths, report, progress):
+        pass
+    auditor.scrub(report)  # with every secret value the files held, also those seen last
+    report._replay = lambda: judge_traffic(paths, api, side=side, contracts_dir=contracts_dir)
     return report
 
 
-def _judge_file(
-    contract: Contract, exchanges: Sequence[Exchange], redactor: Redactor, side: Side
-) -> list[Judgement]:
-    # History is per file: one cassette is one conversation (a test), the next starts afresh.
-    history: list[Exchange] = []
-    judgements = []
-    for exchange in exchanges:
-        judged = contract.classify(redactor.exchange(exchange))
-        judgements.append(contract.check(judged, history=history, side=side))
+def judge_traffic(
+    paths: Sequence[Path],
+    api: str | None = None,
+    *,
+    side: Side = "vendor",
+    contracts_dir: Path | None = None,
+) -> Iterator[Judgement]:
+    """The judgement of each interaction as it is read (unjudged interactions are left out)."""
+    yield from _Auditor(api, side, contracts_dir).run(paths, AuditReport(), None)
+
+
+class _Auditor:
+    def __init__(self, api: str | None, side: Side, contracts_dir: Path | None) -> None:
+        folder = contracts_dir or contracts.CONTRACTS_DIR  # looked up now: tests point it elsewhere
+        apis = [api] if api is not None else known_apis(folder)
+        self.contracts = [Contract.load(name, contracts_dir) for name in apis]
+        self.detector = ApiDetector(self.contracts) if api is None else None
+        self.side = side
+        # Header names and the contracts' secret URL segments mask what is judged; header values
+        # seen so far are also scrubbed from findings, in case the vendor echoed a key elsewhere.
+        self.redactors = {c.api: Redactor(url_patterns=c.secret_url_patterns) for c in self.contracts}
+        self.url_patterns = [p for c in self.contracts for p in c.secret_url_patterns]
+        self.secrets: set[str] = set()
+        self.scrubber = Redactor(url_patterns=self.url_patterns)
+
+    def run(
+        self, paths: Sequence[Path], report: AuditReport, progress: Progress | None
+    ) -> Iterator[Judgement]:
+        for path in paths:
+            report.files.append(str(path))
+            told = None if progress is None else _told(progress, path)
+            # History is per file and API: one recording is one conversation, the next starts afresh.
+            histories: dict[str, deque[Exchange]] = {}
+            for exchange in iter_exchanges(path, progress=told):
+                report.interactions += 1
+                self._learn_secrets(exchange)
+                judgement = self._judge(exchange, histories, report)
+                if judgement is not None:
+                    report.count(judgement)
+                    yield judgement
+
+    def _judge(
+        self, exchange: Exchange, histories: dict[str, deque[Exchange]], report: AuditReport
+    ) -> Judgement | None:
+        if self.detector is None:
+            contract, operation = self.contracts[0], None
+        else:
+            detection = self.detector.detect(exchange.request)
+            if detection.contract is None:
+                report.skip(self._unjudged(exchange, detection.reason), unclassified=True)
+                return None
+            contract, operation = detection.contract, detection.operation
+        if exchange.response is None and self.side == "vendor":
+            # nothing the vendor did can be judged; a caller's request can (--side client)
+            report.skip(
+                self._unjudged(exchange, exchange.error or "no response recorded"), unclassified=False
+            )
+            return None
+        # judged as redacted by name: masking a header never changes a verdict, and what a
+        # finding quotes is already masked
+        judged = self.redactors[contract.api].exchange(exchange)
+        judged = contract.classify(judged if operation is None else _with(judged, contract.api, operation))
+        history = histories.setdefault(contract.api, deque(maxlen=HISTORY_WINDOW))
+        judgement = contract.check(judged, history=history, side=self.side)
+        judgement.findings = [self.scrubber.finding(f) for f in judgement.findings]
         history.append(judged)
-    return judgements
+        return judgement
+
+    def _unjudged(self, exchange: Exchange, reason: str) -> Unjudged:
+        url = self.scrubber.text(exchange.request.url)
+        return Unjudged(exchange.source or "", exchange.index, exchange.request.method, url, reason)
+
+    def _learn_secrets(self, exchange: Exchange) -> None:
+        new = set(_secret_values(exchange)) - self.secrets
+        if new:
+            self.secrets |= new
+            self.scrubber = Redactor(secrets=self.secrets, url_patterns=self.url_patterns)
+
+    def scrub(self, report: AuditReport) -> None:
+        report.findings = [self.scrubber.finding(f) for f in report.findings]
+        report.unjudged = [
+            Unjudged(
+                u.source, u.interaction, u.method, self.scrubber.text(u.url), self.scrubber.text(u.reason)
+            )
+            for u in report.unjudged
+        ]
 
 
-def _secret_values(exchanges: Iterable[Exchange]) -> list[str]:
-    return [
-        value
-        for exchange in exchanges
-        for headers in (exchange.request.headers, exchange.response.headers if exchange.response else None)
-        if headers is not None
-        for name, value in headers.pairs()
-        if name.lower() in SECRET_HEADERS
-    ]
+def _with(exchange: Exchange, api: str, operation: str) -> Exchange:
+    return replace(exchange, api=api, operation=operation)
+
+
+def _told(progress: Progress, path: Path) -> Callable[[int], None]:
+    def tell(position: int) -> None:
+        progress(path, position)
+
+    return tell
+
+
+def _secret_values(exchange: Exchange) -> Iterable[str]:
+    response = exchange.response
+    for headers in (exchange.request.headers, response.headers if response is not None else None):
+        if headers is not None:
+            yield from (value for name, value in headers.pairs() if name.lower() in SECRET_HEADERS)

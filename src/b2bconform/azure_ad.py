@@ -1,8 +1,10 @@
 """Azure AD v1 client-credentials tokens as an httpx auth flow (the Westcon REST API's gateway).
 
 The token is fetched once, cached until shortly before ``expires_in`` runs out, and fetched again
-when it has expired or when the API answers 401 — once per request, never in a loop. Every API
-call also carries the API Management subscription key. Errors name the token endpoint and Azure
+when it has expired or when the API answers 401 — once per request, never in a loop, and only for
+a request that may be sent twice (``may_resend``: by default the methods HTTP calls idempotent; a
+harness target asks its contract, for which a query sent by POST only reads). Every API call also
+carries the API Management subscription key. Errors name the token endpoint and Azure
 AD's error code (``invalid_client``, ``AADSTS7000215``), never the secret, the token or the key.
 """
 
@@ -19,12 +21,18 @@ import httpx
 
 from b2bconform.errors import MissingCredentialsError, TargetError
 
-__all__ = ["AzureAdError", "ClientCredentials", "ClientCredentialsAuth"]
+__all__ = ["AzureAdError", "ClientCredentials", "ClientCredentialsAuth", "idempotent_method"]
 
 SUBSCRIPTION_HEADER = "Ocp-Apim-Subscription-Key"
 # Renew this long before the token runs out: a request in flight must not carry an expired token.
 REFRESH_MARGIN = 60.0
 _AADSTS = re.compile(r"AADSTS\d+")
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+
+
+def idempotent_method(request: httpx.Request) -> bool:
+    """Whether HTTP calls the request's method idempotent (RFC 9110, 9.2.2): safe to send again."""
+    return request.method.upper() in _IDEMPOTENT
 
 
 class AzureAdError(TargetError):
@@ -71,10 +79,15 @@ class ClientCredentialsAuth(httpx.Auth):
     requires_response_body = True
 
     def __init__(
-        self, credentials: ClientCredentials, *, clock: Callable[[], float] = time.monotonic
+        self,
+        credentials: ClientCredentials,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        may_resend: Callable[[httpx.Request], bool] = idempotent_method,
     ) -> None:
         self.credentials = credentials
         self._clock = clock
+        self._may_resend = may_resend
         self._lock = threading.Lock()
         self._token: str | None = None
         self._expires_at = 0.0
@@ -139,9 +152,12 @@ class ClientCredentialsAuth(httpx.Auth):
         response = yield request
         if response.status_code != 401:
             return
-        # The token may have been revoked or rotated before its time: one new token, one retry.
+        # The token may have been revoked or rotated before its time: one new token, one retry -
+        # unless the request may have changed something already (a write is never sent twice).
         with self._lock:
             self._token = None
+        if not self._may_resend(request):
+            return
         self._authorise(request, self._store((yield self.token_request())))
         yield request
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
@@ -21,6 +21,9 @@ from b2bconform.contract import Contract, known_apis
 from b2bconform.errors import B2BConformError
 from b2bconform.model import Finding
 from b2bconform.rules import Rule
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 __all__ = ["REPO_ROOT", "SUITES_DIR", "cli", "main"]
 
@@ -63,8 +66,13 @@ def cli() -> None:
 
 
 @cli.command("audit")
-@click.argument("cassettes", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="CASSETTE...")
-@click.option("--api", required=True, type=_API, help="the API the traffic was recorded against")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE...")
+@click.option(
+    "--api",
+    default=None,
+    type=_API,
+    help="judge everything against this API (default: each interaction's API, from the contracts' operations)",
+)
 @click.option("--format", "output_format", type=_FORMAT, default="text", show_default=True)
 @click.option(
     "--side",
@@ -74,22 +82,81 @@ def cli() -> None:
     help="judge the vendor's behaviour, or our client's outgoing requests",
 )
 @_reports_errors
-def audit_command(cassettes: tuple[Path, ...], api: str, output_format: str, side: str) -> None:
-    """Judge recorded VCR.py cassettes against API's contract.
+def audit_command(files: tuple[Path, ...], api: str | None, output_format: str, side: str) -> None:
+    """Judge recorded traffic: VCR.py cassettes, schemathesis VCR files and HAR 1.2, mixed.
 
-    Exit 0 when every interaction conforms, 1 when there are findings, 2 on unusable input.
+    Exit 0 when every judged interaction conforms, 1 when there are findings, 2 on unusable input
+    or when nothing could be judged.
     """
-    report = audit(cassettes, api, side="client" if side == "client" else "vendor")
-    if report.interactions == 0:
-        _fail(f"no interactions to judge in {', '.join(report.files)}; nothing was checked")
+    with _AuditProgress(sys.stderr) as progress:
+        report = audit(files, api, side="client" if side == "client" else "vendor", progress=progress)
+    if report.judged == 0:
+        _fail(_nothing_judged(report))
     if output_format == "json":
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo(_render_text(report))
+        click.echo(_render_text(report, detected=api is None))
     sys.exit(EXIT_FINDINGS if report.findings else EXIT_OK)
 
 
-def _render_text(report: AuditReport) -> str:
+def _nothing_judged(report: AuditReport) -> str:
+    files = ", ".join(report.files)
+    if report.interactions == 0:
+        return f"no interactions to judge in {files}; nothing was checked"
+    reasons = []
+    if report.unclassified:
+        reasons.append(f"{report.unclassified} match no single known API (name it with --api)")
+    if report.unanswered:
+        reasons.append(f"{report.unanswered} have no recorded response (--side client judges the requests)")
+    return f"none of the {report.interactions} interactions in {files} could be judged: {'; '.join(reasons)}"
+
+
+PROGRESS_MIN_BYTES = 16 * 1024 * 1024  # smaller files are read before a bar would be worth drawing
+
+
+class _AuditProgress:
+    """A progress bar on stderr for each large file, by bytes read; only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO, min_bytes: int = PROGRESS_MIN_BYTES) -> None:
+        self._stream = stream
+        self._enabled = stream.isatty()
+        self._min_bytes = min_bytes
+        self._path: Path | None = None
+        self._bar: ProgressBar[int] | None = None
+        self._shown = 0
+        self._step = 1
+
+    def __enter__(self) -> _AuditProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._finish()  # also when a malformed entry stops the audit: the error starts a fresh line
+
+    def __call__(self, path: Path, position: int) -> None:
+        if not self._enabled:
+            return
+        if path != self._path:
+            self._start(path)
+        if self._bar is not None and position - self._shown >= self._step:
+            self._bar.update(position - self._shown)
+            self._shown = position
+
+    def _start(self, path: Path) -> None:
+        self._finish()
+        self._path = path
+        size = path.stat().st_size
+        if size >= self._min_bytes:
+            self._bar = click.progressbar(length=size, label=f"reading {path.name}", file=self._stream)
+            self._bar.__enter__()
+            self._shown, self._step = 0, max(1, size // 200)  # redraw every half percent
+
+    def _finish(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+def _render_text(report: AuditReport, *, detected: bool = False) -> str:
     blocks: list[str] = []
     current: str | None = None
     for finding in report.findings:
@@ -98,8 +165,31 @@ def _render_text(report: AuditReport) -> str:
             current = finding.source
             blocks.append(f"== {current}")
         blocks.append(_render_finding(finding))
+    if detected:
+        for api in sorted(report.apis):
+            counts = report.apis[api]
+            operations = ", ".join(f"{op} {n}" for op, n in sorted(counts.operations.items()))
+            blocks.append(f"{api}: {counts.interactions} interactions ({operations})")
+    blocks.extend(_render_unjudged(report))
     blocks.append(_summary(report))
     return "\n".join(blocks)
+
+
+def _render_unjudged(report: AuditReport) -> list[str]:
+    lines = []
+    if report.unclassified:
+        lines.append(f"unclassified: {report.unclassified} interactions, not judged")
+    if report.unanswered:
+        lines.append(f"no response recorded: {report.unanswered} interactions, not judged")
+    for skipped in report.unjudged:
+        where = f"{skipped.source} " if len(report.files) > 1 else ""
+        lines.append(
+            f"    {where}interaction {skipped.interaction}  {skipped.method} {skipped.url}: {skipped.reason}"
+        )
+    left_out = report.unclassified + report.unanswered - len(report.unjudged)
+    if left_out > 0:
+        lines.append(f"    ... and {left_out} more")
+    return lines
 
 
 def _render_finding(finding: Finding) -> str:
@@ -113,9 +203,12 @@ def _render_finding(finding: Finding) -> str:
 
 
 def _summary(report: AuditReport) -> str:
+    judged = f"{report.interactions} interactions"
+    if report.judged != report.interactions:
+        judged += f" ({report.judged} judged)"
     if not report.findings:
-        return f"{report.interactions} interactions, conforming"
-    return f"{report.interactions} interactions, {len(report.findings)} findings ({len(report.rules)} rules)"
+        return f"{judged}, conforming"
+    return f"{judged}, {len(report.findings)} findings ({len(report.rules)} rules)"
 
 
 # ── sandbox ───────────────────────────────────────────────────────────────────────────────────
@@ -132,12 +225,26 @@ def sandbox_group() -> None:
     "--port", type=click.IntRange(0, 65535), default=0, help="default: a free port, printed at start"
 )
 @click.option("--fault", default=None, help="run with this named misbehaviour (see `sandbox faults`)")
+@click.option(
+    "--credentials-from-env",
+    "prefix",
+    default=None,
+    metavar="PREFIX",
+    help="accept the credentials in PREFIX_<NAME> (and PREFIX_SITE2_<NAME> for a second site) "
+    "instead of the demo ones; NAME is the credential's name upper-cased, other characters as _ "
+    "(ClientAuthKey: PREFIX_CLIENTAUTHKEY, {apiKey}: PREFIX_APIKEY); the values are never printed",
+)
 @_reports_errors
-def sandbox_serve(api: str, port: int, fault: str | None) -> None:
-    """Serve API's sandbox on 127.0.0.1 until interrupted."""
-    from b2bconform.sandboxes.serve import serve  # uvicorn is only needed here
+def sandbox_serve(api: str, port: int, fault: str | None, prefix: str | None) -> None:
+    """Serve API's sandbox on 127.0.0.1 until interrupted.
 
-    serve(api, port=port, fault=fault)
+    It accepts its demo credentials (printed at start), or with --credentials-from-env only the
+    values in those environment variables: e.g. canary values, to prove a run writes none of them.
+    """
+    from b2bconform.sandboxes.serve import credentials_from_env, serve  # uvicorn is only needed here
+
+    credentials = credentials_from_env(api, prefix) if prefix else None
+    serve(api, port=port, fault=fault, credentials=credentials)
 
 
 @sandbox_group.command("faults")
@@ -203,9 +310,23 @@ def _suite_apis() -> list[str]:
 
 @cli.command("run")
 @click.option("--api", "apis", multiple=True, type=_API, help="repeatable; default: every API with a suite")
-@click.option("--target", type=click.Choice(["sandbox", "live"]), default="sandbox", show_default=True)
+@click.option(
+    "--target",
+    type=click.Choice(["sandbox", "live", "replay"]),
+    default="sandbox",
+    show_default=True,
+    help="the embedded sandboxes, a live system (--profile), or recorded cassettes",
+)
 @click.option("--profile", default=None, help="target profile under profiles/ (or a path), for --target live")
 @click.option("--allow-writes", is_flag=True, help="let writes reach a live target whose profile allows them")
+@click.option("--allow-production", is_flag=True, help="allow a profile whose environment is production")
+@click.option("--record", is_flag=True, help="with --target live: write each test's traffic as a cassette")
+@click.option(
+    "--cassette-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="where --record writes and --target replay reads cassettes (default suites/<api>/cassettes)",
+)
 @click.option(
     "--reports",
     type=click.Path(file_okay=False, path_type=Path),
@@ -220,6 +341,9 @@ def run_command(
     target: str,
     profile: str | None,
     allow_writes: bool,
+    allow_production: bool,
+    record: bool,
+    cassette_dir: Path | None,
     reports: Path,
     pytest_args: tuple[str, ...],
 ) -> None:
@@ -227,7 +351,15 @@ def run_command(
 
     Exit 0 when every test passed, 1 when tests failed, 2 when pytest could not run them.
     """
-    args = _pytest_args(list(apis) or _suite_apis(), target, profile, allow_writes, reports, pytest_args)
+    if record and target != "live":
+        _fail("--record writes a live run's traffic; it needs --target live --profile NAME")
+    flags = [
+        *(["--allow-writes"] if allow_writes else []),
+        *(["--allow-production"] if allow_production else []),
+        *(["--record"] if record else []),
+        *(["--cassette-dir", str(cassette_dir.resolve())] if cassette_dir is not None else []),
+    ]
+    args = _pytest_args(list(apis) or _suite_apis(), target, profile, flags, reports, pytest_args)
     # A fresh interpreter, so pytest's assertion rewriting sees the suites before anything imports them.
     code = subprocess.run([sys.executable, "-m", "pytest", *args], check=False).returncode
     click.echo(f"reports: {reports} (allure-results/, junit.xml, conformance.json, conformance.md)")
@@ -238,7 +370,7 @@ def _pytest_args(
     apis: Sequence[str],
     target: str,
     profile: str | None,
-    allow_writes: bool,
+    flags: Sequence[str],
     reports: Path,
     extra: Sequence[str],
 ) -> list[str]:
@@ -257,9 +389,50 @@ def _pytest_args(
     args += ["-p", "no:cacheprovider", "--target", target]
     if profile:
         args += ["--profile", profile]
-    if allow_writes:
-        args.append("--allow-writes")
-    return [*args, *extra]
+    return [*args, *flags, *extra]
+
+
+# ── cassettes ─────────────────────────────────────────────────────────────────────────────────
+
+
+@cli.group("cassettes")
+def cassettes_group() -> None:
+    """Recorded traffic for offline replay (`run --target replay`)."""
+
+
+@cassettes_group.command("record")
+@click.option("--api", "apis", multiple=True, type=_API, help="repeatable; default: every API with a suite")
+@click.option(
+    "--fault", default=None, help="record the sandbox running this fault (a replay then fails alike)"
+)
+@click.option(
+    "--cassette-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="default suites/<api>/cassettes (the set shipped with the suites)",
+)
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- PYTEST_ARGS...]")
+@_reports_errors
+def cassettes_record(
+    apis: tuple[str, ...], fault: str | None, cassette_dir: Path | None, pytest_args: tuple[str, ...]
+) -> None:
+    """Record cassettes from the sandboxes: each served on 127.0.0.1 and run as a live target.
+
+    The set is replaced, and the recording run's conformance report is kept beside it
+    (recorded-conformance.json), which a replay must reproduce. Exit as `run` does.
+    """
+    from b2bconform.served import record_from_sandbox
+
+    worst = 0
+    for api in list(apis) or _suite_apis():
+        code = record_from_sandbox(
+            api,
+            cassette_dir=cassette_dir.resolve() if cassette_dir is not None else None,
+            fault=fault,
+            pytest_args=pytest_args,
+        )
+        worst = max(worst, code)
+    sys.exit(EXIT_OK if worst == 0 else EXIT_FINDINGS if worst == 1 else EXIT_USAGE)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -90,6 +91,12 @@ class Contract:
     @property
     def spec_path(self) -> Path:
         return self.root / "openapi.yaml"
+
+    @property
+    def version(self) -> str:
+        """What the verdicts depend on, as a short digest of the spec and rule files (the vendor's
+        examples excluded): a cassette recorded under another version may be judged differently."""
+        return _version(self.root)
 
     def operation_for(self, request: Request) -> str | None:
         # `operation_match: path`: the vendor never states methods, so the path alone names the action
@@ -257,6 +264,17 @@ class Contract:
 
 def _message(rule: Rule) -> str:
     return "The response breaks this rule:" if rule.direction.value == "response" else "Breaks:"
+
+
+@cache
+def _version(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(
+        p for p in root.rglob("*") if p.is_file() and "examples" not in p.relative_to(root).parts
+    ):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    return digest.hexdigest()[:12]
 
 
 @cache

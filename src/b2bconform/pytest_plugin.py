@@ -5,26 +5,36 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
+import tempfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from b2bconform.cleanup import CleanupOutcome
 from b2bconform.contract import Contract
-from b2bconform.errors import TargetError, UsageError
+from b2bconform.errors import InputFileError, TargetError, UsageError
+from b2bconform.live_safety import RUN_DIR_VARIABLE, shared_run_directory
+from b2bconform.recording import SUITES_DIR, CassetteRecorder
+from b2bconform.references import RUN_ID_VARIABLE
+from b2bconform.replay import run_facts
 from b2bconform.reporting import allure_labels
 from b2bconform.session import HarnessSession, Judge, TargetOptions
-from b2bconform.targets import WritesNotAllowed
+from b2bconform.targets import WritesNotAllowed, load_profile
 
 SESSION_KEY = pytest.StashKey[HarnessSession]()
 JUDGE_KEY = pytest.StashKey[Judge]()
+BEGUN_KEY = pytest.StashKey[str]()  # the API a test began on (its cassette is written or played)
+OUTCOME_KEY = pytest.StashKey[tuple[str, str | None]]()
+CASSETTE_KEY = pytest.StashKey[Any]()  # the cassette a replayed test plays
 REPORT_DEFAULT = "reports/conformance.json"
 
 MARKERS = {
     "api(name)": "the API a suite test exercises (defaults to the folder under suites/)",
     "rules(*ids)": "rule ids this test verifies; the conformance matrix ties the test's outcome to them",
-    "sandbox_only": "needs a behaviour only the embedded sandbox can be asked for (e.g. a forced 500)",
+    "sandbox_only": "needs the sandbox's test data or triggers (e.g. a forced 500): the embedded sandbox, or a served one whose profile says `test_data: sandbox`",
     "writes": "performs write operations; on live targets it runs only with writes allowed",
 }
 
@@ -34,9 +44,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("b2bconform", "b2bconform conformance harness")
     group.addoption(
         "--target",
-        choices=("sandbox", "live"),
+        choices=("sandbox", "live", "replay"),
         default="sandbox",
-        help="where requests go (default: the embedded sandbox)",
+        help="where requests go: the embedded sandbox (default), a live system, or recorded cassettes",
+    )
+    group.addoption(
+        "--record",
+        action="store_true",
+        help="with --target live: write each test's traffic, redacted, as a VCR.py cassette",
+    )
+    group.addoption(
+        "--cassette-dir",
+        default=None,
+        type=Path,
+        help="where --record writes and --target replay reads cassettes (default suites/<api>/cassettes)",
     )
     group.addoption(
         "--profile", default=None, help="target profile name under profiles/ (or a path), for --target live"
@@ -69,15 +90,25 @@ def pytest_configure(config: pytest.Config) -> None:
         fault=config.getoption("fault"),
         allow_writes=config.getoption("allow_writes"),
         allow_production=config.getoption("allow_production"),
+        record=config.getoption("record"),
+        cassette_dir=config.getoption("cassette_dir"),
     )
     if options.fault and options.kind != "sandbox":
         raise pytest.UsageError(
             "--fault injects a misbehaviour into the embedded sandbox; it needs --target sandbox"
         )
+    if options.record and options.kind != "live":
+        raise pytest.UsageError(
+            "--record writes a live run's traffic as cassettes; it needs --target live --profile NAME"
+        )
     session = HarnessSession(options=options)
+    _share_run_id(config, session)
+    if options.record:
+        session.recorder = CassetteRecorder(options.cassette_dir, {"hypothesis": _hypothesis_facts(config)})
     session.matrix.meta["target"] = options.describe()
     session.on_exchange = allure_labels.attach_exchange
     config.stash[SESSION_KEY] = session
+    _redact_logs(config)
 
 
 def _register_hypothesis_profiles() -> None:
@@ -113,12 +144,43 @@ def _register_hypothesis_profiles() -> None:
 def _configure_hypothesis(config: pytest.Config) -> None:
     from hypothesis import core, settings
 
+    recorded = _recorded_hypothesis(config)
     if not config.getoption("hypothesis_profile", None):
-        settings.load_profile("quick")
+        settings.load_profile(recorded.get("profile") or "quick")
+    if recorded.get("seed") is not None and config.getoption("hypothesis_seed", None) is None:
+        # a replay generates what was recorded: the recording's seed, unless one is given
+        config.option.hypothesis_seed = str(recorded["seed"])
+        core.global_force_seed = int(recorded["seed"])  # type: ignore[assignment]
     if not settings().derandomize and config.getoption("hypothesis_seed", None) is None:
         seed = random.randrange(2**32)
         config.option.hypothesis_seed = str(seed)
         core.global_force_seed = seed  # type: ignore[assignment] # what --hypothesis-seed sets
+
+
+def _recorded_hypothesis(config: pytest.Config) -> dict[str, Any]:
+    """For --target replay: the Hypothesis profile and seed the cassettes were recorded with."""
+    if config.getoption("target") != "replay":
+        return {}
+    directory = config.getoption("cassette_dir")
+    dirs = [directory] if directory else sorted(SUITES_DIR.glob("*/cassettes"))
+    facts = run_facts(dirs).get("hypothesis") or {}
+    return dict(facts) if isinstance(facts, dict) else {}
+
+
+def _hypothesis_facts(config: pytest.Config) -> dict[str, Any]:
+    from hypothesis import settings
+
+    seed = config.getoption("hypothesis_seed", None)
+    return {
+        "profile": settings.get_current_profile_name(),
+        "seed": None if settings().derandomize or seed is None else int(seed),
+    }
+
+
+def _share_run_id(config: pytest.Config, session: HarnessSession) -> None:
+    """xdist workers inherit the controller's environment: one run id for the whole run."""
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        os.environ.setdefault(RUN_ID_VARIABLE, session.tag.run_id)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -158,6 +220,12 @@ def _api_of(item: pytest.Item) -> str | None:
     return None
 
 
+def item_key(item: pytest.Item) -> str:
+    """The node id, with the item's own name last: schemathesis gives one node id to the items of
+    every operation, and each needs its own cassette and evidence."""
+    return f"{item.nodeid.rsplit('::', 1)[0]}::{item.name}"
+
+
 def _rules_of(item: pytest.Item) -> list[str]:
     return [rule for marker in item.iter_markers("rules") for rule in marker.args]
 
@@ -187,15 +255,23 @@ def contract(harness: HarnessSession, api: str) -> Contract:
 @pytest.fixture
 def judge(request: pytest.FixtureRequest, harness: HarnessSession, api: str) -> Judge:
     node = request.node
-    if node.get_closest_marker("sandbox_only") and harness.options.kind != "sandbox":
-        pytest.skip("needs the embedded sandbox")
+    if node.get_closest_marker("sandbox_only") and harness.test_data(api) != "sandbox":
+        pytest.skip("needs a sandbox: the embedded one, or a profile with `test_data: sandbox`")
     try:
-        judge = Judge(harness, api, node.nodeid)
-        judge.target  # noqa: B018 - connect now, so missing credentials stop the test before it starts
+        judge = Judge(harness, api, item_key(node))
+        judge.begin()  # connect now, so missing credentials stop the test before it starts
     except TargetError as exc:
         pytest.fail(f"target unavailable: {exc}", pytrace=False)
+    except InputFileError as exc:
+        pytest.fail(f"unusable cassette: {exc}", pytrace=False)
     except UsageError as exc:
         raise pytest.UsageError(str(exc)) from None
+    node.stash[BEGUN_KEY] = api
+    recorded = getattr(judge.target, "cassette", None)
+    if recorded is not None:
+        node.stash[CASSETTE_KEY] = recorded
+    if recorded is not None and recorded.meta.get("outcome") == "skipped":
+        pytest.skip(f"skipped when recorded: {recorded.meta.get('reason') or 'no reason recorded'}")
     writes = getattr(judge.target, "writes", True)
     if node.get_closest_marker("writes") and not writes:
         pytest.skip("writes to a live target need 'writes_allowed: true' in the profile and --allow-writes")
@@ -218,7 +294,35 @@ def pytest_runtest_makereport(
     report = yield
     if report.when == "call" or (report.when == "setup" and report.failed):
         _record_outcome(item, call, report)
+    _end_test(item, report)
     return report
+
+
+def _end_test(item: pytest.Item, report: pytest.TestReport) -> None:
+    """After teardown: a recording writes the test's cassette; a replay says what it did not play."""
+    api = item.stash.get(BEGUN_KEY, None)
+    if api is None:
+        return
+    if report.when != "teardown":
+        if not report.passed and OUTCOME_KEY not in item.stash:
+            reason = (
+                report.longrepr[2].removeprefix("Skipped: ")
+                if report.skipped and isinstance(report.longrepr, tuple)
+                else None
+            )
+            item.stash[OUTCOME_KEY] = (report.outcome, reason)
+        return
+    harness = item.config.stash[SESSION_KEY]
+    outcome, reason = item.stash.get(OUTCOME_KEY, ("passed", None))
+    harness.end_test(api, outcome, reason)
+    cassette = item.stash.get(CASSETTE_KEY, None)
+    if cassette is not None and outcome == "passed" and cassette.unplayed:
+        item.warn(
+            pytest.PytestWarning(
+                f"{cassette.unplayed} of {len(cassette.keys)} recorded interactions were not replayed "
+                f"({cassette.path}): the suite sends less than when it was recorded; re-record it"
+            )
+        )
 
 
 def _record_outcome(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
@@ -265,3 +369,140 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             f"conformance: {summary['passed']}/{summary['rules']} rules passed, {summary['failed']} failed, "
             f"{summary['broken']} broken, {summary['untested']} untested -> {json_path}, {md_path}"
         )
+
+
+# ── live safety across workers, and the clean-up of what a run created ──────────────────────────
+
+CLEANED_KEY = pytest.StashKey[bool]()
+CLEANUP_REPORT = "cleanup.json"
+
+
+def _share_run_directory(config: pytest.Config) -> None:
+    """Give a live run one directory every process of it shares (the rate limit's and budget's state,
+    the workers' clean-up lists): made by the controller and exported before pytest-xdist starts
+    its workers, which inherit it; removed when the controller is done. A directory already named
+    by the environment is kept as it is. Called from pytest_configure."""
+    if config.getoption("target") != "live" or os.environ.get(RUN_DIR_VARIABLE):
+        return
+    directory = tempfile.mkdtemp(prefix="b2bconform-run-")
+    os.environ[RUN_DIR_VARIABLE] = directory
+
+    def remove() -> None:
+        os.environ.pop(RUN_DIR_VARIABLE, None)
+        shutil.rmtree(directory, ignore_errors=True)
+
+    config.add_cleanup(remove)  # after pytest_sessionfinish: the workers' lists are read by then
+
+
+def _clean_up(session: pytest.Session) -> None:
+    """On a live target: attempt every delete the run registered, then list what is left (no delete
+    in the API, or the delete failed) on the terminal and in cleanup.json beside the conformance
+    report. An xdist worker cleans up its own records and hands its list to the controller through
+    the run directory. Called from pytest_sessionfinish, before the conformance report is written
+    (the deletes are judged like any other exchange)."""
+    config = session.config
+    harness = config.stash.get(SESSION_KEY, None)
+    if harness is None or harness.options.kind != "live" or config.stash.get(CLEANED_KEY, False):
+        return
+    config.stash[CLEANED_KEY] = True
+    harness.on_exchange = None  # no test is running: there is no Allure result to attach to
+    profile = load_profile(harness.options.profile) if harness.options.profile else None
+    writes = harness.options.allow_writes and profile is not None and profile.writes_allowed
+
+    def redact(api: str, text: str) -> str:
+        try:
+            return harness.target(api).redactor.text(text)
+        except (TargetError, UsageError):
+            return text  # no target, no request: the text cannot carry what was never sent
+
+    outcome = harness.created.clean_up(writes_allowed=writes, redact=redact)
+    harness.close()
+    report = Path(config.getoption("conformance_report") or REPORT_DEFAULT)
+    parts = shared_run_directory() or report.parent
+    worker = getattr(config, "workerinput", None)
+    if worker is not None:
+        outcome.write(parts / f"cleanup-{worker['workerid']}.json")
+        return
+    for part in sorted(parts.glob("cleanup-*.json")):
+        outcome = outcome.merge(CleanupOutcome.read(part))
+        part.unlink()
+    path = outcome.write(
+        report.parent / CLEANUP_REPORT, target=harness.options.describe(), run=harness.tag.run_id
+    )
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            f"clean-up: deleted {outcome.deleted} record(s) the run created; "
+            f"{len(outcome.left)} left on the target -> {path}"
+        )
+        for line in outcome.summary_lines():
+            reporter.write_line(f"  {line}", yellow=True)
+
+
+def _redact_logs(config: pytest.Config) -> None:
+    """Log records and failure texts pass through the run's redactors before pytest prints or
+    writes them (terminal, live log, JUnit XML, Allure): httpx logs every request URL at INFO, and
+    the ManEx key travels in the URL path."""
+    config.pluginmanager.register(_RunRedaction(config), "b2bconform-redaction")
+
+
+class _RunRedaction:
+    """The redaction hooks; pytest's logging plugin registers after pytest_configure, so its
+    handlers get the filter when the session starts."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self._config = config
+        self._targets: dict[int, Any] = {}
+
+    def redactors(self) -> list[Any]:
+        harness = self._config.stash.get(SESSION_KEY, None)
+        if harness is not None:
+            # kept after the session closes its targets: the run's last lines still need them
+            self._targets.update((id(target), target) for target in harness._targets.values())
+        return [target.redactor for target in self._targets.values()]
+
+    def _text(self, text: str) -> str:
+        from b2bconform.redaction import redact_text
+
+        return redact_text(text, self.redactors())
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionstart(self) -> None:
+        import logging
+
+        from b2bconform.redaction import install_log_redaction
+
+        plugin = self._config.pluginmanager.get_plugin("logging-plugin")
+        names = ("caplog_handler", "report_handler", "log_cli_handler", "log_file_handler")
+        handlers = [getattr(plugin, name, None) for name in names]
+        install_log_redaction(self.redactors, [h for h in handlers if isinstance(h, logging.Handler)])
+
+    @pytest.hookimpl(wrapper=True, trylast=True)
+    def pytest_runtest_makereport(
+        self, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        # innermost: before Allure formats the exception and reads the report
+        report = yield
+        if call.excinfo is not None and self.redactors():
+            from b2bconform.redaction import redact_exception
+
+            redact_exception(call.excinfo.value, self._text)
+        self._redact(report)
+        return report
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self._redact(report)  # again, before the terminal and JUnit XML: a later wrapper may rewrite it
+
+    def _redact(self, report: pytest.TestReport) -> None:
+        if not self.redactors():
+            return
+        longrepr = report.longrepr
+        if isinstance(longrepr, tuple):  # a skip: (path, line, reason)
+            report.longrepr = (longrepr[0], longrepr[1], self._text(longrepr[2]))
+        elif longrepr is not None:
+            text = report.longreprtext
+            redacted = self._text(text)
+            if redacted != text:
+                report.longrepr = redacted  # plain text: the terminal's colours are the price
+        report.sections = [(title, self._text(content)) for title, content in report.sections]

@@ -1,23 +1,39 @@
 """One redaction layer for everything that leaves the process: cassettes, attachments, reports, logs.
 
-Two mechanisms, both needed: header *names* known to carry secrets are masked whatever their
-value, and secret *values* (credentials read from the environment) are scrubbed wherever they
-appear — URL paths, bodies, messages — because a vendor may echo a key where no name marks it.
+Two mechanisms, both needed: header *names* and body field / XML element *names* known to carry
+secrets are masked whatever their value, and secret *values* (credentials read from the
+environment, as sent and percent-encoded) are scrubbed wherever they appear — URL paths, bodies,
+messages — because a vendor may echo a key where no name marks it. Log records pass through the
+same redactors (``install_log_redaction``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
+from urllib.parse import quote, quote_plus
 
 from b2bconform.model import Exchange, Finding, Headers, Request, Response
 
 if TYPE_CHECKING:
     from b2bconform.contract import Judgement
 
-__all__ = ["MASK", "NOT_SECRET_CREDENTIALS", "SECRET_FIELDS", "SECRET_HEADERS", "Redactor"]
+__all__ = [
+    "MASK",
+    "NOT_SECRET_CREDENTIALS",
+    "SECRET_ELEMENTS",
+    "SECRET_FIELDS",
+    "SECRET_HEADERS",
+    "RedactingFilter",
+    "Redactor",
+    "install_log_redaction",
+    "redact_exception",
+    "redact_text",
+]
 
 MASK = "***"
 SECRET_HEADERS = frozenset(
@@ -33,15 +49,54 @@ SECRET_HEADERS = frozenset(
         "X-API-Key",
     )
 )
-# Body fields that carry a secret whatever its value (OAuth2 token requests and responses): masked
-# by name, so that audited traffic whose values nobody told us is safe too.
-SECRET_FIELDS = ("client_secret", "access_token", "refresh_token", "id_token", "client_assertion", "password")
-_FIELD_NAMES = "|".join(SECRET_FIELDS)
-# "access_token": "eyJ…" in JSON (escaped quotes inside the value included), and client_secret=… in
-# a form body or query string.
+# Body fields that carry a secret whatever its value (OAuth2 token requests and responses, and the
+# credentials a vendor may echo in a body): masked by name, so that audited traffic whose values
+# nobody told us is safe too.
+SECRET_FIELDS = (
+    "client_secret",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "client_assertion",
+    "password",
+    "ClientAuthKey",
+    "ClientConfigId",
+    "Ocp-Apim-Subscription-Key",
+    "subscription_key",
+)
+# The same names as XML elements (the WS-Security password, a key echoed in a SOAP body), any prefix.
+SECRET_ELEMENTS = (
+    "Password",
+    "ClientAuthKey",
+    "ClientConfigId",
+    "SubscriptionKey",
+    "Ocp-Apim-Subscription-Key",
+)
+
+
+def _spellings(name: str) -> str:
+    """A name as a pattern matching its spellings: client_secret, clientSecret, client-secret."""
+    words = [w for w in re.split(r"[-_]|(?<=[a-z])(?=[A-Z])", name) if w]
+    return "[-_]?".join(re.escape(word) for word in words)
+
+
+_FIELD_NAMES = "|".join(_spellings(name) for name in SECRET_FIELDS)
+_ELEMENT_NAMES = "|".join(_spellings(name) for name in (*SECRET_ELEMENTS, *SECRET_FIELDS))
+# "access_token": "eyJ…" in JSON (escaped quotes inside the value included; a number too, as an
+# id may be numeric), and client_secret=… in a form body or query string.
 # An empty value stays empty: masking it would turn a missing secret into a present one.
-_JSON_FIELD = re.compile(r'("(?:' + _FIELD_NAMES + r')"\s*:\s*")((?:[^"\\]|\\.)+)(")', re.IGNORECASE)
+_JSON_FIELD = re.compile(
+    r'("(?:' + _FIELD_NAMES + r')"\s*:\s*)(?:"((?:[^"\\]|\\.)+)"|(-?\d[\d.eE+-]*))', re.IGNORECASE
+)
 _FORM_FIELD = re.compile(r"((?:^|[?&])(?:" + _FIELD_NAMES + r")=)([^&#\s]+)", re.IGNORECASE)
+# <wsse:Password Type="…#PasswordText">value</wsse:Password>, <Password>value</Password>,
+# CDATA included; <Password/> and <Password></Password> stay as they are.
+_XML_ELEMENT = re.compile(
+    r"(<(?:[\w.-]+:)?(?:" + _ELEMENT_NAMES + r")(?=[\s>])[^>]*(?<!/)>)"
+    r"((?:[^<]|<!\[CDATA\[.*?\]\]>)+)"
+    r"(</(?:[\w.-]+:)?(?:" + _ELEMENT_NAMES + r")\s*>)",
+    re.IGNORECASE | re.DOTALL,
+)
 # Headers whose value is "<scheme> <credentials>": only the credentials are masked.
 _SCHEMED_HEADERS = frozenset({"authorization", "proxy-authorization"})
 # Credentials that identify rather than authenticate: an account number shows up in bodies as
@@ -60,14 +115,15 @@ class Redactor:
         self, secrets: Iterable[str] = (), headers: Iterable[str] = (), url_patterns: Iterable[str] = ()
     ) -> None:
         self._headers = SECRET_HEADERS | {h.lower() for h in headers}
-        self._secrets = sorted(
-            {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}, key=len, reverse=True
-        )
+        self._given = tuple(dict.fromkeys(s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH))
+        # as sent in a URL or a form body too: "a+b/c" travels as a%2Bb%2Fc
+        encoded = {form for s in self._given for form in (quote(s, safe=""), quote_plus(s, safe=""))}
+        self._secrets = sorted({*self._given, *encoded}, key=len, reverse=True)
         self._url_patterns = tuple(dict.fromkeys(url_patterns))
         self._compiled = [re.compile(p) for p in self._url_patterns]
 
     def with_secrets(self, secrets: Iterable[str]) -> Redactor:
-        return Redactor([*self._secrets, *secrets], self._headers, self._url_patterns)
+        return Redactor([*self._given, *secrets], self._headers, self._url_patterns)
 
     def text(self, value: str) -> str:
         for secret in self._secrets:
@@ -75,7 +131,8 @@ class Redactor:
                 value = value.replace(secret, MASK)
         for pattern in self._compiled:
             value = pattern.sub(_mask_after_group_1, value)
-        value = _JSON_FIELD.sub(_mask_group_2, value)
+        value = _JSON_FIELD.sub(_mask_json_value, value)
+        value = _XML_ELEMENT.sub(_mask_element, value)
         return _FORM_FIELD.sub(_mask_after_group_1, value)
 
     def body(self, value: bytes | None) -> bytes | None:
@@ -143,5 +200,91 @@ def _mask_after_group_1(match: re.Match[str]) -> str:
     return match.group(1) + MASK
 
 
-def _mask_group_2(match: re.Match[str]) -> str:
+def _mask_json_value(match: re.Match[str]) -> str:
+    return f'{match.group(1)}"{MASK}"'
+
+
+def _mask_element(match: re.Match[str]) -> str:
+    if not match.group(2).strip():
+        return match.group(0)  # blank stays blank, as an empty value does
     return match.group(1) + MASK + match.group(3)
+
+
+def redact_text(text: str, redactors: Iterable[Redactor]) -> str:
+    """``text`` through every one of ``redactors`` (a run has one per API it reached)."""
+    for redactor in redactors:
+        text = redactor.text(text)
+    return text
+
+
+def redact_exception(error: BaseException, redact: Callable[[str], str]) -> None:
+    """Redact, in place, the text an exception and the ones it was raised from print: their
+    arguments, a ``msg`` (pytest's outcomes) and their notes (Hypothesis's falsifying example).
+    For reporters that format the exception itself rather than a redacted report of it."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.args = tuple(redact(a) if isinstance(a, str) else a for a in current.args)
+        message = getattr(current, "msg", None)
+        if isinstance(message, str):
+            with contextlib.suppress(AttributeError):  # a read-only msg: its args were redacted above
+                current.msg = redact(message)  # type: ignore[attr-defined]
+        notes = getattr(current, "__notes__", None)
+        if isinstance(notes, list):
+            current.__notes__ = [redact(n) if isinstance(n, str) else n for n in notes]
+        current = current.__cause__ or current.__context__
+
+
+# ── logs ───────────────────────────────────────────────────────────────────────────────────────
+
+_REDACTED = "_b2bconform_redacted"
+
+
+class RedactingFilter(logging.Filter):
+    """Passes each record's message (its arguments merged in), exception and stack text through
+    the redactors ``provider`` gives at that moment (a run's redactors learn tokens as it goes).
+
+    Installed on handlers, not loggers: a logger's filter does not see what its children
+    propagate (httpx logs every request URL, with the ManEx key in its path, on its own logger).
+    """
+
+    def __init__(self, provider: Callable[[], Iterable[Redactor]]) -> None:
+        super().__init__()
+        self._provider = provider
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, _REDACTED, False):
+            return True  # the first handler's filter already did it, for every handler after it
+        redactors = list(self._provider())
+        if not redactors:
+            return True
+
+        def redact(text: str) -> str:
+            return redact_text(text, redactors)
+
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            # arguments that do not fit: logging would print them raw in its error report
+            message = f"{record.msg} {record.args!r}"
+        record.msg, record.args = redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)  # formatters print exc_text when it is set
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        setattr(record, _REDACTED, True)
+        return True
+
+
+def install_log_redaction(
+    provider: Callable[[], Iterable[Redactor]], handlers: Iterable[logging.Handler] = ()
+) -> RedactingFilter:
+    """Redact every record that the root logger's handlers, and ``handlers``, emit (pytest's live,
+    file and capture handlers are not the root logger's between tests: pass them); returns the filter."""
+    redacting = RedactingFilter(provider)
+    for handler in (*logging.getLogger().handlers, *handlers):
+        handler.addFilter(redacting)
+    return redacting

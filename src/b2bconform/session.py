@@ -12,11 +12,16 @@ import json as jsonlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
+from b2bconform import clock
+from b2bconform.cleanup import CleanupRegistry, Created
 from b2bconform.contract import Contract, Judgement
 from b2bconform.model import Exchange, Headers, Request
-from b2bconform.references import RunTag
+from b2bconform.recording import CassetteRecorder
+from b2bconform.references import RunTag, TestTag
+from b2bconform.replay import ReplayTarget
 from b2bconform.reporting.matrix import ConformanceMatrix
 from b2bconform.targets import Target, TargetProfile, load_profile, make_target
 
@@ -43,10 +48,14 @@ class TargetOptions:
     fault: str | None = None
     allow_writes: bool = False
     allow_production: bool = False
+    record: bool = False  # live runs: write each test's traffic as a cassette
+    cassette_dir: Path | None = None  # None: suites/<api>/cassettes
 
     def describe(self) -> str:
         if self.kind == "live":
-            return f"live ({self.profile})"
+            return f"live ({self.profile})" + (", recording" if self.record else "")
+        if self.kind == "replay":
+            return f"replay ({self.cassette_dir or 'suites/<api>/cassettes'})"
         return f"sandbox (fault: {self.fault})" if self.fault else self.kind
 
 
@@ -59,6 +68,9 @@ class HarnessSession:
     _targets: dict[str, Target] = field(default_factory=dict)
     # Called with each judged, redacted exchange (the pytest plugin attaches it to Allure).
     on_exchange: Callable[[Exchange, Judgement], None] | None = None
+    recorder: CassetteRecorder | None = None
+    # what the run created on the target, deleted (or listed) when the session ends
+    created: CleanupRegistry = field(default_factory=CleanupRegistry)
 
     def contract(self, api: str) -> Contract:
         contract = Contract.load(api, settings=self.settings(api))
@@ -66,11 +78,52 @@ class HarnessSession:
         return contract
 
     def settings(self, api: str) -> dict[str, Any]:
-        """The contract settings a live profile overrides (its vendor differs where the doc is silent)."""
+        """The contract settings a live profile overrides (its vendor differs where the doc is silent),
+        or those the replayed cassettes were recorded with."""
+        if self.options.kind == "replay":
+            return dict(self._replay(api).settings)
         if self.options.kind != "live" or not self.options.profile:
             return {}
         profile = _profile(self.options.profile)
         return dict(profile.settings) if profile.api == api else {}
+
+    def test_data(self, api: str) -> str | None:
+        """Where the suites' test data comes from: "sandbox" (the embedded sandbox's own master data
+        and orders), or None when the target gives none (suites that need it skip, saying so)."""
+        if self.options.kind == "sandbox":
+            return "sandbox"
+        if self.options.kind == "replay":
+            return self._replay(api).test_data
+        profile = _profile(self.options.profile) if self.options.profile else None
+        return profile.test_data if profile is not None and profile.api == api else None
+
+    def _replay(self, api: str) -> ReplayTarget:
+        target = self.target(api)
+        assert isinstance(target, ReplayTarget)
+        return target
+
+    # ── one test's recording or replay ────────────────────────────────────────────────────────
+
+    def begin_test(self, api: str, test_id: str) -> TestTag:
+        """Start a test on ``api``'s target: a replay loads its cassette (and its recorded day), a
+        recording starts its cassette with a fresh token. Returns the test's reference tag."""
+        target = self.target(api)
+        if isinstance(target, ReplayTarget):
+            cassette = target.use_cassette(test_id)
+            run_id = cassette.meta.get("run_id") if cassette is not None else None
+            day = target.recorded_day()
+            clock.pin(day) if day is not None else clock.unpin()
+            return self.tag.for_test(test_id, run_id=str(run_id) if run_id else None)
+        if self.recorder is not None:
+            target.restart_token_flow()
+            self.recorder.begin(target, test_id, self.tag.run_id)
+            target.tap = self.recorder.add
+        return self.tag.for_test(test_id)
+
+    def end_test(self, api: str, outcome: str, reason: str | None = None) -> None:
+        """Finish the current test: a recording writes its cassette."""
+        if self.recorder is not None:
+            self.recorder.end(Contract.load(api, settings=self.settings(api)).version, outcome, reason)
 
     def target(self, api: str) -> Target:
         if api not in self._targets:
@@ -85,6 +138,8 @@ class HarnessSession:
                     allow_production=o.allow_production,
                 )
                 if o.kind == "live"
+                else ReplayTarget(api, o.cassette_dir)
+                if o.kind == "replay"
                 else make_target(o.kind, api, fault=o.fault)
             )
         return self._targets[api]
@@ -109,14 +164,22 @@ class Judge:
         self.test_id = test_id
         self.contract = session.contract(api)
         self.judgements: list[Judgement] = []
+        self._tag: TestTag | None = None
+
+    def begin(self) -> None:
+        """Reach the target and start this test on it (see ``HarnessSession.begin_test``)."""
+        self._tag = self.session.begin_test(self.api, self.test_id)
 
     @property
     def target(self) -> Target:
         return self.session.target(self.api)
 
     @property
-    def tag(self) -> RunTag:
-        return self.session.tag
+    def tag(self) -> TestTag:
+        """This test's references: reproducible from the run id and the test (see ``references``)."""
+        if self._tag is None:
+            self._tag = self.session.tag.for_test(self.test_id)
+        return self._tag
 
     def send(
         self,
@@ -158,6 +221,13 @@ class Judge:
         if self.session.on_exchange is not None:
             self.session.on_exchange(judgement.exchange, judgement)
         return judgement
+
+    def created(
+        self, kind: str, key: str, delete: Callable[[], bool] | None = None, *, reason: str = ""
+    ) -> Created:
+        """Register a record this test created on the target (``kind`` and ``key`` as the vendor
+        names it) with the delete the API documents for it, or None (then ``reason`` says why not)."""
+        return self.session.created.add(Created(self.api, kind, key, self.test_id, delete, reason))
 
     @property
     def findings(self) -> list[Any]:

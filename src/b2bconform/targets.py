@@ -8,10 +8,10 @@ the profile and the command line allow them, a rate limit and a request budget p
 from __future__ import annotations
 
 import os
-import threading
 import time
 import warnings
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +20,7 @@ import httpx
 
 from b2bconform.azure_ad import ClientCredentials, ClientCredentialsAuth
 from b2bconform.errors import InputFileError, MissingCredentialsError, TargetError, UsageError
+from b2bconform.live_safety import RateGate
 from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.redaction import NOT_SECRET_CREDENTIALS, Redactor
 from b2bconform.rules import AuthFlow
@@ -54,17 +55,49 @@ class TargetProfile:
     writes_allowed: bool = False
     rate_limit: float = 2.0  # requests per second
     budget: int = 500  # requests per run
-    timeout: float = 30.0
+    # seconds: one number for every phase, or some of {connect, read, write, pool} (the rest 30)
+    timeout: float | dict[str, float] = 30.0
     token_url: str | None = None  # where an OAuth2 client-credentials API's tokens come from
     settings: dict[str, Any] = field(default_factory=dict)  # overrides of the contract's assumptions
+    # Where the suites' test data (master data, known orders) comes from: "sandbox" = the embedded
+    # sandbox's own, for a profile that points at a served sandbox; None = the profile gives none.
+    test_data: str | None = None
 
 
 _PROFILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "name": str, "api": str, "base_url": str, "environment": str, "credentials": dict,
-    "alternate_credentials": dict, "writes_allowed": bool, "rate_limit": (int, float), "budget": int, "timeout": (int, float),
-    "token_url": str, "settings": dict,
+    "alternate_credentials": dict, "writes_allowed": bool, "rate_limit": (int, float), "budget": int, "timeout": (int, float, dict),
+    "token_url": str, "settings": dict, "test_data": str,
 }  # fmt: skip
 _REQUIRED_PROFILE_KEYS = ("api", "base_url", "environment", "credentials")
+TIMEOUT_PHASES = ("connect", "read", "write", "pool")
+_DEFAULT_TIMEOUT = 30.0
+
+
+def http_timeout(timeout: float | dict[str, float]) -> httpx.Timeout:
+    """The profile's ``timeout`` for httpx: a phase the mapping leaves out gets the default."""
+    if isinstance(timeout, dict):
+        phases = {phase: float(seconds) for phase, seconds in timeout.items()}
+        return httpx.Timeout(_DEFAULT_TIMEOUT, **phases)
+    return httpx.Timeout(float(timeout))
+
+
+def _timeout_problem(value: object) -> tuple[list[str], str] | None:
+    """Where and how a ``timeout`` setting is wrong (a positive number, or a mapping of phases)."""
+
+    def positive(number: object) -> bool:
+        return isinstance(number, int | float) and not isinstance(number, bool) and number > 0
+
+    if not isinstance(value, dict):
+        return None if positive(value) else ([], f"expected a positive number of seconds, got {value!r}")
+    if not value:
+        return [], f"expected a number of seconds or a mapping of {', '.join(TIMEOUT_PHASES)}, got {{}}"
+    for phase, seconds in value.items():
+        if phase not in TIMEOUT_PHASES:
+            return [phase], f"unknown timeout {phase!r}; expected one of {', '.join(TIMEOUT_PHASES)}"
+        if not positive(seconds):
+            return [phase], f"expected a positive number of seconds, got {seconds!r}"
+    return None
 
 
 def load_profile(name_or_path: str, profiles_dir: Path = PROFILES_DIR) -> TargetProfile:
@@ -87,15 +120,28 @@ def load_profile(name_or_path: str, profiles_dir: Path = PROFILES_DIR) -> Target
                 [key], f"unknown setting {key!r}; expected one of {', '.join(_PROFILE_KEYS)}"
             )
         expected = _PROFILE_KEYS[key]
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        if key == "timeout":
+            problem = _timeout_problem(value)
+            if problem is not None:
+                raise document.error([key, *problem[0]], problem[1])
+        elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise document.error(
                 [key], f"expected {getattr(expected, '__name__', 'a number')}, got {value!r}"
             )
     for key in _REQUIRED_PROFILE_KEYS:
         if key not in data:
             raise document.error([], f"missing required setting {key!r}")
+    if data.get("rate_limit", 1) <= 0:
+        rate = data["rate_limit"]
+        raise document.error(
+            ["rate_limit"], f"expected a positive number of requests per second, got {rate!r}"
+        )
+    if data.get("budget", 0) < 0:
+        raise document.error(["budget"], f"expected a number of requests (0 or more), got {data['budget']!r}")
     if data["environment"] not in ("qa", "uat", "production"):
         raise document.error(["environment"], f"expected qa, uat or production, got {data['environment']!r}")
+    if data.get("test_data", "sandbox") != "sandbox":
+        raise document.error(["test_data"], f"expected 'sandbox' (the served sandbox's own data), got {data['test_data']!r}")
     for key in ("base_url", "token_url"):
         if key in data and not str(data[key]).startswith(("https://", "http://")):
             raise document.error([key], f"expected an http(s) URL, got {data[key]!r}")
@@ -154,6 +200,9 @@ class Target(ABC):
     def __init__(self) -> None:
         self._preceding: list[Exchange] = []
         self._known_auth_secrets: tuple[str, ...] = ()
+        self._token_flow: tuple[AuthFlow | None, str | None, str] = (None, None, "")
+        # Sees every exchange the target made, oldest first, before anything judges it (recording).
+        self.tap: Callable[[Exchange], None] | None = None
 
     def _send(self, request: Request, auth: httpx.Auth | None = None) -> httpx.Response:
         return self.client.request(
@@ -175,10 +224,15 @@ class Target(ABC):
         started = time.perf_counter()
         reply = self._send(request, auth)
         elapsed = time.perf_counter() - started
+        earlier = [self._exchange(made, 0.0) for made in reply.history] if auth is not None else []
         if auth is not None:
-            self._preceding.extend(self._exchange(earlier, 0.0) for earlier in reply.history)
+            self._preceding.extend(earlier)
             self._learn_token()
-        return self._exchange(reply, elapsed)
+        exchange = self._exchange(reply, elapsed)
+        if self.tap is not None:
+            for made in (*earlier, exchange):
+                self.tap(made)
+        return exchange
 
     def take_preceding(self) -> list[Exchange]:
         """The exchanges an auth flow made before the last request's answer (oldest first), once."""
@@ -203,6 +257,7 @@ class Target(ABC):
 
     def _with_token_flow(self, flow: AuthFlow | None, token_url: str | None, source: str) -> None:
         """Set up the OAuth2 client-credentials flow the contract names, from site 0's credentials."""
+        self._token_flow = (flow, token_url, source)
         if flow is None:
             return
         if not token_url:
@@ -212,6 +267,14 @@ class Target(ABC):
         if missing:
             raise MissingCredentialsError(source, missing)
         self.token_url = token_url
+        from b2bconform.contract import Contract
+
+        contract = Contract.load(self.api)
+
+        def reads_only(sent: httpx.Request) -> bool:
+            headers = Headers(sent.headers.multi_items())
+            return not contract.writes(Request(sent.method, str(sent.url), headers, sent.content or None))
+
         self.auth = ClientCredentialsAuth(
             ClientCredentials(
                 token_url=token_url,
@@ -220,8 +283,15 @@ class Target(ABC):
                 resource=values.get("resource") or None,
                 subscription_key=values.get(flow.subscription_header),
                 subscription_header=flow.subscription_header,
-            )
+            ),
+            # never resend a call that may have changed vendor-side data, whatever its answer
+            may_resend=reads_only,
         )
+
+    def restart_token_flow(self) -> None:
+        """Forget the cached token: the next request fetches one, so a test's cassette holds its own."""
+        if self.auth is not None:
+            self._with_token_flow(*self._token_flow)
 
     def close(self) -> None:
         self.client.close()
@@ -302,16 +372,25 @@ class LiveTarget(Target):
         contract = Contract.load(profile.api, settings=profile.settings)
         self._is_write = contract.writes
         self._values = self._read_environment()
-        names = {**self.profile.credentials, **self.profile.alternate_credentials}
-        public = {variable for name, variable in names.items() if name.lower() in NOT_SECRET_CREDENTIALS}
+        # per site: both sites name the same credentials, so a merged mapping would lose site 0's
+        public = {
+            variable
+            for site in (self.profile.credentials, self.profile.alternate_credentials)
+            for name, variable in site.items()
+            if name.lower() in NOT_SECRET_CREDENTIALS
+        }
         self.redactor = Redactor(
             secrets=[v for k, v in self._values.items() if k not in public],
             url_patterns=secret_url_patterns(profile.api),
         )
-        self.client = httpx.Client(base_url=profile.base_url, timeout=profile.timeout, follow_redirects=False)
-        self._lock = threading.Lock()
-        self._next_slot = 0.0
-        self.sent = 0
+        self.client = httpx.Client(
+            base_url=profile.base_url, timeout=http_timeout(profile.timeout), follow_redirects=False
+        )
+        # one rate limit and one budget per profile for the whole run, across xdist workers
+        self._gate = RateGate(
+            profile.name, profile.rate_limit, profile.budget, label=f"profile {profile.name!r}"
+        )
+        self.sent = 0  # this target's share of what the gate granted
         self._with_token_flow(contract.rules.auth_flow, profile.token_url, f"profile {profile.name!r}")
 
     def _read_environment(self) -> dict[str, str]:
@@ -332,17 +411,19 @@ class LiveTarget(Target):
         return {header: self._values[variable] for header, variable in mapping.items()}
 
     def _throttle(self) -> None:
-        with self._lock:
-            if self.sent >= self.profile.budget:
-                raise TargetError(
-                    f"request budget of {self.profile.budget} for profile {self.profile.name!r} is spent"
-                )
-            self.sent += 1
-            now = time.monotonic()
-            wait = max(0.0, self._next_slot - now)
-            self._next_slot = max(now, self._next_slot) + 1.0 / self.profile.rate_limit
-        if wait:
-            time.sleep(wait)
+        self._gate.acquire()  # waits for the request's slot; BudgetSpent (a TargetError) once spent
+        self.sent += 1
+
+    def _timeout_of(self, exc: httpx.TimeoutException) -> float:
+        """The configured seconds of the phase that ran out (the one number, if only one is given)."""
+        timeout = self.profile.timeout
+        if not isinstance(timeout, dict):
+            return timeout
+        phase = {
+            httpx.ConnectTimeout: "connect", httpx.ReadTimeout: "read",
+            httpx.WriteTimeout: "write", httpx.PoolTimeout: "pool",
+        }.get(type(exc), "read")  # fmt: skip
+        return timeout.get(phase, _DEFAULT_TIMEOUT)
 
     def _send(self, request: Request, auth: httpx.Auth | None = None) -> httpx.Response:
         if not self.writes and self._is_write(request):
@@ -356,7 +437,7 @@ class LiveTarget(Target):
             return super()._send(request, auth)
         except httpx.TimeoutException as exc:
             raise TargetError(
-                f"{self.profile.base_url}: timed out after {self.profile.timeout}s ({type(exc).__name__})"
+                f"{self.profile.base_url}: timed out after {self._timeout_of(exc)}s ({type(exc).__name__})"
             ) from None
         except httpx.ConnectError as exc:
             kind = (

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from hypothesis import strategies as st
 
-from b2bconform.generators.manex import call, require
+from b2bconform import clock
+from b2bconform.cleanup import DeleteFailed
+from b2bconform.documents import request_parameters
+from b2bconform.generators.manex import accepted, call, envelope, require, response_object
 from b2bconform.generators.manex_po import lead_time, po_add, po_item, po_item_add, schedule_add
+from b2bconform.pytest_plugin import JUDGE_KEY
 from b2bconform.sandboxes.manex.erp import Seed
 from b2bconform.session import Judge
 
@@ -21,7 +26,7 @@ MDY = "%m-%d-%Y"
 
 def working_day(offset: int) -> str:
     """A Monday-to-Friday date ``offset`` or a few more days from today, MM-DD-YYYY."""
-    day = date.today() + timedelta(days=offset)
+    day = clock.today() + timedelta(days=offset)
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day.strftime(MDY)
@@ -194,3 +199,63 @@ class PurchaseOrderContext:
 @pytest.fixture
 def po_context(judge: Judge, manex_seed: Seed) -> PurchaseOrderContext:
     return PurchaseOrderContext(judge, manex_seed)
+
+
+# ── clean-up: what a live run added ───────────────────────────────────────────────────────────
+
+NO_PO_DELETE = (
+    "the ManEx Purchase Order API documents no delete for a purchase order "
+    "(004_cc274a9aca106116.txt: PO Add, Edit and Get; items and schedules can be deleted)"
+)
+
+
+@pytest.fixture(autouse=True)
+def _register_what_the_test_added(request: pytest.FixtureRequest) -> Iterator[None]:
+    """On a live target, after each test: register the POs and items its traffic added."""
+    yield
+    judge = request.node.stash.get(JUDGE_KEY, None)
+    if judge is not None and judge.session.options.kind == "live":
+        register_added(judge)
+
+
+def register_added(judge: Judge) -> None:
+    """Every PO an accepted PO Add made (no delete: listed) and, per PO, its items (deleted with PO
+    Item Delete; an item's schedules go with it). Items the test deleted itself are simply not
+    found at the end, so nothing is deleted twice."""
+    for judgement in judge.judgements:
+        operation = judgement.exchange.operation
+        if operation not in ("POAdd", "POItemAdd") or not accepted(judgement):
+            continue
+        if operation == "POAdd":
+            created = response_object(judgement)
+            ponum = str(created.get("PONUM") or "").strip() if isinstance(created, dict) else ""
+            if not ponum:
+                params = request_parameters(judgement.exchange.request.url, judgement.exchange.request.body)
+                judge.created(
+                    "purchase order", f"(no PONUM answered; confirm name {params.get('confirmname')})"
+                )
+                continue
+            judge.created("purchase order", ponum, reason=NO_PO_DELETE)
+        else:
+            params = request_parameters(judgement.exchange.request.url, judgement.exchange.request.body)
+            ponum = str(params.get("ponum") or "").strip()
+            if not ponum:
+                continue
+        judge.created("purchase order items", ponum, delete=lambda ponum=ponum: delete_items(judge, ponum))
+
+
+def delete_items(judge: Judge, ponum: str) -> bool:
+    """Delete every item of PO ``ponum`` (one the run created), as PO Item Get shows them now."""
+    answer = envelope(call(judge, "POItemGet", {"ponum": ponum}))
+    if answer.get("Code") != 200:
+        raise DeleteFailed(
+            f"PO Item Get of {ponum} answered Code {answer.get('Code')}: {answer.get('Message')!r}"
+        )
+    for item in answer.get("ResponseObject") or []:
+        done = envelope(call(judge, "POItemDelete", {"ponum": ponum, "uniqlnno": item.get("UNIQLNNO")}))
+        if done.get("Code") != 200:
+            raise DeleteFailed(
+                f"PO Item Delete of item {item.get('ITEMNO')} of {ponum} answered Code {done.get('Code')}: "
+                f"{done.get('Message')!r}"
+            )
+    return True

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from hypothesis import strategies as st
 
+from b2bconform import clock
+from b2bconform.cleanup import DeleteFailed
+from b2bconform.documents import request_parameters
 from b2bconform.generators.manex import (
+    accepted,
     call,
+    envelope,
     next_order_number,
     require,
     so_add,
@@ -21,6 +26,7 @@ from b2bconform.generators.manex import (
     so_line,
     so_price_add,
 )
+from b2bconform.pytest_plugin import JUDGE_KEY
 from b2bconform.sandboxes.manex.erp import Seed
 from b2bconform.session import Judge
 
@@ -51,7 +57,7 @@ class SalesOrderContext:
             params = {
                 "sono": next_order_number(self.judge.tag),
                 "custno": customer.custno,
-                "orderdate": date.today().strftime("%m-%d-%Y"),
+                "orderdate": clock.today().strftime("%m-%d-%Y"),
                 "pono": self.judge.tag.next(20),
             }
             require(call(self.judge, "SOAdd", params), "SO Add")
@@ -89,7 +95,7 @@ class SalesOrderContext:
     def due_date_key(self) -> str:
         if "duedt_uniq" not in self.built:
             line = self.line()
-            due = date.today() + timedelta(days=14)
+            due = clock.today() + timedelta(days=14)
             due += timedelta(days=max(0, due.weekday() - 4) and 7 - due.weekday())
             params = {
                 "sono": self.order(),
@@ -182,3 +188,53 @@ class SalesOrderContext:
 @pytest.fixture
 def so_context(judge: Judge, manex_seed: Seed) -> SalesOrderContext:
     return SalesOrderContext(judge, manex_seed)
+
+
+# ── clean-up: what a live run added ───────────────────────────────────────────────────────────
+
+NO_ORDER_DELETE = (
+    "the ManEx Sales Order API documents no delete for a sales order "
+    "(002_308d514f6d7e564e.txt: SO Add, Edit and Get; lines, prices and due dates can be deleted)"
+)
+
+
+@pytest.fixture(autouse=True)
+def _register_what_the_test_added(request: pytest.FixtureRequest) -> Iterator[None]:
+    """On a live target, after each test: register the orders and lines its traffic added."""
+    yield
+    judge = request.node.stash.get(JUDGE_KEY, None)
+    if judge is not None and judge.session.options.kind == "live":
+        register_added(judge)
+
+
+def register_added(judge: Judge) -> None:
+    """Every order an accepted SO Add made (no delete: listed) and, per order, its lines (deleted
+    with SO Item Delete; a line's prices and due dates go with it). Lines the test deleted itself
+    are simply not found at the end, so nothing is deleted twice."""
+    for judgement in judge.judgements:
+        operation = judgement.exchange.operation
+        if operation not in ("SOAdd", "SOItemAdd") or not accepted(judgement):
+            continue
+        params = request_parameters(judgement.exchange.request.url, judgement.exchange.request.body)
+        sono = str(params.get("sono") or "").strip()
+        numbered = sono.strip("0") != ""  # blank or zeros: ManEx numbered the order itself
+        if operation == "SOAdd":
+            key = sono if numbered else f"(numbered by ManEx; PO number {params.get('pono')})"
+            judge.created("sales order", key, reason=NO_ORDER_DELETE)
+        elif numbered:
+            judge.created("sales order lines", sono, delete=lambda sono=sono: delete_lines(judge, sono))
+
+
+def delete_lines(judge: Judge, sono: str) -> bool:
+    """Delete every line of order ``sono`` (one the run created), as SO Get shows them now."""
+    answer = envelope(call(judge, "SOGet", {"sono": sono}))
+    if answer.get("Code") != 200:
+        raise DeleteFailed(f"SO Get of {sono} answered Code {answer.get('Code')}: {answer.get('Message')!r}")
+    for line in (answer.get("ResponseObject") or {}).get("SODETAILList") or []:
+        done = envelope(call(judge, "SOItemDelete", {"sono": sono, "uniqueln": line.get("UNIQUELN")}))
+        if done.get("Code") != 200:
+            raise DeleteFailed(
+                f"SO Item Delete of line {line.get('LINE_NO')} of {sono} answered Code {done.get('Code')}: "
+                f"{done.get('Message')!r}"
+            )
+    return True

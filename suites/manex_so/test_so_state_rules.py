@@ -3,11 +3,11 @@ that do or do not exist, totals across calls, and the documented refusal message
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
+from b2bconform import clock
 from b2bconform.generators.manex import call, envelope, next_order_number, require, so_line
 from b2bconform.session import Judge
 
@@ -168,7 +168,7 @@ def test_an_order_added_with_only_its_customer_takes_todays_date_and_the_custome
 ) -> None:
     customer = so_context.seed.customers[0]
     order = _get_order(judge, _add_order(judge, so_context))
-    assert str(order["ORDERDATE"]).startswith(date.today().isoformat()), order["ORDERDATE"]
+    assert str(order["ORDERDATE"]).startswith(clock.today().isoformat()), order["ORDERDATE"]
     assert str(order["SHIPVIA"]).strip() == customer.ship_via, order["SHIPVIA"]
     assert str(order["TERMS"]).strip() == customer.terms, order["TERMS"]
     judge.expect_conforms()
@@ -187,7 +187,7 @@ def test_the_approval_date_is_the_day_of_the_call_whatever_is_sent(judge: Judge,
     initials = so_context.seed.approver_initials[0]
     sono = _add_order(judge, so_context, soapproval="1", soapprvinit=initials, soapprvdt="01-02-2020")
     order = _get_order(judge, sono)
-    assert str(order["SOAPPRVDT"]).startswith(date.today().isoformat()), order["SOAPPRVDT"]
+    assert str(order["SOAPPRVDT"]).startswith(clock.today().isoformat()), order["SOAPPRVDT"]
     judge.expect_conforms()
 
 

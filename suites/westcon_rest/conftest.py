@@ -40,9 +40,9 @@ def bearer(judge: Judge, partner_key: str) -> str:
 
 @pytest.fixture
 def westcon_seed(harness: HarnessSession) -> Seed:
-    """Orders whose lines are known (the sandbox's); live profiles carry no such test data yet."""
-    if harness.options.kind != "sandbox":
-        pytest.skip("needs orders whose lines are known: the sandbox's test data (profiles carry none yet)")
+    """Orders whose lines are known: the sandbox's, on the sandbox or a profile with `test_data: sandbox`."""
+    if harness.test_data("westcon_rest") != "sandbox":
+        pytest.skip("needs orders whose lines are known: the target profile gives no test_data")
     return SEED
 
 

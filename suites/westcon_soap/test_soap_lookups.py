@@ -97,7 +97,7 @@ def test_the_zeep_client_queries_through_the_harness(judge: Judge, account: tupl
     service = soap_client(
         judge.contract.root / "OrderStatus.wsdl",
         judge.target,
-        "http://testserver" + ADDRESS_PATH,
+        str(judge.target.client.base_url).rstrip("/") + ADDRESS_PATH,  # the target's own host
         username=account[0],
         password=account[1],
         on_exchange=judge.judge,

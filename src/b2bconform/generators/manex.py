@@ -9,7 +9,6 @@ sandbox's own, or one a target profile provides.
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -20,11 +19,12 @@ from urllib.parse import urlencode
 
 from hypothesis import strategies as st
 
+from b2bconform import clock
 from b2bconform.contract import Contract
 from b2bconform.formats import get_format
 from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.pointers import resolve, split
-from b2bconform.references import RunTag
+from b2bconform.references import TestTag
 from b2bconform.sandboxes.manex.erp import Part, Seed
 from b2bconform.session import Judge
 
@@ -216,24 +216,21 @@ def _maybe(draw: st.DrawFn, document: dict[str, Any], name: str, values: st.Sear
         document[name] = draw(values)
 
 
-_SERIALS = itertools.count(1)
-
-
-def next_order_number(tag: RunTag) -> str:
+def next_order_number(tag: TestTag) -> str:
     """A ten-digit order number unique within the run and unlikely to meet another run's: four
-    digits of the run id and four of a serial behind two zeros (so that padding is visible in the
-    answers: an unpadded SONO differs from the padded one; drawn values would repeat)."""
-    return f"00{int(tag.run_id, 36) % 10_000:04d}{next(_SERIALS) % 10_000:04d}"
+    digits of the run id and four of the test's tag behind two zeros (so that padding is visible in
+    the answers: an unpadded SONO differs from the padded one; drawn values would repeat)."""
+    return "00" + tag.number(8)
 
 
 # ── Sales Order ───────────────────────────────────────────────────────────────────────────────
 
 
 @st.composite
-def so_add(draw: st.DrawFn, seed: Seed, tag: RunTag, *, full: bool = False) -> dict[str, Any]:
+def so_add(draw: st.DrawFn, seed: Seed, tag: TestTag, *, full: bool = False) -> dict[str, Any]:
     """SO Add: a new order for a seeded customer, numbered by the caller so it can be found again."""
     customer = draw(st.sampled_from(seed.customers))
-    today = date.today()
+    today = clock.today()
     document: dict[str, Any] = {
         "sono": next_order_number(tag),
         "custno": customer.custno,
@@ -283,7 +280,7 @@ def so_item_add(
     optional: dict[str, st.SearchStrategy[Any]] = {
         "eachqty": st.integers(1, ordered - 1).map(str),
         "trans_days": st.integers(0, 30).map(str),
-        "fstduedt": st.integers(1, 60).map(lambda d: _working_day(date.today(), d).strftime(_MDY)),
+        "fstduedt": st.integers(1, 60).map(lambda d: _working_day(clock.today(), d).strftime(_MDY)),
         "note": _free_text(40),
         "w_key": st.sampled_from([w.w_key for w in seed.warehouses]),
     }
@@ -316,7 +313,7 @@ def so_due_date_add(
     draw: st.DrawFn, sono: str, uniqueln: str, ordered: int, *, full: bool = False
 ) -> dict[str, Any]:
     """A due date on a working day, shipped one to five days before, for at most the ordered quantity."""
-    due = _working_day(date.today(), draw(st.integers(10, 90)))
+    due = _working_day(clock.today(), draw(st.integers(10, 90)))
     ship = due - timedelta(days=draw(st.integers(1, 5)))
     form = draw(st.sampled_from([_MDY, "%Y-%m-%d"]))
     document: dict[str, Any] = {

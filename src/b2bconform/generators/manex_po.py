@@ -9,12 +9,13 @@ rule has something to break. Master data comes from a ``Seed``.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
 
+from b2bconform import clock
 from b2bconform.formats import get_format
 from b2bconform.generators.manex import (
     _MDY,
@@ -25,7 +26,7 @@ from b2bconform.generators.manex import (
     _working_day,
     documented_values,
 )
-from b2bconform.references import RunTag
+from b2bconform.references import TestTag
 from b2bconform.sandboxes.manex.erp import Part, Seed
 
 __all__ = ["lead_time", "po_add", "po_item", "po_item_add", "schedule_add"]
@@ -80,7 +81,7 @@ def po_item(draw: st.DrawFn, seed: Seed, *, nested: bool, full: bool = False) ->
             document["poitschdlist"] = [
                 {
                     "schd_qty": str(draw(st.integers(1, ordered))),
-                    "schd_date": _working_day(date.today(), draw(st.integers(5, 60))).strftime(_MDY),
+                    "schd_date": _working_day(clock.today(), draw(st.integers(5, 60))).strftime(_MDY),
                 }
             ]
         return document
@@ -103,7 +104,7 @@ def po_item(draw: st.DrawFn, seed: Seed, *, nested: bool, full: bool = False) ->
 
 
 @st.composite
-def po_add(draw: st.DrawFn, seed: Seed, tag: RunTag, *, full: bool = False) -> dict[str, Any]:
+def po_add(draw: st.DrawFn, seed: Seed, tag: TestTag, *, full: bool = False) -> dict[str, Any]:
     """PO Add: a seeded supplier, one to three items; ``confirmName`` carries the run tag (free text),
     so that the run's POs can be told from others."""
     supplier = draw(st.sampled_from(seed.suppliers))
@@ -117,7 +118,7 @@ def po_add(draw: st.DrawFn, seed: Seed, tag: RunTag, *, full: bool = False) -> d
         draw,
         document,
         {
-            "podate": st.integers(0, 10).map(lambda d: (date.today() - timedelta(days=d)).strftime(_MDY)),
+            "podate": st.integers(0, 10).map(lambda d: (clock.today() - timedelta(days=d)).strftime(_MDY)),
             "freightincluded": st.sampled_from(["0", "1"]),
             "buyername": st.just(f"{buyer.last_name}, {buyer.first_name}"),
             "deliverytime": get_format("hh-mm-24h").valid(),
@@ -149,7 +150,7 @@ def schedule_add(
     """PO Schedule Add: at most ``ordered`` (the item's quantity) on a working day, maybe at a seeded
     warehouse and location."""
     warehouse = draw(st.sampled_from(seed.warehouses))
-    day = _working_day(date.today(), draw(st.integers(5, 60))).strftime(_MDY)
+    day = _working_day(clock.today(), draw(st.integers(5, 60))).strftime(_MDY)
     document: dict[str, Any] = {
         "ponum": ponum,
         "uniqlnno": uniqlnno,

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from b2bconform.formats import bounded_string, get_format
-from b2bconform.references import RunTag
+from b2bconform.references import TestTag
 
 __all__ = ["ORDERS_PATH", "create_order", "sample_order"]
 
@@ -49,7 +49,7 @@ def _items() -> st.SearchStrategy[list[dict[str, Any]]]:
     return st.integers(1, 3).flatmap(lambda n: st.tuples(*(item(i) for i in range(1, n + 1))).map(list))
 
 
-def create_order(tag: RunTag) -> st.SearchStrategy[dict[str, Any]]:
+def create_order(tag: TestTag) -> st.SearchStrategy[dict[str, Any]]:
     """A create-order body that breaks no rule; requestReference unique per draw (run-tagged)."""
     reference = st.builds(tag.next)
     header = st.fixed_dictionaries(
@@ -66,7 +66,7 @@ def create_order(tag: RunTag) -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
-def sample_order(tag: RunTag, *, items: int = 1) -> dict[str, Any]:
+def sample_order(tag: TestTag, *, items: int = 1) -> dict[str, Any]:
     """One fixed, valid order with fresh references, for tests that need an order, not a search."""
     return {
         "clientRequest": {

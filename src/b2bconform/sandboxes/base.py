@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import ClassVar
@@ -14,7 +14,10 @@ from starlette.types import ASGIApp
 
 from b2bconform.errors import UsageError
 
-__all__ = ["Fault", "Sandbox", "fault_catalogue", "header_value"]
+__all__ = ["Credentials", "Fault", "Sandbox", "credential_sites", "fault_catalogue", "header_value"]
+
+#: Every site's credentials, by name as ``Sandbox.client_credentials(site)`` names them.
+Credentials = Sequence[Mapping[str, str]]
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,49 @@ def fault_catalogue(faults: Iterable[Fault]) -> Mapping[str, Fault]:
     return MappingProxyType(catalogue)
 
 
+def credential_sites(
+    api: str, demo: Sequence[Mapping[str, str]], given: Credentials | None
+) -> tuple[dict[str, str], ...]:
+    """The sites a sandbox accepts: its demo values, or ``given`` in their place.
+
+    ``given`` names one or more sites (up to as many as the demo has); each names exactly the demo
+    site's credentials (names compare case-insensitively and take the demo's spelling), none blank.
+    The sites given are the only ones: a demo value is refused once credentials are given. Errors
+    name the site and the credentials, never a value (a value may be a real secret).
+    """
+    if given is None:
+        return tuple(dict(site) for site in demo)
+    if isinstance(given, Mapping) or not 1 <= len(given) <= len(demo):
+        count = "a mapping" if isinstance(given, Mapping) else f"{len(given)} sites"
+        raise UsageError(
+            f"the {api} sandbox takes credentials for 1 to {len(demo)} sites "
+            f"(a sequence of mappings, one per site), got {count}"
+        )
+    sites: list[dict[str, str]] = []
+    for index, values in enumerate(given):
+        spelling = {name.lower(): name for name in demo[index]}
+        site = {spelling[name.lower()]: value for name, value in values.items() if name.lower() in spelling}
+        unknown = sorted(name for name in values if name.lower() not in spelling)
+        missing = [name for name in demo[index] if name not in site]
+        blank = [
+            name
+            for name, value in site.items()
+            if not isinstance(value, str) or value.strip() != value or not value
+        ]
+        if unknown or missing or blank:
+            problems = [
+                f"{label} {', '.join(names)}"
+                for label, names in (("missing", missing), ("unknown", unknown), ("blank or padded", blank))
+                if names
+            ]
+            raise UsageError(
+                f"the {api} sandbox's site {index} credentials: {'; '.join(problems)} "
+                f"(expected exactly: {', '.join(demo[index])})"
+            )
+        sites.append(site)
+    return tuple(sites)
+
+
 def header_value(request: Request, name: str) -> str | None:
     """A request header's value, or None when it is missing or blank (a blank key is no key)."""
     value = request.headers.get(name, "").strip()
@@ -48,13 +94,21 @@ class Sandbox(ABC):
     api: ClassVar[str]
     faults: ClassVar[Mapping[str, Fault]]
 
-    def __init__(self, fault: str | None = None) -> None:
+    def __init__(self, fault: str | None = None, *, credentials: Credentials | None = None) -> None:
         if fault is not None and fault not in self.faults:
             known = ", ".join(sorted(self.faults)) or "none"
             raise UsageError(f"unknown fault {fault!r} for the {self.api} sandbox; known faults: {known}")
         self.fault: str | None = fault
+        #: The credentials each site presents: the demo values, or the caller's (``credentials``).
+        self.credential_sites = credential_sites(self.api, self.demo_credentials(), credentials)
         # uvicorn serves in one thread while tests reset() from another: state changes take this lock
         self._lock = threading.Lock()
+
+    @classmethod
+    @abstractmethod
+    def demo_credentials(cls) -> tuple[dict[str, str], ...]:
+        """Every site's sandbox-only demo credentials by name: what a sandbox accepts unless the
+        caller gives its own (``credentials=``), e.g. canary values that prove redaction."""
 
     @abstractmethod
     def asgi(self) -> ASGIApp:

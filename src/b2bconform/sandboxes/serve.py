@@ -1,20 +1,28 @@
-"""Serve a sandbox over real HTTP, on a loopback address only (`b2bconform sandbox serve`)."""
+"""Serve a sandbox over real HTTP, on a loopback address only (`b2bconform sandbox serve`).
+
+A served sandbox accepts its demo credentials, or the caller's in their place
+(``credentials=``, or ``credentials_from_env``: ``PREFIX_<NAME>`` for site 0 and
+``PREFIX_SITE2_<NAME>`` for site 1), so that a run can present values nobody has seen before.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import os
+import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from b2bconform.errors import TargetError, UsageError
 from b2bconform.sandboxes import get_sandbox
-from b2bconform.sandboxes.base import Sandbox
+from b2bconform.sandboxes.base import Credentials
 
-__all__ = ["serve", "start_in_thread"]
+__all__ = ["credential_variable", "credentials_from_env", "serve", "serve_in_thread", "start_in_thread"]
 
 _STARTUP_TIMEOUT = 10.0
 _STOP_TIMEOUT = 10.0
@@ -50,34 +58,83 @@ def _bind(host: str, port: int) -> tuple[socket.socket, str]:
     return sock, f"http://{url_host}:{bound_port}"
 
 
-def _server(sandbox: Sandbox) -> uvicorn.Server:
+def _server(app: ASGIApp) -> uvicorn.Server:
     # No lifespan (the app keeps no resources) and no access log: the sandbox is quiet by design.
-    config = uvicorn.Config(sandbox.asgi(), log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     return uvicorn.Server(config)
 
 
-def serve(api: str, *, port: int = 0, fault: str | None = None, host: str = "127.0.0.1") -> None:
-    """Serve the `api` sandbox (optionally running `fault`) until interrupted."""
-    sandbox = get_sandbox(api)(fault)
+def credential_variable(prefix: str, name: str, site: int = 0) -> str:
+    """The environment variable holding credential `name` of `site` (0 or 1) for `prefix`:
+    ``ClientAuthKey`` -> ``PREFIX_CLIENTAUTHKEY``, ``{apiKey}`` -> ``PREFIX_APIKEY``, site 1
+    ``PREFIX_SITE2_...`` (the spelling the served-sandbox profiles use)."""
+    stem = re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_")
+    return f"{prefix.rstrip('_')}_{'SITE2_' if site else ''}{stem}"
+
+
+def credentials_from_env(
+    api: str, prefix: str, environ: Mapping[str, str] | None = None
+) -> list[dict[str, str]]:
+    """The `api` sandbox's credentials from ``PREFIX_<NAME>`` (every one of site 0's) and, when
+    any of them is set, ``PREFIX_SITE2_<NAME>`` (then every one of site 1's); names as
+    ``client_credentials`` gives them. UsageError naming every variable not set."""
+    environ = os.environ if environ is None else environ
+    demo = get_sandbox(api).demo_credentials()
+    sites: list[dict[str, str]] = []
+    for site, names in enumerate(demo[:2]):
+        variables = {name: credential_variable(prefix, name, site) for name in names}
+        if site and not any(environ.get(variable) for variable in variables.values()):
+            break  # a second site is optional
+        missing = [variable for variable in variables.values() if not environ.get(variable)]
+        if missing:
+            raise UsageError(
+                f"--credentials-from-env {prefix}: the {api} sandbox's site {site} credentials need "
+                f"environment variables that are not set: {', '.join(missing)}"
+            )
+        sites.append({name: environ[variable] for name, variable in variables.items()})
+    return sites
+
+
+def serve(
+    api: str,
+    *,
+    port: int = 0,
+    fault: str | None = None,
+    host: str = "127.0.0.1",
+    credentials: Credentials | None = None,
+) -> None:
+    """Serve the `api` sandbox (optionally running `fault`, accepting `credentials` in place of its
+    demo ones) until interrupted."""
+    sandbox = get_sandbox(api)(fault, credentials=credentials)
     sock, url = _bind(host, port)
-    # The demo credentials are sandbox-only values, not secrets: print them so a user can call in.
-    headers = "; ".join(f"{name}: {value}" for name, value in sandbox.client_credentials().items())
+    if credentials is None:
+        # The demo credentials are sandbox-only values, not secrets: print them so a user can call in.
+        shown = "; ".join(f"{name}: {value}" for name, value in sandbox.client_credentials().items())
+    else:
+        # The caller's values may be real-looking secrets: only how many sites, never a value.
+        shown = f"the {len(credentials)} site(s) given, not shown"
     running = f" with fault {fault}" if fault else ""
-    print(f"{api} sandbox{running} serving on {url} (credentials: {headers})", flush=True)
+    print(f"{api} sandbox{running} serving on {url} (credentials: {shown})", flush=True)
     try:
-        _server(sandbox).run(sockets=[sock])
+        _server(sandbox.asgi()).run(sockets=[sock])
     finally:
         sock.close()
 
 
-def start_in_thread(api: str, fault: str | None = None) -> tuple[str, Callable[[], None]]:
+def start_in_thread(
+    api: str, fault: str | None = None, credentials: Credentials | None = None
+) -> tuple[str, Callable[[], None]]:
     """Serve the `api` sandbox on a free loopback port in a daemon thread; returns (base_url, stop)."""
-    sandbox = get_sandbox(api)(fault)
+    sandbox = get_sandbox(api)(fault, credentials=credentials)
+    return serve_in_thread(sandbox.asgi(), name=f"sandbox-{api}")
+
+
+def serve_in_thread(app: ASGIApp, *, name: str = "sandbox") -> tuple[str, Callable[[], None]]:
+    """Serve `app` (a sandbox's, perhaps wrapped to observe it) on a free loopback port in a daemon
+    thread; returns (base_url, stop)."""
     sock, url = _bind("127.0.0.1", 0)
-    server = _server(sandbox)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name=f"sandbox-{api}", daemon=True
-    )
+    server = _server(app)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=name, daemon=True)
     thread.start()
 
     def stop() -> None:
@@ -89,6 +146,6 @@ def start_in_thread(api: str, fault: str | None = None) -> tuple[str, Callable[[
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             stop()
-            raise TargetError(f"the {api} sandbox did not start on {url}")
+            raise TargetError(f"{name} did not start on {url}")
         time.sleep(0.01)
     return url, stop

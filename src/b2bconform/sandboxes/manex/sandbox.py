@@ -16,7 +16,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from b2bconform.sandboxes.base import Fault, Sandbox
+from b2bconform.errors import UsageError
+from b2bconform.sandboxes.base import Credentials, Fault, Sandbox
 from b2bconform.sandboxes.manex import wire
 from b2bconform.sandboxes.manex.erp import Erp
 from b2bconform.sandboxes.manex.faults import PO_FAULTS, SO_FAULTS, FaultSwitch
@@ -69,9 +70,17 @@ class ManexSandbox(Sandbox):
 
     controller: ClassVar[str]  # "so" or "po"
 
-    def __init__(self, fault: str | None = None) -> None:
-        super().__init__(fault)
+    def __init__(self, fault: str | None = None, *, credentials: Credentials | None = None) -> None:
+        super().__init__(fault, credentials=credentials)
+        self._keys = tuple(site[KEY_CREDENTIAL] for site in self.credential_sites)
+        if any("/" in key for key in self._keys):
+            # the key is one path segment: ASP.NET's route would read a "/" as another segment
+            raise UsageError(f"the {self.api} sandbox's {KEY_CREDENTIAL} is a URL path segment: no '/'")
         self._build()
+
+    @classmethod
+    def demo_credentials(cls) -> tuple[dict[str, str], ...]:
+        return tuple({KEY_CREDENTIAL: key} for key in API_KEYS)
 
     def _build(self) -> None:
         self.erp = Erp()
@@ -98,9 +107,10 @@ class ManexSandbox(Sandbox):
         return {}
 
     def client_credentials(self, site: int = 0) -> dict[str, str]:
-        if not 0 <= site < len(API_KEYS):
-            raise IndexError(f"the {self.api} sandbox has no site {site}; sites: 0 and 1")
-        return {KEY_CREDENTIAL: API_KEYS[site]}
+        if not 0 <= site < len(self._keys):
+            sites = " and ".join(str(index) for index in range(len(self._keys)))
+            raise IndexError(f"the {self.api} sandbox has no site {site}; sites: {sites}")
+        return {KEY_CREDENTIAL: self._keys[site]}
 
     # ── transport ──────────────────────────────────────────────────────────────────────────
 
@@ -114,7 +124,7 @@ class ManexSandbox(Sandbox):
             return _json(404, wire.url_error(str(request.url), detail))
         controller, action, key = route
         has = self._switches[controller]
-        if key not in API_KEYS and not has("accepts-invalid-key"):
+        if key not in self._keys and not has("accepts-invalid-key"):
             return _json(200, wire.invalid_key(valid_user=has("valid-user-on-bad-key")))
         body = wire.parse_body(await request.body())
         with self._lock:

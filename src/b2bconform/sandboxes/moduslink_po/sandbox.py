@@ -16,7 +16,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from b2bconform.errors import UsageError
-from b2bconform.sandboxes.base import Fault, Sandbox, header_value
+from b2bconform.sandboxes.base import Credentials, Fault, Sandbox, header_value
 from b2bconform.sandboxes.moduslink_po import envelopes as env
 from b2bconform.sandboxes.moduslink_po.envelopes import Entry, References
 from b2bconform.sandboxes.moduslink_po.faults import FAULTS
@@ -41,6 +41,9 @@ SUBSCRIPTION_KEY_HEADER = "Ocp-Apim-Subscription-Key"
 #: A POST whose order.custReference is exactly this (and is otherwise valid) gets the documented 500.
 FAIL_500_CUST_REFERENCE = "SANDBOX-FAIL-500"
 
+# Sandbox-only demo credentials: not secrets, never the vendor document's sample values.
+SUBSCRIPTION_KEY = "sbx-subscription-2d8e5a90"
+
 
 @dataclass(frozen=True)
 class Site:
@@ -49,14 +52,20 @@ class Site:
     name: str
     config_id: str
     auth_key: str
+    subscription_key: str = SUBSCRIPTION_KEY  # the APIM subscription (one for every site by default)
+
+    def headers(self) -> dict[str, str]:
+        return {
+            CLIENT_CONFIG_ID_HEADER: self.config_id,
+            CLIENT_AUTH_KEY_HEADER: self.auth_key,
+            SUBSCRIPTION_KEY_HEADER: self.subscription_key,
+        }
 
 
-# Sandbox-only demo credentials: not secrets, never the vendor document's sample values.
 SITES: tuple[Site, ...] = (
     Site("Netherlands", "SBX-NL", "sbx-key-nl-7f3a9c21"),
     Site("Singapore", "SBX-SG", "sbx-key-sg-4be81d06"),
 )
-SUBSCRIPTION_KEY = "sbx-subscription-2d8e5a90"
 
 # Paths compare case-insensitively: the vendor's own link spells /V1/.
 _ORDERS = re.compile(r"/purchaseapi/v1/orders/?", re.IGNORECASE)
@@ -99,9 +108,23 @@ class ModusLinkSandbox(Sandbox):
     api: ClassVar[str] = "moduslink_po"
     faults: ClassVar[Mapping[str, Fault]] = FAULTS
 
-    def __init__(self, fault: str | None = None) -> None:
-        super().__init__(fault)
+    def __init__(self, fault: str | None = None, *, credentials: Credentials | None = None) -> None:
+        super().__init__(fault, credentials=credentials)
         self._book = OrderBook()
+        # The sites this instance accepts: the demo ones, or the caller's values under their names.
+        self._sites = tuple(
+            Site(
+                SITES[index].name,
+                values[CLIENT_CONFIG_ID_HEADER],
+                values[CLIENT_AUTH_KEY_HEADER],
+                values[SUBSCRIPTION_KEY_HEADER],
+            )
+            for index, values in enumerate(self.credential_sites)
+        )
+
+    @classmethod
+    def demo_credentials(cls) -> tuple[dict[str, str], ...]:
+        return tuple(site.headers() for site in SITES)
 
     # ── Sandbox interface ──────────────────────────────────────────────────────────────────
 
@@ -116,14 +139,10 @@ class ModusLinkSandbox(Sandbox):
             self._book = OrderBook()
 
     def client_headers(self, site: int = 0) -> dict[str, str]:
-        if not 0 <= site < len(SITES):
-            sites = ", ".join(f"{index} ({s.name})" for index, s in enumerate(SITES))
+        if not 0 <= site < len(self._sites):
+            sites = ", ".join(f"{index} ({s.name})" for index, s in enumerate(self._sites))
             raise UsageError(f"the {self.api} sandbox has no site {site}; sites: {sites}")
-        return {
-            CLIENT_CONFIG_ID_HEADER: SITES[site].config_id,
-            CLIENT_AUTH_KEY_HEADER: SITES[site].auth_key,
-            SUBSCRIPTION_KEY_HEADER: SUBSCRIPTION_KEY,
-        }
+        return self._sites[site].headers()
 
     # ── routing and transport ──────────────────────────────────────────────────────────────
 
@@ -161,15 +180,15 @@ class ModusLinkSandbox(Sandbox):
         subscription = header_value(request, SUBSCRIPTION_KEY_HEADER)
         if subscription is None and not self.has("ignores-subscription-key"):
             return env.SUBSCRIPTION_MESSAGE
-        if subscription is not None and subscription != SUBSCRIPTION_KEY:
+        if subscription is not None and all(subscription != s.subscription_key for s in self._sites):
             return env.SUBSCRIPTION_MESSAGE
         config_id = header_value(request, CLIENT_CONFIG_ID_HEADER)
         auth_key = header_value(request, CLIENT_AUTH_KEY_HEADER)
         if config_id is None or auth_key is None:
             return env.CREDENTIALS_MESSAGE
-        site = next((s for s in SITES if s.config_id == config_id), None)
+        site = next((s for s in self._sites if s.config_id == config_id), None)
         if site is None and self.has("accepts-unknown-config-id"):
-            site = SITES[0]
+            site = self._sites[0]
         if site is None or not self._key_fits(site, auth_key):
             return env.CREDENTIALS_MESSAGE
         return None
@@ -178,7 +197,7 @@ class ModusLinkSandbox(Sandbox):
         if auth_key == site.auth_key:
             return True
         # accepts-any-auth-key still refuses another site's key, so the pairing rule keeps holding.
-        other_keys = {s.auth_key for s in SITES if s is not site}
+        other_keys = {s.auth_key for s in self._sites if s is not site}
         return self.has("accepts-any-auth-key") and auth_key not in other_keys
 
     # ── POST /purchaseapi/v1/orders ────────────────────────────────────────────────────────

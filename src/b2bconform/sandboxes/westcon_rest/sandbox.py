@@ -7,6 +7,7 @@ Azure API Management in front of the order API (``POST /Orders/orderStatus``).
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import json
 import re
@@ -24,7 +25,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from b2bconform.sandboxes.base import Fault, Sandbox, header_value
+from b2bconform.errors import UsageError
+from b2bconform.sandboxes.base import Credentials, Fault, Sandbox, header_value
 from b2bconform.sandboxes.westcon_rest.faults import FAULTS
 from b2bconform.sandboxes.westcon_rest.orders import (
     PARTNER_KEYS,
@@ -32,6 +34,7 @@ from b2bconform.sandboxes.westcon_rest.orders import (
     OrderBook,
     OrderType,
     render_line,
+    seed_orders,
 )
 from b2bconform.sandboxes.westcon_rest.tokens import TOKEN_LIFETIME, TokenIssuer
 
@@ -181,16 +184,37 @@ class WestconRestSandbox(Sandbox):
     faults: ClassVar[Mapping[str, Fault]] = FAULTS
     token_path: ClassVar[str] = f"/{TENANT}/oauth2/token"
 
-    def __init__(self, fault: str | None = None, *, clock: Callable[[], float] = time.time) -> None:
-        super().__init__(fault)
+    def __init__(
+        self,
+        fault: str | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        credentials: Credentials | None = None,
+    ) -> None:
+        super().__init__(fault, credentials=credentials)
+        self._clients, self._resource = _clients(self.credential_sites)
+        # A caller's partnerKey takes over the seed orders of the demo partner it replaces.
+        self._owners = {
+            demo.partner_key: own.partner_key for demo, own in zip(CLIENTS, self._clients, strict=False)
+        }
         self._clock = clock
-        self._book = OrderBook()
+        self._book = self._seeded()
         #: Issues and verifies this instance's tokens; tests sign crafted claims with ``tokens.sign``.
         self.tokens = TokenIssuer(
-            audience=RESOURCE,
+            audience=self._resource,
             issuer=f"https://sts.windows.net/{TENANT}/",
-            client_ids=[client.client_id for client in CLIENTS],
+            client_ids=[client.client_id for client in self._clients],
             clock=clock,
+        )
+
+    @classmethod
+    def demo_credentials(cls) -> tuple[dict[str, str], ...]:
+        return tuple(_credentials(client, RESOURCE) for client in CLIENTS)
+
+    def _seeded(self) -> OrderBook:
+        owners = self._owners
+        return OrderBook(
+            dataclasses.replace(o, partner=owners.get(o.partner, o.partner)) for o in seed_orders()
         )
 
     # ── Sandbox interface ──────────────────────────────────────────────────────────────────
@@ -205,20 +229,13 @@ class WestconRestSandbox(Sandbox):
         """Restore the seed. Tokens stay valid: a client's cached token is a credential, not order state
         (``revoke_tokens`` is the way to invalidate them)."""
         with self._lock:
-            self._book = OrderBook()
+            self._book = self._seeded()
 
     def client_headers(self, site: int = 0) -> dict[str, str]:
         return {SUBSCRIPTION_KEY_HEADER: self._client(site).subscription_key}
 
     def client_credentials(self, site: int = 0) -> dict[str, str]:
-        client = self._client(site)
-        return {
-            "client_id": client.client_id,
-            "client_secret": client.client_secret,
-            "resource": RESOURCE,
-            SUBSCRIPTION_KEY_HEADER: client.subscription_key,
-            "partnerKey": client.partner_key,
-        }
+        return _credentials(self._client(site), self._resource)
 
     def issue_token(self, site: int = 0, lifetime: int = TOKEN_LIFETIME) -> str:
         """A token for site's application, as the token endpoint would issue it (lifetime < 0: expired)."""
@@ -232,9 +249,9 @@ class WestconRestSandbox(Sandbox):
             self.tokens.revoke_all()
 
     def _client(self, site: int) -> Client:
-        if not 0 <= site < len(CLIENTS):
-            raise IndexError(f"the {self.api} sandbox has no site {site}; sites: 0..{len(CLIENTS) - 1}")
-        return CLIENTS[site]
+        if not 0 <= site < len(self._clients):
+            raise IndexError(f"the {self.api} sandbox has no site {site}; sites: 0..{len(self._clients) - 1}")
+        return self._clients[site]
 
     # ── routing and transport ──────────────────────────────────────────────────────────────
 
@@ -289,7 +306,7 @@ class WestconRestSandbox(Sandbox):
         client_id = form.get("client_id")
         if client_id is None:
             return self._missing_parameter("client_id")
-        client = next((c for c in CLIENTS if c.client_id == client_id.lower()), None)
+        client = next((c for c in self._clients if c.client_id == client_id.lower()), None)
         if client is None or not _GUID.fullmatch(client_id):
             return self._aad_error(
                 400,
@@ -316,7 +333,7 @@ class WestconRestSandbox(Sandbox):
                 f"for a secret added to app '{client.client_id}'.",
             )
         resource = form.get("resource")
-        if resource is not None and resource.lower() != RESOURCE:
+        if resource is not None and resource.lower() != self._resource:
             return self._aad_error(
                 400,
                 "invalid_resource",
@@ -394,7 +411,7 @@ class WestconRestSandbox(Sandbox):
         if key is None:
             if not self.has("accepts-missing-subscription-key"):
                 return MISSING_KEY_MESSAGE
-        elif all(key != c.subscription_key for c in CLIENTS) and not self.has(
+        elif all(key != c.subscription_key for c in self._clients) and not self.has(
             "accepts-wrong-subscription-key"
         ):
             return INVALID_KEY_MESSAGE
@@ -420,6 +437,39 @@ class WestconRestSandbox(Sandbox):
             invoiced_described_shipped=self.has("wrong-status-description"),
             billing_on_shipped=self.has("billing-document-before-invoice"),
         )
+
+
+def _credentials(client: Client, resource: str) -> dict[str, str]:
+    return {
+        "client_id": client.client_id,
+        "client_secret": client.client_secret,
+        "resource": resource,
+        SUBSCRIPTION_KEY_HEADER: client.subscription_key,
+        "partnerKey": client.partner_key,
+    }
+
+
+def _clients(sites: tuple[dict[str, str], ...]) -> tuple[tuple[Client, ...], str]:
+    """The registered applications and the API's resource id, from each site's credentials.
+
+    Azure AD compares application and resource ids as GUIDs, whatever their letter case; one API has
+    one resource id, so every site must name the same.
+    """
+    for name in ("client_id", "resource"):
+        if not all(_GUID.fullmatch(site[name]) for site in sites):
+            raise UsageError(f"the westcon_rest sandbox's {name} credentials must be GUIDs")
+    if len({site["resource"].lower() for site in sites}) != 1:
+        raise UsageError("the westcon_rest sandbox's sites must name the same resource (one API, one id)")
+    clients = tuple(
+        Client(
+            site["client_id"].lower(),
+            site["client_secret"],
+            site[SUBSCRIPTION_KEY_HEADER],
+            site["partnerKey"],
+        )
+        for site in sites
+    )
+    return clients, sites[0]["resource"].lower()
 
 
 # Azure AD marks token answers as not to be cached.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from b2bconform.errors import UsageError
-from b2bconform.sandboxes.base import Fault, Sandbox
+from b2bconform.sandboxes.base import Credentials, Fault, Sandbox
 from b2bconform.sandboxes.westcon_soap import request as soap
 from b2bconform.sandboxes.westcon_soap.envelopes import (
     SYSTEM_ERROR_DETAIL,
@@ -25,7 +26,13 @@ from b2bconform.sandboxes.westcon_soap.envelopes import (
     result_envelope,
 )
 from b2bconform.sandboxes.westcon_soap.faults import FAULTS
-from b2bconform.sandboxes.westcon_soap.orders import STATUS_DESCRIPTIONS, Order, OrderBook, OrderNumberKind
+from b2bconform.sandboxes.westcon_soap.orders import (
+    STATUS_DESCRIPTIONS,
+    Order,
+    OrderBook,
+    OrderNumberKind,
+    seed_orders,
+)
 from b2bconform.sandboxes.westcon_soap.request import Query, SoapFault
 from b2bconform.sandboxes.westcon_soap.security import Token, read_token
 from b2bconform.sandboxes.westcon_soap.service_documents import schema_document, wsdl_document
@@ -39,6 +46,7 @@ SERVICE_PATH = "/B2B/OrderStatus/v2/OrderStatus.svc"
 SYSTEM_ERROR_ORDER_NUMBER = "SANDBOX-SYSTEM-ERROR"
 
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_ACCOUNT_LENGTH = 10  # CustomerAccountNumber is String(10), and it must equal the Username (4.0)
 _XML = "text/xml; charset=utf-8"
 _AUTH_FAILED = "Authentication failed"
 _INTERNAL_ERROR = "The server was unable to process the request due to an internal error."
@@ -74,9 +82,26 @@ class WestconSoapSandbox(Sandbox):
     api: ClassVar[str] = "westcon_soap"
     faults: ClassVar[Mapping[str, Fault]] = FAULTS
 
-    def __init__(self, fault: str | None = None) -> None:
-        super().__init__(fault)
-        self._book = OrderBook()
+    def __init__(self, fault: str | None = None, *, credentials: Credentials | None = None) -> None:
+        super().__init__(fault, credentials=credentials)
+        self._accounts = tuple(Account(site["Username"], site["Password"]) for site in self.credential_sites)
+        if any(len(account.number) > _ACCOUNT_LENGTH for account in self._accounts):
+            raise UsageError(
+                f"the {self.api} sandbox's Username is the CustomerAccountNumber: up to {_ACCOUNT_LENGTH} characters"
+            )
+        # A caller's account takes over the seed orders of the demo account it replaces.
+        self._owners = {demo.number: own.number for demo, own in zip(ACCOUNTS, self._accounts, strict=False)}
+        self._book = self._seeded()
+
+    @classmethod
+    def demo_credentials(cls) -> tuple[dict[str, str], ...]:
+        return tuple({"Username": account.number, "Password": account.password} for account in ACCOUNTS)
+
+    def _seeded(self) -> OrderBook:
+        owners = self._owners
+        return OrderBook(
+            [dataclasses.replace(o, account=owners.get(o.account, o.account)) for o in seed_orders()]
+        )
 
     # ── Sandbox interface ──────────────────────────────────────────────────────────────────
 
@@ -85,7 +110,7 @@ class WestconSoapSandbox(Sandbox):
 
     def reset(self) -> None:
         with self._lock:
-            self._book = OrderBook()
+            self._book = self._seeded()
 
     def client_headers(self, site: int = 0) -> dict[str, str]:
         """SOAP carries its credentials in the envelope (see ``credentials``), not in HTTP headers."""
@@ -98,10 +123,10 @@ class WestconSoapSandbox(Sandbox):
 
     def credentials(self, site: int = 0) -> tuple[str, str]:
         """(username, password) of the WS-Security UsernameToken for account ``site`` (0 or 1)."""
-        if not 0 <= site < len(ACCOUNTS):
-            sites = ", ".join(f"{index} ({account.number})" for index, account in enumerate(ACCOUNTS))
+        if not 0 <= site < len(self._accounts):
+            sites = ", ".join(f"{index} ({account.number})" for index, account in enumerate(self._accounts))
             raise UsageError(f"the {self.api} sandbox has no site {site}; sites: {sites}")
-        return ACCOUNTS[site].number, ACCOUNTS[site].password
+        return self._accounts[site].number, self._accounts[site].password
 
     def add_order(self, order: Order) -> None:
         """Seed one more order (until the next ``reset``); its account need not be a demo account."""
@@ -190,16 +215,16 @@ class WestconSoapSandbox(Sandbox):
                     "Client",
                     f"{_AUTH_FAILED}: the message carries no WS-Security UsernameToken with a Username.",
                 )
-            username = ACCOUNTS[0].number
+            username = self._accounts[0].number
             if token.password is None:
                 return username
         if token.password is None:
             raise SoapFault("Client", f"{_AUTH_FAILED}: the UsernameToken carries no Password.")
         if not token.is_password_text:
             raise SoapFault("Client", f"{_AUTH_FAILED}: only PasswordText passwords are supported.")
-        account = next((a for a in ACCOUNTS if a.number == username), None)
+        account = next((a for a in self._accounts if a.number == username), None)
         if account is None and self.has("accepts-long-account-number") and len(username) > 10:
-            account = Account(username, ACCOUNTS[0].password)  # so a long account can be sent at all
+            account = Account(username, self._accounts[0].password)  # so a long account can be sent at all
         if account is None or token.password != account.password:
             raise SoapFault("Client", f"{_AUTH_FAILED}: unknown user or wrong password.")
         return username
@@ -218,7 +243,8 @@ class WestconSoapSandbox(Sandbox):
         # Only W and C pass the XSD; accepts-unknown-order-type reads any other value as W.
         kind: OrderNumberKind = "C" if query.kind == "C" else "W"
         with self._lock:
-            known = any(a.number == query.account for a in ACCOUNTS) or self._book.has_account(query.account)
+            own = query.account in {account.number for account in self._accounts}
+            known = own or self._book.has_account(query.account)
             if not query.numbers or not known:
                 return None
             found = self._book.find(query.account, query.numbers, kind)

@@ -1,0 +1,96 @@
+"""A served sandbox as a live target: its profile and credentials, and recording cassettes from it.
+
+Pointing the live target at a sandbox served on 127.0.0.1 exercises everything a vendor run does
+(HTTP, credentials from the environment, rate limit, redaction, recording) with nobody's system at
+risk. ``record_from_sandbox`` is how the cassettes shipped under ``suites/<api>/cassettes`` are made.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+
+from b2bconform.errors import UsageError
+from b2bconform.recording import SUITES_DIR
+from b2bconform.sandboxes import get_sandbox
+
+__all__ = ["RECORDED_REPORT", "record_from_sandbox", "sandbox_profile"]
+
+# The recording run's own conformance report, kept beside its cassettes: a replay must reach it.
+RECORDED_REPORT = "recorded-conformance.json"
+_PREFIXES = ("B2BCONFORM_SANDBOX_", "B2BCONFORM_SANDBOX_SITE2_")
+
+
+def _variable(prefix: str, name: str) -> str:
+    return prefix + re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_")
+
+
+def sandbox_profile(api: str, base_url: str, directory: Path) -> tuple[Path, dict[str, str]]:
+    """A profile ``<api>-sandbox`` for the sandbox served at ``base_url`` (test data: the sandbox's),
+    and the environment variables holding its demo credentials (sandbox values, not secrets)."""
+    sandbox = get_sandbox(api)()
+    environment: dict[str, str] = {}
+    sections: dict[str, dict[str, str]] = {}
+    for site, (section, prefix) in enumerate(zip(("credentials", "alternate_credentials"), _PREFIXES, strict=True)):
+        try:
+            values = sandbox.client_credentials(site)
+        except (IndexError, KeyError, UsageError):
+            continue
+        sections[section] = {name: _variable(prefix, name) for name in values}
+        environment.update({_variable(prefix, name): value for name, value in values.items()})
+    token_path = getattr(sandbox, "token_path", None)
+    profile = {
+        "api": api,
+        "base_url": base_url,
+        "environment": "qa",
+        **({"token_url": base_url + token_path} if token_path else {}),
+        **sections,
+        "writes_allowed": True,
+        "rate_limit": 1000,
+        "budget": 1_000_000,
+        "timeout": 30,
+        "test_data": "sandbox",
+    }
+    path = directory / f"{api}-sandbox.yaml"
+    path.write_text(yaml.safe_dump(profile, sort_keys=False), encoding="utf-8")
+    return path, environment
+
+
+def record_from_sandbox(
+    api: str,
+    *,
+    cassette_dir: Path | None = None,
+    fault: str | None = None,
+    pytest_args: Sequence[str] = (),
+) -> int:
+    """Serve ``api``'s sandbox on 127.0.0.1, run its suites against it as a live target with
+    ``--record``, and keep the run's conformance report beside the cassettes; pytest's exit code."""
+    from b2bconform.sandboxes.serve import start_in_thread
+
+    root = (cassette_dir / api) if cassette_dir is not None else SUITES_DIR / api / "cassettes"
+    base_url, stop = start_in_thread(api, fault)
+    try:
+        with tempfile.TemporaryDirectory(prefix="b2bconform-record-") as scratch:
+            profile, credentials = sandbox_profile(api, base_url, Path(scratch))
+            env = {k: v for k, v in os.environ.items() if not k.startswith(_PREFIXES[0])}
+            env.update(credentials)
+            root.mkdir(parents=True, exist_ok=True)
+            for old in root.rglob("*.yaml"):
+                old.unlink()  # a re-recording replaces the set: no cassette of a removed test lingers
+            command = [
+                sys.executable, "-m", "pytest", str(SUITES_DIR / api), "-p", "no:cacheprovider", "-q",
+                "--target", "live", "--profile", str(profile), "--allow-writes", "--record",
+                "--conformance-report", str(root / RECORDED_REPORT),
+                *(["--cassette-dir", str(cassette_dir)] if cassette_dir is not None else []),
+                *pytest_args,
+            ]  # fmt: skip
+            return subprocess.run(command, env=env, check=False).returncode
+    finally:
+        stop()

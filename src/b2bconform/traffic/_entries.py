@@ -1,0 +1,99 @@
+"""What every traffic format shares: where an entry sits, and the checks of its request/response parts.
+
+One implementation of each check, so that a VCR.py cassette, schemathesis' VCR output and a HAR file
+refuse the same mistake with the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from b2bconform.errors import InputFileError
+from b2bconform.model import Headers
+
+__all__ = [
+    "Location",
+    "Site",
+    "absolute_url",
+    "dotted",
+    "header_map",
+    "http_method",
+    "kind",
+    "status_code",
+    "text_of",
+]
+
+Location = Sequence[str | int]
+
+
+def dotted(location: Location) -> str:
+    """``interactions[3].response.status.code``"""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in location).lstrip(".")
+
+
+class Site:
+    """Where one entry sits in its file: errors name the file, the line and the data path.
+
+    ``line_of`` maps a location inside the entry to a 1-based line (or None when unknown); it is
+    only called when there is an error to report.
+    """
+
+    def __init__(self, path: str, prefix: Location, line_of: Callable[[Location], int | None]) -> None:
+        self.path = path
+        self.prefix = tuple(prefix)
+        self._line_of = line_of
+
+    def error(self, location: Location, problem: str) -> InputFileError:
+        line = self._line_of(location)
+        path = dotted((*self.prefix, *location))
+        where = ", ".join(part for part in (f"line {line}" if line else "", path and f"at {path}") if part)
+        return InputFileError(self.path, problem, location=where or None)
+
+
+def kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    names = {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", bytes: "binary data"}
+    return names.get(type(value), f"{type(value).__name__} {value!r}")
+
+
+def text_of(value: Any) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+
+def http_method(site: Site, where: Location, raw: Any) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise site.error(where, f"expected an HTTP method such as POST, got {raw!r}")
+    return raw.strip().upper()
+
+
+def absolute_url(site: Site, where: Location, raw: Any) -> str:
+    if not isinstance(raw, str) or "://" not in raw:
+        raise site.error(where, f"expected an absolute URL (https://host/path), got {raw!r}")
+    return raw
+
+
+def status_code(site: Site, where: Location, raw: Any, *, digits_as_text: bool = False) -> int:
+    """An HTTP status 100-599; ``digits_as_text``: the writer quotes it ('200', schemathesis)."""
+    code = raw
+    if digits_as_text and isinstance(raw, str) and raw.strip().isdigit():
+        code = int(raw)
+    if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
+        raise site.error(where, f"expected an integer HTTP status 100-599, got {raw!r}")
+    return code
+
+
+def header_map(site: Site, where: Location, raw: Any) -> Headers:
+    """Name -> list of values (VCR.py, schemathesis); a bare value is accepted too (hand-written files)."""
+    if raw is None:
+        return Headers()
+    if not isinstance(raw, dict):
+        raise site.error(where, f"expected a mapping of header name to values, got {kind(raw)}")
+    pairs: list[tuple[str, str]] = []
+    for name, values in raw.items():
+        for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, dict | list) or value is None:
+                raise site.error([*where, str(name)], f"expected header values as text, got {kind(value)}")
+            pairs.append((str(name), text_of(value)))
+    return Headers(pairs)

@@ -1,0 +1,47 @@
+"""Opening a traffic file for streaming: binary, counted (for progress), errors naming the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from b2bconform.errors import InputFileError
+
+__all__ = ["CountingReader", "open_traffic", "unreadable"]
+
+
+class CountingReader:
+    """A binary file that counts the bytes handed to the parser: how far a stream has got."""
+
+    def __init__(self, path: Path, handle: BinaryIO) -> None:
+        self.path = path
+        self.position = 0
+        self._handle = handle
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            data = self._handle.read(size)
+        except OSError as exc:
+            raise unreadable(self.path, exc) from None
+        self.position += len(data)
+        return data
+
+
+def unreadable(path: Path, exc: OSError) -> InputFileError:
+    if isinstance(exc, FileNotFoundError):
+        return InputFileError(str(path), "file not found")
+    if isinstance(exc, IsADirectoryError):
+        return InputFileError(str(path), "is a directory, expected a file")
+    return InputFileError(str(path), f"cannot be read: {exc.strerror or exc}")
+
+
+@contextmanager
+def open_traffic(path: Path) -> Iterator[CountingReader]:
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+    with handle:
+        yield CountingReader(path, handle)
