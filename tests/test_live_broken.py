@@ -67,11 +67,40 @@ def test_infrastructure_trouble_is_reported_broken_with_a_clear_message_and_no_f
     assert_broken_never_failed(_report(tmp_path / "reports"), RULE)
 
 
+SECOND_SITE_TEST = """
+import pytest
+
+@pytest.mark.api("moduslink_po")
+@pytest.mark.rules("MODUSLINK_PO-AUTH-007")
+def test_needs_the_second_sites_credentials(judge):
+    judge.target.credentials(site=1)
+"""
+
+
+def test_a_credential_missing_when_a_test_needs_it_is_reported_broken(
+    tmp_path: Path, served_moduslink: str
+) -> None:
+    # the main credentials are there (the run starts); the second site's are not in the profile
+    profile, credentials = write_profile(
+        tmp_path, ModusLinkSandbox(), served_moduslink, alternate_credentials={}
+    )
+    test_file = tmp_path / "test_second_site.py"
+    test_file.write_text(SECOND_SITE_TEST, encoding="utf-8")
+    done = run_live([str(test_file)], profile, credentials, tmp_path / "reports")
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output[-3000:]
+    assert (
+        "needs credentials from environment variables that are not set: alternate_credentials for site 1"
+        in output
+    )
+    assert_broken_never_failed(_report(tmp_path / "reports"), "MODUSLINK_PO-AUTH-007")
+
+
 def test_a_spent_budget_stops_the_requests_and_is_reported_broken(tmp_path: Path) -> None:
     counted = Counting(ModusLinkSandbox().asgi())
     with serving(counted) as url:
         profile, credentials = write_profile(tmp_path, ModusLinkSandbox(), url, budget=12)
-        done = run_live(["suites/moduslink_po"], profile, credentials, tmp_path / "reports")
+        done = run_live(["suites/moduslink_po"], profile, credentials, tmp_path / "reports", "--tb=line")
     output = done.stdout + done.stderr
     assert done.returncode == 1, output[-3000:]
     assert 0 < counted.requests <= 12
@@ -86,15 +115,21 @@ def test_the_budget_holds_across_xdist_workers_and_is_reported_broken(tmp_path: 
         profile, credentials = write_profile(tmp_path, ModusLinkSandbox(), url, budget=30)
         done = run_live(
             ["suites/moduslink_po"], profile, credentials, tmp_path / "reports", "-n", "2",
-            "--alluredir", str(allure),
+            "--alluredir", str(allure), "--tb=line",
         )  # fmt: skip
     output = done.stdout + done.stderr
     assert done.returncode == 1, output[-3000:]
-    assert "2 workers" in output
     # two workers, one budget: the served sandbox saw 30 requests at most, not 30 per worker
     assert 0 < counted.requests <= 30
     results = [json.loads(path.read_text(encoding="utf-8")) for path in allure.glob("*-result.json")]
+    processes = {
+        label["value"].split("-")[0] for r in results for label in r["labels"] if label["name"] == "thread"
+    }
+    assert len(processes) == 2  # the tests did run in two worker processes
     statuses = {result["status"] for result in results}
     spent = [r for r in results if "request budget of 30" in r.get("statusDetails", {}).get("message", "")]
     assert spent and all(result["status"] == "broken" for result in spent)
     assert "failed" not in statuses, [r["name"] for r in results if r["status"] == "failed"]
+    # the orders the workers created reach the controller's clean-up list
+    left = json.loads((tmp_path / "reports" / "cleanup.json").read_text(encoding="utf-8"))["left"]
+    assert left and {item["kind"] for item in left} == {"purchase order"}

@@ -39,7 +39,7 @@ Progress = Callable[[Path, int], None]  # (file, bytes read so far)
 
 # Duplicates and read-backs are judged against this many earlier interactions of the same file
 # and API: enough for any test's conversation, and memory stays flat on a day of recorded traffic.
-HISTORY_WINDOW = 500
+HISTORY_WINDOW = 200
 # Interactions that could not be judged are all counted; this many are listed by name.
 LISTED_UNJUDGED = 1000
 

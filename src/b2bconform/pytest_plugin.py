@@ -49,6 +49,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="where requests go: the embedded sandbox (default), a live system, or recorded cassettes",
     )
     group.addoption(
+        "--keep-created",
+        action="store_true",
+        help="live runs: delete nothing the run created (it is still listed in cleanup.json)",
+    )
+    group.addoption(
         "--record",
         action="store_true",
         help="with --target live: write each test's traffic, redacted, as a VCR.py cassette",
@@ -103,6 +108,7 @@ def pytest_configure(config: pytest.Config) -> None:
         )
     session = HarnessSession(options=options)
     _share_run_id(config, session)
+    _share_run_directory(config)
     if options.record:
         session.recorder = CassetteRecorder(options.cassette_dir, {"hypothesis": _hypothesis_facts(config)})
     session.matrix.meta["target"] = options.describe()
@@ -355,6 +361,7 @@ def _record_outcome(item: pytest.Item, call: pytest.CallInfo[None], report: pyte
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _clean_up(session)  # first: workers clean up their own records, and the deletes are judged
     harness = session.config.stash.get(SESSION_KEY, None)
     path = session.config.getoption("conformance_report")
     if harness is None or not path or not harness.matrix.contracts:
@@ -407,7 +414,12 @@ def _clean_up(session: pytest.Session) -> None:
     config.stash[CLEANED_KEY] = True
     harness.on_exchange = None  # no test is running: there is no Allure result to attach to
     profile = load_profile(harness.options.profile) if harness.options.profile else None
-    writes = harness.options.allow_writes and profile is not None and profile.writes_allowed
+    writes = (
+        harness.options.allow_writes
+        and profile is not None
+        and profile.writes_allowed
+        and not config.getoption("keep_created")
+    )
 
     def redact(api: str, text: str) -> str:
         try:
@@ -430,7 +442,7 @@ def _clean_up(session: pytest.Session) -> None:
         report.parent / CLEANUP_REPORT, target=harness.options.describe(), run=harness.tag.run_id
     )
     reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
+    if reporter is not None and (outcome.deleted or outcome.left):  # a read-only run has nothing to say
         reporter.write_line(
             f"clean-up: deleted {outcome.deleted} record(s) the run created; "
             f"{len(outcome.left)} left on the target -> {path}"

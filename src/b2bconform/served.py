@@ -38,7 +38,9 @@ def sandbox_profile(api: str, base_url: str, directory: Path) -> tuple[Path, dic
     sandbox = get_sandbox(api)()
     environment: dict[str, str] = {}
     sections: dict[str, dict[str, str]] = {}
-    for site, (section, prefix) in enumerate(zip(("credentials", "alternate_credentials"), _PREFIXES, strict=True)):
+    for site, (section, prefix) in enumerate(
+        zip(("credentials", "alternate_credentials"), _PREFIXES, strict=True)
+    ):
         try:
             values = sandbox.client_credentials(site)
         except (IndexError, KeyError, UsageError):
@@ -87,10 +89,15 @@ def record_from_sandbox(
             command = [
                 sys.executable, "-m", "pytest", str(SUITES_DIR / api), "-p", "no:cacheprovider", "-q",
                 "--target", "live", "--profile", str(profile), "--allow-writes", "--record",
+                # the served sandbox goes away with its data: a clean-up would only add deletes
+                # that no cassette holds to the recorded report
+                "--keep-created",
                 "--conformance-report", str(root / RECORDED_REPORT),
                 *(["--cassette-dir", str(cassette_dir)] if cassette_dir is not None else []),
                 *pytest_args,
             ]  # fmt: skip
-            return subprocess.run(command, env=env, check=False).returncode
+            code = subprocess.run(command, env=env, check=False).returncode
+            (root / "cleanup.json").unlink(missing_ok=True)  # the list of a sandbox that is gone
+            return code
     finally:
         stop()

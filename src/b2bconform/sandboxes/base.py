@@ -120,7 +120,7 @@ class Sandbox(ABC):
 
     @abstractmethod
     def client_headers(self, site: int = 0) -> dict[str, str]:
-        """The credential headers a conforming client sends (sandbox-only demo values)."""
+        """The credential headers a conforming client sends (the demo values unless others were given)."""
 
     def client_credentials(self, site: int = 0) -> dict[str, str]:
         """Every credential a conforming client presents, by name: the headers, unless overridden

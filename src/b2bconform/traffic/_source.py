@@ -11,6 +11,8 @@ from b2bconform.errors import InputFileError
 
 __all__ = ["CountingReader", "open_traffic", "unreadable"]
 
+_BOM = b"\xef\xbb\xbf"
+
 
 class CountingReader:
     """A binary file that counts the bytes handed to the parser: how far a stream has got."""
@@ -44,4 +46,9 @@ def open_traffic(path: Path) -> Iterator[CountingReader]:
     except OSError as exc:
         raise unreadable(path, exc) from None
     with handle:
-        yield CountingReader(path, handle)
+        reader = CountingReader(path, handle)
+        # some Windows tools start a UTF-8 file with a byte order mark, which JSON parsers refuse
+        if reader.read(len(_BOM)) != _BOM:
+            handle.seek(0)
+            reader.position = 0
+        yield reader
