@@ -231,39 +231,26 @@ def moduslink_traffic(fault: str | None = None, reference: str = "API_DEMOUS_PO_
 
 def five_api_traffic() -> list[Exchange]:
     """One conversation with each of the five APIs, as a proxy would record them in one file."""
-    recorded = moduslink_traffic()
-    soap = SandboxTarget("westcon_soap")
-    account = soap.credentials()
-    envelope = order_status_envelope(
-        account["Username"], ["704571"], username=account["Username"], password=account["Password"]
+    soap, so, po, rest = (
+        SandboxTarget(api) for api in ("westcon_soap", "manex_so", "manex_po", "westcon_rest")
     )
-    recorded.append(
-        on_host(
-            soap.send(Request("POST", ADDRESS_PATH, SOAP, envelope), with_credentials=False), "westcon_soap"
-        )
-    )
-    so = SandboxTarget("manex_so")
-    added = {"SoNo": "0000004242", "custNo": "0000000001"}
-    recorded.append(
-        on_host(
-            so.send(Request("POST", "/API/SO/Add/{apiKey}", JSON, json.dumps(added).encode())), "manex_so"
-        )
-    )
-    recorded.append(
-        on_host(
-            so.send(Request("GET", "/API/SO/Get/{apiKey}?" + urlencode({"SONO": "0000004242"}))), "manex_so"
-        )
-    )
-    po = SandboxTarget("manex_po")
-    read = "/api/PO/Get/{apiKey}?" + urlencode({"supName": "Baltic Components"})
-    recorded.append(on_host(po.send(Request("GET", read)), "manex_po"))
-    rest = SandboxTarget("westcon_rest")
-    body = json.dumps(query(SEED.partner_keys[0], "W", ["600004"])).encode()
-    answer = rest.send(Request("POST", ORDER_STATUS_PATH, JSON, body))
-    recorded += [on_host(e, "westcon_rest") for e in (*rest.take_preceding(), answer)]
-    for target in (soap, so, po, rest):
-        target.close()
-    return recorded  # fmt: skip
+    try:
+        account = soap.credentials()
+        user, password = account["Username"], account["Password"]
+        envelope = order_status_envelope(user, ["704571"], username=user, password=password)
+        sent: list[tuple[str, Exchange]] = [
+            ("westcon_soap", soap.send(Request("POST", ADDRESS_PATH, SOAP, envelope), with_credentials=False)),
+            ("manex_so", so.send(Request("POST", "/API/SO/Add/{apiKey}", JSON, b'{"SoNo": "0000004242", "custNo": "1"}'))),
+            ("manex_so", so.send(Request("GET", "/API/SO/Get/{apiKey}?" + urlencode({"SONO": "0000004242"})))),
+            ("manex_po", po.send(Request("GET", "/api/PO/Get/{apiKey}?" + urlencode({"supName": "Baltic Components"})))),
+        ]  # fmt: skip
+        body = json.dumps(query(SEED.partner_keys[0], "W", ["600004"])).encode()
+        answer = rest.send(Request("POST", ORDER_STATUS_PATH, JSON, body))
+        sent += [("westcon_rest", e) for e in (*rest.take_preceding(), answer)]
+    finally:
+        for target in (soap, so, po, rest):
+            target.close()
+    return moduslink_traffic() + [on_host(exchange, api) for api, exchange in sent]
 
 
 @pytest.fixture(scope="module")
@@ -314,6 +301,21 @@ def test_each_format_reads_method_url_headers_bodies_status_source_and_index(
         assert after.response is not None and before.response is not None
         assert (after.response.status, after.response.body) == (before.response.status, before.response.body)
         assert after.response.headers.pairs() == before.response.headers.pairs()
+
+
+def test_without_libyaml_the_pure_python_loader_reads_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, moduslink_traffic(), "schemathesis_vcr")
+    with_libyaml = [(e.request, e.response) for e in iter_exchanges(path)]
+    monkeypatch.setattr("b2bconform.traffic._yaml_stream._Loader", yaml.SafeLoader)
+    assert [(e.request, e.response) for e in iter_exchanges(path)] == with_libyaml
+    broken = path.read_text(encoding="utf-8").replace("code: '202'", "code: 'OK'")
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(InputFileError, match="expected an integer HTTP status") as caught:
+        list(iter_exchanges(path))
+    line = line_of(broken, "code: 'OK'")
+    assert caught.value.location == f"line {line}, at http_interactions[0].response.status.code"
 
 
 def test_a_har_with_a_byte_order_mark_and_form_params_is_read(tmp_path: Path) -> None:

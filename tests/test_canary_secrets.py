@@ -56,19 +56,16 @@ def is_secret(name: str) -> bool:
 
 
 def canaries(api: str) -> list[dict[str, str]]:
-    """Both sites' credentials for ``api``: a canary secret per secret, a fresh identifier per identifier."""
-    sites = []
-    for site, names in enumerate(get_sandbox(api).demo_credentials()):
-        slug = lambda name: re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")  # noqa: E731
-        sites.append(
-            {
-                name: f"canary-{MARKER}-{api.replace('_', '-')}-{slug(name)}-site{site}"
-                if is_secret(name)
-                else IDENTIFIERS[name](site)
-                for name in names
-            }
-        )
-    return sites
+    """Both sites' credentials for ``api``: a canary per secret, an identifier in its format otherwise."""
+    return [
+        {name: _canary(api, name, site) if is_secret(name) else IDENTIFIERS[name](site) for name in names}
+        for site, names in enumerate(get_sandbox(api).demo_credentials())
+    ]
+
+
+def _canary(api: str, name: str, site: int) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{api}-{name}".lower()).strip("-")
+    return f"canary-{MARKER}-{slug}-site{site}"
 
 
 # ── the scanner ────────────────────────────────────────────────────────────────────────────────
@@ -140,6 +137,18 @@ def test_encoded_forms_of_a_secret_are_found_inside_longer_encoded_text() -> Non
         for encode in (base64.b64encode, base64.urlsafe_b64encode):
             assert scanner.find(encode(prefix + secret.encode() + b"tail")), (prefix, encode)
     assert not scanner.find(base64.b64encode(b"something else entirely, of the same length...."))
+
+
+def test_a_new_file_is_the_runs_when_it_names_the_run_and_anothers_otherwise(tmp_path: Path) -> None:
+    (tmp_path / "cassettes" / "deep").mkdir(parents=True)
+    (tmp_path / "cassettes" / "deep" / "one.yaml").write_text("uri: http://127.0.0.1:4711/orders\n")
+    (tmp_path / "someone-elses.yaml").write_text("uri: http://127.0.0.1:5000/orders\n")
+    ours = ["http://127.0.0.1:4711", MARKER]
+    assert _mentions(tmp_path / "cassettes", ours) and _mentions(
+        tmp_path / "cassettes" / "deep" / "one.yaml", ours
+    )
+    assert not _mentions(tmp_path / "someone-elses.yaml", ours)
+    assert not _mentions(tmp_path / "gone.yaml", ours)
 
 
 def test_every_canary_secret_carries_the_marker_and_no_identifier_does() -> None:
@@ -246,6 +255,13 @@ def _repo_files() -> set[str] | None:
     return set(done.stdout.splitlines()) if done.returncode == 0 else None
 
 
+def _mentions(path: Path, texts: Iterable[str]) -> bool:
+    """Whether the file (or any file under the directory) holds one of ``texts``."""
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    needles = [text.encode() for text in texts]
+    return any(needle in file.read_bytes() for file in files for needle in needles)
+
+
 def _written_since(root: Path, moment: float) -> Iterator[Path]:
     """Files under ``root`` changed since ``moment`` (the repository's own, not its environment)."""
     for directory, names, files in os.walk(root):
@@ -306,9 +322,16 @@ def test_no_canary_secret_survives_a_recorded_live_run_of_every_suite(
     assert not hits, f"canary secrets reached: {json.dumps(hits, indent=2)}"
     assert MARKER not in profile.read_text()  # the profile names variables, never values
 
-    # and the repository gained no file (caches aside, scanned above like every file changed
-    # since the run began; a tracked file someone edits meanwhile is no file the run added)
+    # and the repository gained no file from this run (caches aside; every file changed since the
+    # run began is scanned above). What the run writes names its target or its profile, or holds
+    # one of its credentials: a new file with none of them is someone else's, made meanwhile.
     if before is not None and after is not None:
-        new = (entry for entry in after - before if entry.startswith(("??", "!!")))
-        gained = sorted(entry for entry in new if not any(cache in entry for cache in CACHES))
+        ours = [url, str(tmp_path), MARKER, *(value for site in sites for value in site.values())]
+        gained = [
+            entry
+            for entry in sorted(after - before)
+            if entry.startswith(("??", "!!"))
+            and not any(cache in entry for cache in CACHES)
+            and _mentions(ROOT / entry[3:], ours)
+        ]
         assert not gained, f"the run wrote into the repository: {gained}"
