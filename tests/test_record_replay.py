@@ -51,7 +51,9 @@ def soap_recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # ── the same verdicts, offline ────────────────────────────────────────────────────────────────
 
 
-def test_a_replay_reaches_the_recorded_runs_verdicts_rule_by_rule(soap_recording: Path, tmp_path: Path) -> None:
+def test_a_replay_reaches_the_recorded_runs_verdicts_rule_by_rule(
+    soap_recording: Path, tmp_path: Path
+) -> None:
     done = _replay("westcon_soap", soap_recording, tmp_path)
     assert done.returncode == 0, done.stdout[-3000:]
     recorded = _statuses(soap_recording / "westcon_soap" / RECORDED_REPORT, "westcon_soap")
@@ -134,7 +136,9 @@ def test_a_test_without_a_cassette_is_a_cassette_miss(soap_recording: Path, tmp_
     assert "cassette miss, re-record" in done.stdout and "not found" in done.stdout
 
 
-def test_a_cassette_recorded_under_another_contract_version_says_so(soap_recording: Path, tmp_path: Path) -> None:
+def test_a_cassette_recorded_under_another_contract_version_says_so(
+    soap_recording: Path, tmp_path: Path
+) -> None:
     cassettes = _copy(soap_recording, tmp_path)
     path = _first_cassette(cassettes, "REQ-005")
     data = yaml.safe_load(path.read_text())
@@ -195,7 +199,11 @@ def _recorded(path: Path, day: str, run_id: str) -> None:
         request=Request("POST", "https://qa.example/x", Headers(), b"<a/>"),
         response=Response(200, Headers(), b"<b/>"),
     )
-    meta: dict[str, Any] = {"day": day, "run_id": run_id, "target": {"base_url": "https://qa.example", "credentials": [{"Username": "1", "Password": None}]}}
+    meta: dict[str, Any] = {
+        "day": day,
+        "run_id": run_id,
+        "target": {"base_url": "https://qa.example", "credentials": [{"Username": "1", "Password": None}]},
+    }
     write_cassette(path, [exchange], Redactor(), meta=meta)
 
 

@@ -141,7 +141,9 @@ def load_profile(name_or_path: str, profiles_dir: Path = PROFILES_DIR) -> Target
     if data["environment"] not in ("qa", "uat", "production"):
         raise document.error(["environment"], f"expected qa, uat or production, got {data['environment']!r}")
     if data.get("test_data", "sandbox") != "sandbox":
-        raise document.error(["test_data"], f"expected 'sandbox' (the served sandbox's own data), got {data['test_data']!r}")
+        raise document.error(
+            ["test_data"], f"expected 'sandbox' (the served sandbox's own data), got {data['test_data']!r}"
+        )
     for key in ("base_url", "token_url"):
         if key in data and not str(data[key]).startswith(("https://", "http://")):
             raise document.error([key], f"expected an http(s) URL, got {data[key]!r}")
