@@ -112,6 +112,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if options.record:
         session.recorder = CassetteRecorder(options.cassette_dir, {"hypothesis": _hypothesis_facts(config)})
     session.matrix.meta["target"] = options.describe()
+    session.matrix.meta["run_id"] = session.tag.run_id  # the id every generated reference carries
     session.on_exchange = allure_labels.attach_exchange
     config.stash[SESSION_KEY] = session
     _redact_logs(config)

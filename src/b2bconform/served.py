@@ -8,7 +8,6 @@ risk. ``record_from_sandbox`` is how the cassettes shipped under ``suites/<api>/
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -20,16 +19,13 @@ import yaml
 from b2bconform.errors import UsageError
 from b2bconform.recording import SUITES_DIR
 from b2bconform.sandboxes import get_sandbox
+from b2bconform.sandboxes.serve import credential_variable
 
 __all__ = ["RECORDED_REPORT", "record_from_sandbox", "sandbox_profile"]
 
 # The recording run's own conformance report, kept beside its cassettes: a replay must reach it.
 RECORDED_REPORT = "recorded-conformance.json"
-_PREFIXES = ("B2BCONFORM_SANDBOX_", "B2BCONFORM_SANDBOX_SITE2_")
-
-
-def _variable(prefix: str, name: str) -> str:
-    return prefix + re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_")
+_PREFIX = "B2BCONFORM_SANDBOX"
 
 
 def sandbox_profile(api: str, base_url: str, directory: Path) -> tuple[Path, dict[str, str]]:
@@ -38,15 +34,14 @@ def sandbox_profile(api: str, base_url: str, directory: Path) -> tuple[Path, dic
     sandbox = get_sandbox(api)()
     environment: dict[str, str] = {}
     sections: dict[str, dict[str, str]] = {}
-    for site, (section, prefix) in enumerate(
-        zip(("credentials", "alternate_credentials"), _PREFIXES, strict=True)
-    ):
+    for site, section in enumerate(("credentials", "alternate_credentials")):
         try:
             values = sandbox.client_credentials(site)
         except (IndexError, KeyError, UsageError):
             continue
-        sections[section] = {name: _variable(prefix, name) for name in values}
-        environment.update({_variable(prefix, name): value for name, value in values.items()})
+        variables = {name: credential_variable(_PREFIX, name, site) for name in values}
+        sections[section] = variables
+        environment.update({variables[name]: value for name, value in values.items()})
     token_path = getattr(sandbox, "token_path", None)
     profile = {
         "api": api,
@@ -81,7 +76,7 @@ def record_from_sandbox(
     try:
         with tempfile.TemporaryDirectory(prefix="b2bconform-record-") as scratch:
             profile, credentials = sandbox_profile(api, base_url, Path(scratch))
-            env = {k: v for k, v in os.environ.items() if not k.startswith(_PREFIXES[0])}
+            env = {k: v for k, v in os.environ.items() if not k.startswith(_PREFIX)}
             env.update(credentials)
             root.mkdir(parents=True, exist_ok=True)
             for old in root.rglob("*.yaml"):

@@ -430,7 +430,7 @@ class LiveTarget(Target):
     def _send(self, request: Request, auth: httpx.Auth | None = None) -> httpx.Response:
         if not self.writes and self._is_write(request):
             raise WritesNotAllowed(
-                f"{request.method} {request.url} writes to {self.profile.base_url}; writes need "
+                f"{request.method} {self.redactor.text(request.url)} writes to {self.profile.base_url}; writes need "
                 f"'writes_allowed: true' in profile {self.profile.name!r} and --allow-writes"
             )
         self._throttle()

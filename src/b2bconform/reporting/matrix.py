@@ -157,7 +157,8 @@ def render_markdown(data: dict[str, Any]) -> str:
     lines = ["# Conformance matrix", ""]
     target = data.get("target")
     if target:
-        lines += [f"Target: `{target}`  ", ""]
+        run = f" (run id `{data['run_id']}`)" if data.get("run_id") else ""
+        lines += [f"Target: `{target}`{run}  ", ""]
     s = data["summary"]
     lines += [
         f"Generated {data['generated']}. Overall score **{s['score']:.1%}** "
