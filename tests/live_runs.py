@@ -5,7 +5,6 @@ for it, and run pytest in a subprocess with the profile's credentials in the env
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -17,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-import yaml
 
 from b2bconform.live_safety import RUN_DIR_VARIABLE
 from b2bconform.sandboxes.base import Sandbox
+from b2bconform.served import sandbox_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIX = "B2BTEST_LIVE"
@@ -76,36 +75,12 @@ def closed_port() -> int:
 def write_profile(
     directory: Path, sandbox: Sandbox, base_url: str, **settings: Any
 ) -> tuple[Path, dict[str, str]]:
-    """A live profile for ``sandbox`` served at ``base_url`` (writes allowed, the sandbox's test
-    data, a high rate limit and budget unless ``settings`` say otherwise), and the environment
-    variables holding its demo credentials."""
-    environment: dict[str, str] = {}
-    sections: dict[str, dict[str, str]] = {}
-    for site, section in enumerate(("credentials", "alternate_credentials")):
-        try:
-            values = sandbox.client_credentials(site)
-        except (IndexError, KeyError):
-            continue
-        names = {
-            name: f"{PREFIX}_{site}_{re.sub(r'[^A-Z0-9]+', '_', name.upper()).strip('_')}" for name in values
-        }
-        sections[section] = names
-        environment.update({names[name]: value for name, value in values.items()})
-    profile = {
-        "api": sandbox.api,
-        "base_url": base_url,
-        "environment": "qa",
-        **sections,
-        "writes_allowed": True,
-        "rate_limit": 1000,
-        "budget": 100_000,
-        "timeout": 10,
-        "test_data": "sandbox",
-        **settings,
-    }
-    path = directory / f"{sandbox.api}-local.yaml"
-    path.write_text(yaml.safe_dump(profile, sort_keys=False), encoding="utf-8")
-    return path, environment
+    """A live profile ``<api>-local`` for ``sandbox`` served at ``base_url`` (see
+    ``served.sandbox_profile``) and the environment variables holding its demo credentials."""
+    return sandbox_profile(
+        sandbox.api, base_url, directory, sandbox=sandbox, prefix=PREFIX, name=f"{sandbox.api}-local",
+        **{"budget": 100_000, "timeout": 10, **settings},
+    )  # fmt: skip
 
 
 def run_live(

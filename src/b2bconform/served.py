@@ -13,12 +13,14 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from b2bconform.errors import UsageError
 from b2bconform.recording import SUITES_DIR
 from b2bconform.sandboxes import get_sandbox
+from b2bconform.sandboxes.base import Sandbox
 from b2bconform.sandboxes.serve import credential_variable
 
 __all__ = ["RECORDED_REPORT", "record_from_sandbox", "sandbox_profile"]
@@ -28,10 +30,21 @@ RECORDED_REPORT = "recorded-conformance.json"
 _PREFIX = "B2BCONFORM_SANDBOX"
 
 
-def sandbox_profile(api: str, base_url: str, directory: Path) -> tuple[Path, dict[str, str]]:
-    """A profile ``<api>-sandbox`` for the sandbox served at ``base_url`` (test data: the sandbox's),
-    and the environment variables holding its demo credentials (sandbox values, not secrets)."""
-    sandbox = get_sandbox(api)()
+def sandbox_profile(
+    api: str,
+    base_url: str,
+    directory: Path,
+    *,
+    sandbox: Sandbox | None = None,
+    prefix: str = _PREFIX,
+    name: str | None = None,
+    **overrides: Any,
+) -> tuple[Path, dict[str, str]]:
+    """A profile ``<api>-sandbox`` (or ``name``) for the sandbox served at ``base_url`` (writes
+    allowed, test data: the sandbox's, a high rate limit and budget unless ``overrides`` say
+    otherwise), and the environment variables holding its credentials (sandbox values, not
+    secrets), named ``<prefix>_<NAME>``."""
+    sandbox = sandbox or get_sandbox(api)()
     environment: dict[str, str] = {}
     sections: dict[str, dict[str, str]] = {}
     for site, section in enumerate(("credentials", "alternate_credentials")):
@@ -39,7 +52,7 @@ def sandbox_profile(api: str, base_url: str, directory: Path) -> tuple[Path, dic
             values = sandbox.client_credentials(site)
         except (IndexError, KeyError, UsageError):
             continue
-        variables = {name: credential_variable(_PREFIX, name, site) for name in values}
+        variables = {name: credential_variable(prefix, name, site) for name in values}
         sections[section] = variables
         environment.update({variables[name]: value for name, value in values.items()})
     token_path = getattr(sandbox, "token_path", None)
@@ -54,8 +67,9 @@ def sandbox_profile(api: str, base_url: str, directory: Path) -> tuple[Path, dic
         "budget": 1_000_000,
         "timeout": 30,
         "test_data": "sandbox",
+        **overrides,
     }
-    path = directory / f"{api}-sandbox.yaml"
+    path = directory / f"{name or api + '-sandbox'}.yaml"
     path.write_text(yaml.safe_dump(profile, sort_keys=False), encoding="utf-8")
     return path, environment
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -15,7 +15,6 @@ from b2bconform.cleanup import DeleteFailed
 from b2bconform.documents import request_parameters
 from b2bconform.generators.manex import accepted, call, envelope, require, response_object
 from b2bconform.generators.manex_po import lead_time, po_add, po_item, po_item_add, schedule_add
-from b2bconform.pytest_plugin import JUDGE_KEY
 from b2bconform.sandboxes.manex.erp import Seed
 from b2bconform.session import Judge
 
@@ -209,13 +208,10 @@ NO_PO_DELETE = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _register_what_the_test_added(request: pytest.FixtureRequest) -> Iterator[None]:
-    """On a live target, after each test: register the POs and items its traffic added."""
-    yield
-    judge = request.node.stash.get(JUDGE_KEY, None)
-    if judge is not None and judge.session.options.kind == "live":
-        register_added(judge)
+@pytest.fixture
+def created_by() -> Callable[[Judge], None]:
+    """What registers the POs and items a test's traffic added (see suites/conftest.py)."""
+    return register_added
 
 
 def register_added(judge: Judge) -> None:

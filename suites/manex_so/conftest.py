@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -26,7 +26,6 @@ from b2bconform.generators.manex import (
     so_line,
     so_price_add,
 )
-from b2bconform.pytest_plugin import JUDGE_KEY
 from b2bconform.sandboxes.manex.erp import Seed
 from b2bconform.session import Judge
 
@@ -198,13 +197,10 @@ NO_ORDER_DELETE = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _register_what_the_test_added(request: pytest.FixtureRequest) -> Iterator[None]:
-    """On a live target, after each test: register the orders and lines its traffic added."""
-    yield
-    judge = request.node.stash.get(JUDGE_KEY, None)
-    if judge is not None and judge.session.options.kind == "live":
-        register_added(judge)
+@pytest.fixture
+def created_by() -> Callable[[Judge], None]:
+    """What registers the orders and lines a test's traffic added (see suites/conftest.py)."""
+    return register_added
 
 
 def register_added(judge: Judge) -> None:

@@ -6,12 +6,11 @@ are listed by requestReference for the vendor to remove, never deleted."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from b2bconform.pytest_plugin import JUDGE_KEY
 from b2bconform.session import Judge
 
 NO_DELETE = (
@@ -20,12 +19,10 @@ NO_DELETE = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _register_accepted_orders(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    judge = request.node.stash.get(JUDGE_KEY, None)
-    if judge is not None and judge.session.options.kind == "live":
-        register_accepted_orders(judge)
+@pytest.fixture
+def created_by() -> Callable[[Judge], None]:
+    """What registers the orders a test's traffic created (see suites/conftest.py)."""
+    return register_accepted_orders
 
 
 def register_accepted_orders(judge: Judge) -> None:
