@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -129,13 +130,5 @@ def _position_of(path: Path, offset: int) -> tuple[int, int]:
 
 
 def _end_of(path: Path) -> tuple[int, int]:
-    line, column = 1, 1
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        while chunk := handle.read(_CHUNK):
-            newlines = chunk.count("\n")
-            if newlines:
-                line += newlines
-                column = len(chunk) - chunk.rfind("\n")
-            else:
-                column += len(chunk)
-    return line, column
+    """1-based line and column just past the last character."""
+    return _position_of(path, sys.maxsize)
