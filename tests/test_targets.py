@@ -265,6 +265,22 @@ def test_a_production_profile_is_refused_unless_production_is_allowed(
     LiveTarget(production, allow_production=True).close()
 
 
+def test_a_known_production_host_is_refused_whatever_environment_the_profile_claims(
+    credentials: dict[str, str], profile: TargetProfile
+) -> None:
+    from b2bconform.targets import known_production_hosts
+
+    # the vendor documents' production URLs, from the production profiles shipped under profiles/
+    assert "webservices.westcon.com" in known_production_hosts()
+    assert "login.microsoftonline.com" not in known_production_hosts()  # Azure AD serves every environment
+    disguised = dataclasses.replace(profile, environment="qa", base_url="https://WebServices.westcon.com/b2b")
+    with pytest.raises(
+        UsageError, match=r"webservices\.westcon\.com is a known production host.*--allow-production"
+    ):
+        LiveTarget(disguised)
+    LiveTarget(disguised, allow_production=True).close()
+
+
 @pytest.mark.parametrize(("profile_allows", "command_allows"), [(True, False), (False, True), (False, False)])
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
 def test_a_write_is_refused_unless_profile_and_command_line_both_allow_it(

@@ -13,6 +13,7 @@ import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -364,6 +365,13 @@ class LiveTarget(Target):
                 f"profile {profile.name!r} points at a production system ({profile.base_url}); "
                 "refused unless --allow-production is given"
             )
+        host = _host(profile.base_url)
+        if host in known_production_hosts() and not allow_production:
+            # a profile calling itself qa does not make a known production host a test system
+            raise UsageError(
+                f"profile {profile.name!r} says {profile.environment}, but {host} is a known production "
+                "host (a production profile under profiles/ names it); refused unless --allow-production is given"
+            )
         super().__init__()
         from b2bconform.contract import Contract
 
@@ -452,6 +460,24 @@ class LiveTarget(Target):
             raise TargetError(
                 f"{self.profile.base_url}: {type(exc).__name__}: {self.redactor.text(str(exc))}"
             ) from None
+
+
+def _host(url: str) -> str:
+    return (httpx.URL(url).host or "").lower()
+
+
+@cache
+def known_production_hosts(profiles_dir: Path = PROFILES_DIR) -> frozenset[str]:
+    """The hosts the shipped production profiles name (the vendor documents' production URLs)."""
+    hosts = set()
+    for path in sorted(profiles_dir.glob("*.yaml")):
+        try:
+            profile = load_profile(str(path), profiles_dir)
+        except UsageError:
+            continue  # a broken profile is reported when it is used, not here
+        if profile.environment == "production":
+            hosts.add(_host(profile.base_url))  # not the token URL: Azure AD serves every environment
+    return frozenset(hosts)
 
 
 def make_target(
