@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -112,15 +114,20 @@ def _first_cassette(cassettes: Path, name_part: str) -> Path:
     return next(p for p in sorted((cassettes / "westcon_soap").rglob("*.yaml")) if name_part in p.name)
 
 
+@contextmanager
+def _edited(path: Path) -> Iterator[dict[str, Any]]:
+    data = yaml.safe_load(path.read_text())
+    yield data
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
 def test_a_request_the_cassette_does_not_hold_is_a_cassette_miss_not_a_pass(
     soap_recording: Path, tmp_path: Path
 ) -> None:
     cassettes = _copy(soap_recording, tmp_path)
-    path = _first_cassette(cassettes, "REQ-005")
-    data = yaml.safe_load(path.read_text())
-    for interaction in data["interactions"]:
-        interaction["request"]["body"] = interaction["request"]["body"].replace("<", "< ", 1)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with _edited(_first_cassette(cassettes, "REQ-005")) as data:
+        for interaction in data["interactions"]:
+            interaction["request"]["body"] = interaction["request"]["body"].replace("<", "< ", 1)
     done = _replay("westcon_soap", cassettes, tmp_path, "-k", "breaking_a_rule and REQ-005")
     assert done.returncode == 1, done.stdout[-3000:]
     assert "cassette miss, re-record" in done.stdout
@@ -140,10 +147,8 @@ def test_a_cassette_recorded_under_another_contract_version_says_so(
     soap_recording: Path, tmp_path: Path
 ) -> None:
     cassettes = _copy(soap_recording, tmp_path)
-    path = _first_cassette(cassettes, "REQ-005")
-    data = yaml.safe_load(path.read_text())
-    data["b2bconform"]["contract_version"] = "000000000000"
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with _edited(_first_cassette(cassettes, "REQ-005")) as data:
+        data["b2bconform"]["contract_version"] = "000000000000"
     done = _replay("westcon_soap", cassettes, tmp_path, "-k", "breaking_a_rule and REQ-005")
     assert "recorded against contract version 000000000000" in done.stdout
     assert "re-record" in done.stdout

@@ -24,7 +24,7 @@ from b2bconform.errors import MissingCredentialsError
 from b2bconform.model import Exchange
 from b2bconform.redaction import NOT_SECRET_CREDENTIALS
 
-__all__ = ["SUITES_DIR", "CassetteRecorder", "cassette_path", "harness_version"]
+__all__ = ["SUITES_DIR", "CassetteRecorder", "cassette_path", "cassette_root", "harness_version"]
 
 SUITES_DIR = Path(__file__).resolve().parents[2] / "suites"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -48,8 +48,12 @@ def cassette_path(api: str, test_id: str, cassette_dir: Path | None = None) -> P
     safe = _UNSAFE.sub("_", name.replace("::", ".")).strip("_.") or "test"
     if safe != name or len(safe) > _MAX_NAME:
         safe = f"{safe[:_MAX_NAME]}-{hashlib.sha256(test_id.encode('utf-8')).hexdigest()[:8]}"
-    root = cassette_dir / api if cassette_dir is not None else SUITES_DIR / api / "cassettes"
-    return root / stem / f"{safe}.yaml"
+    return cassette_root(api, cassette_dir) / stem / f"{safe}.yaml"
+
+
+def cassette_root(api: str, cassette_dir: Path | None = None) -> Path:
+    """Where ``api``'s cassettes live: ``suites/<api>/cassettes``, or ``<cassette_dir>/<api>``."""
+    return cassette_dir / api if cassette_dir is not None else SUITES_DIR / api / "cassettes"
 
 
 @dataclass

@@ -14,6 +14,7 @@ import json
 import warnings
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from b2bconform.cassettes import META_KEY, read_cassette
 from b2bconform.contract import Contract
 from b2bconform.errors import InputFileError, MissingCredentialsError, TargetError, UsageError
 from b2bconform.model import Exchange, Headers, Request
-from b2bconform.recording import cassette_path
+from b2bconform.recording import cassette_path, cassette_root
 from b2bconform.redaction import Redactor
 from b2bconform.targets import Target, secret_url_patterns
 
@@ -107,6 +108,17 @@ class _Cassette:
         return self.played.count(False)
 
 
+@cache
+def _demo_credentials(api: str, site: int) -> dict[str, str]:
+    """The sandbox's demo credentials (one sandbox built per API and site, not per test)."""
+    from b2bconform.sandboxes import get_sandbox
+
+    try:
+        return dict(get_sandbox(api)().client_credentials(site))
+    except (IndexError, KeyError, UsageError):  # no demo values for that site: any stand-in will do
+        return {}
+
+
 class _CassetteTransport(httpx.BaseTransport):
     def __init__(self, target: ReplayTarget) -> None:
         self.target = target
@@ -138,7 +150,7 @@ class ReplayTarget(Target):
         self.writes = False
         self._sites: list[dict[str, str]] = []
         self.redactor = Redactor(url_patterns=secret_url_patterns(api))
-        facts = run_facts([cassette_path(api, "x::y", cassette_dir).parent.parent])
+        facts = run_facts([cassette_root(api, cassette_dir)])
         self.settings: dict[str, Any] = dict((facts.get("target") or {}).get("settings") or {})
         self.test_data: str | None = (facts.get("target") or {}).get("test_data")
 
@@ -187,12 +199,7 @@ class ReplayTarget(Target):
     def _stand_ins(self, site: int, recorded: dict[str, Any]) -> dict[str, str]:
         """The recorded non-secret values, and for each secret (recorded as null) the sandbox's demo
         value of that credential: well-formed, and masked in the replayed request like the real one."""
-        from b2bconform.sandboxes import get_sandbox
-
-        try:
-            demo = get_sandbox(self.api)().client_credentials(site)
-        except (IndexError, KeyError, UsageError):  # no demo values for that site: any stand-in will do
-            demo = {}
+        demo = _demo_credentials(self.api, site)
         return {
             name: value if value is not None else demo.get(name, f"replayed-{name}")
             for name, value in recorded.items()

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from b2bconform.errors import UsageError
-from b2bconform.recording import SUITES_DIR
+from b2bconform.recording import SUITES_DIR, cassette_root
 from b2bconform.sandboxes import get_sandbox
 from b2bconform.sandboxes.base import Sandbox
 from b2bconform.sandboxes.serve import credential_variable
@@ -85,7 +85,7 @@ def record_from_sandbox(
     ``--record``, and keep the run's conformance report beside the cassettes; pytest's exit code."""
     from b2bconform.sandboxes.serve import start_in_thread
 
-    root = (cassette_dir / api) if cassette_dir is not None else SUITES_DIR / api / "cassettes"
+    root = cassette_root(api, cassette_dir)
     base_url, stop = start_in_thread(api, fault)
     try:
         with tempfile.TemporaryDirectory(prefix="b2bconform-record-") as scratch:
