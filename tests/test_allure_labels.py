@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.redaction import Redactor
 from b2bconform.reporting.allure_labels import render_exchange
@@ -30,3 +32,11 @@ def test_a_redacted_exchange_renders_without_its_secrets() -> None:
 
 def test_a_body_that_is_neither_json_nor_xml_is_shown_as_text() -> None:
     assert "plain words" in render_exchange(_exchange(b"plain words", b""))
+
+
+def test_a_rule_source_links_to_the_published_vendor_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    from b2bconform.reporting.allure_labels import VENDOR_DOCS_VARIABLE, source_url
+
+    monkeypatch.setenv(VENDOR_DOCS_VARIABLE, "https://docs.example.internal/vendor/")
+    url = source_url("001_2b4e72c753f32ece.txt", "3.1 Request Schema")
+    assert url == "https://docs.example.internal/vendor/001_2b4e72c753f32ece.txt#3.1%20Request%20Schema"

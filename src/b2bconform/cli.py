@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,6 +20,15 @@ from b2bconform.contract import Contract, known_apis
 from b2bconform.errors import B2BConformError
 from b2bconform.model import Finding
 from b2bconform.rules import Rule
+from b2bconform.runner import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    REPORTS_DIR,
+    SuiteRun,
+    exit_code_of,
+    suite_apis,
+)
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -30,7 +38,6 @@ __all__ = ["REPO_ROOT", "SUITES_DIR", "cli", "main"]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SUITES_DIR = REPO_ROOT / "suites"
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -304,10 +311,6 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
 # ── run ───────────────────────────────────────────────────────────────────────────────────────
 
 
-def _suite_apis() -> list[str]:
-    return sorted(p.name for p in SUITES_DIR.iterdir() if p.is_dir()) if SUITES_DIR.is_dir() else []
-
-
 @cli.command("run")
 @click.option("--api", "apis", multiple=True, type=_API, help="repeatable; default: every API with a suite")
 @click.option(
@@ -330,7 +333,7 @@ def _suite_apis() -> list[str]:
 @click.option(
     "--reports",
     type=click.Path(file_okay=False, path_type=Path),
-    default=REPO_ROOT / "reports",
+    default=REPORTS_DIR,
     show_default=True,
     help="where Allure results, JUnit XML and the conformance matrix go",
 )
@@ -351,45 +354,19 @@ def run_command(
 
     Exit 0 when every test passed, 1 when tests failed, 2 when pytest could not run them.
     """
-    if record and target != "live":
-        _fail("--record writes a live run's traffic; it needs --target live --profile NAME")
-    flags = [
-        *(["--allow-writes"] if allow_writes else []),
-        *(["--allow-production"] if allow_production else []),
-        *(["--record"] if record else []),
-        *(["--cassette-dir", str(cassette_dir.resolve())] if cassette_dir is not None else []),
-    ]
-    args = _pytest_args(list(apis) or _suite_apis(), target, profile, flags, reports, pytest_args)
-    # A fresh interpreter, so pytest's assertion rewriting sees the suites before anything imports them.
-    code = subprocess.run([sys.executable, "-m", "pytest", *args], check=False).returncode
-    click.echo(f"reports: {reports} (allure-results/, junit.xml, conformance.json, conformance.md)")
-    sys.exit(EXIT_OK if code == 0 else EXIT_FINDINGS if code == 1 else EXIT_USAGE)
-
-
-def _pytest_args(
-    apis: Sequence[str],
-    target: str,
-    profile: str | None,
-    flags: Sequence[str],
-    reports: Path,
-    extra: Sequence[str],
-) -> list[str]:
-    if not apis:
-        _fail(f"no suites found under {SUITES_DIR}")
-    missing = [api for api in apis if not (SUITES_DIR / api).is_dir()]
-    if missing:
-        _fail(f"no suite for {', '.join(missing)} under {SUITES_DIR} (suites: {', '.join(_suite_apis())})")
-    if target == "live" and not profile:
-        _fail("--target live needs --profile NAME (a file under profiles/)")
-    reports = reports.resolve()
-    args = [str(SUITES_DIR / api) for api in apis]
-    args += ["--alluredir", str(reports / "allure-results"), "--clean-alluredir"]
-    args += ["--junitxml", str(reports / "junit.xml")]
-    args += ["--conformance-report", str(reports / "conformance.json")]
-    args += ["-p", "no:cacheprovider", "--target", target]
-    if profile:
-        args += ["--profile", profile]
-    return [*args, *flags, *extra]
+    result = SuiteRun(
+        apis=apis,
+        target=target,
+        profile=profile,
+        reports=reports,
+        allow_writes=allow_writes,
+        allow_production=allow_production,
+        record=record,
+        cassette_dir=cassette_dir,
+        extra=pytest_args,
+    ).start()
+    click.echo(f"reports: {result.reports} (allure-results/, junit.xml, conformance.json, conformance.md)")
+    sys.exit(result.exit_code)
 
 
 # ── cassettes ─────────────────────────────────────────────────────────────────────────────────
@@ -424,7 +401,7 @@ def cassettes_record(
     from b2bconform.served import record_from_sandbox
 
     worst = 0
-    for api in list(apis) or _suite_apis():
+    for api in list(apis) or suite_apis():
         code = record_from_sandbox(
             api,
             cassette_dir=cassette_dir.resolve() if cassette_dir is not None else None,
@@ -432,7 +409,26 @@ def cassettes_record(
             pytest_args=pytest_args,
         )
         worst = max(worst, code)
-    sys.exit(EXIT_OK if worst == 0 else EXIT_FINDINGS if worst == 1 else EXIT_USAGE)
+    sys.exit(exit_code_of(worst))
+
+
+# ── workflows and reports (each command lives beside its library code) ────────────────────────
+
+
+def _add(command: click.Command) -> None:
+    """Register ``command`` with the harness's error handling: `error: …` and exit 2, no traceback."""
+    if command.callback is not None:
+        command.callback = _reports_errors(command.callback)
+    cli.add_command(command)
+
+
+def _add_workflow_commands() -> None:
+    from b2bconform.workflows.golive import golive_command
+
+    _add(golive_command)
+
+
+_add_workflow_commands()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -8,14 +8,17 @@ import random
 import shutil
 import tempfile
 from collections.abc import Generator, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from b2bconform import clock
 from b2bconform.cleanup import CleanupOutcome
 from b2bconform.contract import Contract
 from b2bconform.errors import InputFileError, TargetError, UsageError
+from b2bconform.generation import draw_without_local_constants
 from b2bconform.live_safety import RUN_DIR_VARIABLE, shared_run_directory
 from b2bconform.recording import SUITES_DIR, CassetteRecorder
 from b2bconform.references import RUN_ID_VARIABLE
@@ -28,6 +31,8 @@ SESSION_KEY = pytest.StashKey[HarnessSession]()
 JUDGE_KEY = pytest.StashKey[Judge]()
 BEGUN_KEY = pytest.StashKey[str]()  # the API a test began on (its cassette is written or played)
 OUTCOME_KEY = pytest.StashKey[tuple[str, str | None]]()
+DAY_VARIABLE = "B2BCONFORM_DAY"
+VERDICT_KEY = pytest.StashKey[str]()  # passed | failed | broken, as the matrix counts the test
 CASSETTE_KEY = pytest.StashKey[Any]()  # the cassette a replayed test plays
 REPORT_DEFAULT = "reports/conformance.json"
 
@@ -36,6 +41,7 @@ MARKERS = {
     "rules(*ids)": "rule ids this test verifies; the conformance matrix ties the test's outcome to them",
     "sandbox_only": "needs the sandbox's test data or triggers (e.g. a forced 500): the embedded sandbox, or a served one whose profile says `test_data: sandbox`",
     "writes": "performs write operations; on live targets it runs only with writes allowed",
+    "smoke": "in the read-only smoke subset `b2bconform onboard` runs against a new partner system (auth, one documented success and error answer)",
 }
 
 
@@ -106,6 +112,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             "--record writes a live run's traffic as cassettes; it needs --target live --profile NAME"
         )
+    _pin_day_from_environment()
     session = HarnessSession(options=options)
     _share_run_id(config, session)
     _share_run_directory(config)
@@ -113,6 +120,8 @@ def pytest_configure(config: pytest.Config) -> None:
         session.recorder = CassetteRecorder(options.cassette_dir, {"hypothesis": _hypothesis_facts(config)})
     session.matrix.meta["target"] = options.describe()
     session.matrix.meta["run_id"] = session.tag.run_id  # the id every generated reference carries
+    session.matrix.meta["day"] = clock.today().isoformat()  # a retry with the same data runs on it
+    session.matrix.meta["hypothesis"] = _hypothesis_facts(config)  # ... and draws with this seed
     session.on_exchange = allure_labels.attach_exchange
     config.stash[SESSION_KEY] = session
     _redact_logs(config)
@@ -151,6 +160,7 @@ def _register_hypothesis_profiles() -> None:
 def _configure_hypothesis(config: pytest.Config) -> None:
     from hypothesis import core, settings
 
+    draw_without_local_constants()  # the seed alone decides what is drawn: replays stay exact
     recorded = _recorded_hypothesis(config)
     if not config.getoption("hypothesis_profile", None):
         settings.load_profile(recorded.get("profile") or "quick")
@@ -182,6 +192,17 @@ def _hypothesis_facts(config: pytest.Config) -> dict[str, Any]:
         "profile": settings.get_current_profile_name(),
         "seed": None if settings().derandomize or seed is None else int(seed),
     }
+
+
+def _pin_day_from_environment() -> None:
+    """B2BCONFORM_DAY=YYYY-MM-DD: generate as on that day (a retry of failed tests, the same data)."""
+    value = os.environ.get(DAY_VARIABLE)
+    if not value:
+        return
+    try:
+        clock.pin(date.fromisoformat(value))
+    except ValueError:
+        raise pytest.UsageError(f"{DAY_VARIABLE}={value!r}: expected a date as YYYY-MM-DD") from None
 
 
 def _share_run_id(config: pytest.Config, session: HarnessSession) -> None:
@@ -322,6 +343,15 @@ def _end_test(item: pytest.Item, report: pytest.TestReport) -> None:
     harness = item.config.stash[SESSION_KEY]
     outcome, reason = item.stash.get(OUTCOME_KEY, ("passed", None))
     harness.end_test(api, outcome, reason)
+    judge = item.stash.get(JUDGE_KEY, None)
+    harness.matrix.record_test_outcome(
+        item.nodeid,
+        api,
+        item.stash.get(VERDICT_KEY, outcome),  # the harness's verdict, else pytest's outcome
+        _rules_of(item),
+        failed_rules={f.rule for f in judge.findings} if judge is not None else (),
+        reason=reason,
+    )
     cassette = item.stash.get(CASSETTE_KEY, None)
     if cassette is not None and outcome == "passed" and cassette.unplayed:
         item.warn(
@@ -357,6 +387,7 @@ def _record_outcome(item: pytest.Item, call: pytest.CallInfo[None], report: pyte
         rules = [
             r for r in rules if r in judge.contract.rules.ids and judge.contract.rules.get(r).check is None
         ]
+    item.stash[VERDICT_KEY] = "failed" if verdict == "recorded" else verdict
     if verdict != "recorded":
         item.config.stash[SESSION_KEY].matrix.record_test(api, rules, item.nodeid, verdict)
 

@@ -89,9 +89,37 @@ def _request_key(request: Request, redactor: Redactor) -> tuple[Any, ...]:
 
 
 def _difference(wanted: tuple[Any, ...], recorded: tuple[Any, ...]) -> str:
+    """Which parts differ, and where: enough to tell a changed suite from a changed generator."""
     parts = ("method", "URL", "headers", "body")
-    differing = [name for name, a, b in zip(parts, wanted, recorded, strict=True) if a != b]
+    differing = []
+    for name, sent, kept in zip(parts, wanted, recorded, strict=True):
+        if sent != kept:
+            differing.append(f"{name} ({_where_different(sent, kept)})")
     return ", ".join(differing)
+
+
+def _where_different(sent: Any, recorded: Any, width: int = 40) -> str:
+    """The first place two redacted values part: sent and recorded text around it."""
+    sent_text = (
+        sent
+        if isinstance(sent, str)
+        else sent.decode("utf-8", "replace")
+        if isinstance(sent, bytes)
+        else repr(sent)
+    )
+    kept_text = (
+        recorded
+        if isinstance(recorded, str)
+        else recorded.decode("utf-8", "replace")
+        if isinstance(recorded, bytes)
+        else repr(recorded)
+    )
+    at = next(
+        (i for i, (a, b) in enumerate(zip(sent_text, kept_text, strict=False)) if a != b),
+        min(len(sent_text), len(kept_text)),
+    )
+    start = max(0, at - width // 4)
+    return f"sent {sent_text[start : at + width]!r}, recorded {kept_text[start : at + width]!r}"
 
 
 @dataclass

@@ -18,6 +18,7 @@ from typing import Any
 from b2bconform import clock
 from b2bconform.cleanup import CleanupRegistry, Created
 from b2bconform.contract import Contract, Judgement
+from b2bconform.errors import UsageError
 from b2bconform.model import Exchange, Headers, Request
 from b2bconform.recording import CassetteRecorder
 from b2bconform.references import RunTag, TestTag
@@ -74,7 +75,8 @@ class HarnessSession:
 
     def contract(self, api: str) -> Contract:
         contract = Contract.load(api, settings=self.settings(api))
-        self.matrix.add_contract(contract)
+        if contract.api not in self.matrix.contracts:
+            self.matrix.add_contract(contract, fault_proven=_fault_proven_rules(api))
         return contract
 
     def settings(self, api: str) -> dict[str, Any]:
@@ -238,3 +240,14 @@ class Judge:
         chosen = list(judgements) or self.judgements
         if any(j.findings for j in chosen):
             raise ContractViolation(chosen)
+
+
+def _fault_proven_rules(api: str) -> set[str]:
+    """The rules a sandbox fault breaks: tests/test_fault_detection.py proves the harness fails each
+    of them when its fault runs, so they have negative evidence whatever this run's target."""
+    from b2bconform.sandboxes import get_sandbox
+
+    try:
+        return {fault.rule for fault in get_sandbox(api).faults.values()}
+    except UsageError:  # an API without a sandbox
+        return set()

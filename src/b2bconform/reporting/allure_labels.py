@@ -6,8 +6,11 @@ Everything here is a no-op when allure-pytest is not active, so the plugin never
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -15,7 +18,10 @@ from b2bconform.contract import Contract, Judgement
 from b2bconform.documents import xml_root
 from b2bconform.model import Exchange, Severity
 
-__all__ = ["attach_exchange", "label_test", "render_exchange"]
+__all__ = ["VENDOR_DOCS_VARIABLE", "attach_exchange", "label_test", "render_exchange", "source_url"]
+
+VENDOR_DOCS_VARIABLE = "B2BCONFORM_VENDOR_DOCS_URL"
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 _SEVERITY_ORDER = [s.value for s in Severity]
 
@@ -41,6 +47,8 @@ def label_test(contract: Contract, rule_ids: Sequence[str], test_name: str) -> N
         allure.dynamic.story(", ".join(operations))
     if len(rules) == 1:
         allure.dynamic.title(f"{rules[0].id}: {rules[0].statement}")
+    elif rules:  # several rules: their ids, and what the test does
+        allure.dynamic.title(f"{', '.join(rule.id for rule in rules)}: {_readable(test_name)}")
     if rules:
         worst = min((rule.severity.value for rule in rules), key=_SEVERITY_ORDER.index)
         allure.dynamic.severity(allure.severity_level(worst))
@@ -54,10 +62,27 @@ def label_test(contract: Contract, rule_ids: Sequence[str], test_name: str) -> N
             if rule.decision:
                 lines.append(f"Decision: {rule.decision}")
             allure.dynamic.link(
-                f"vendor-docs/{rule.source.file}#{rule.source.section}",
+                source_url(rule.source.file, rule.source.section),
                 name=f"{rule.id} source: {rule.source.section}",
             )
         allure.dynamic.description("\n\n".join(lines))
+
+
+def source_url(file: str, section: str) -> str:
+    """Where a rule's source can be read: ``B2BCONFORM_VENDOR_DOCS_URL``/<file>#<section> (e.g. the
+    intranet page holding the vendor documents), else the documents beside the repository
+    (``../shared/vendor-docs``) as a file URL, else a path relative to the report."""
+    base = os.environ.get(VENDOR_DOCS_VARIABLE, "").rstrip("/")
+    if not base:
+        local = REPO_ROOT.parent / "shared" / "vendor-docs"
+        base = local.as_uri() if local.is_dir() else "vendor-docs"
+    return f"{base}/{quote(file)}#{quote(section)}"
+
+
+def _readable(test_name: str) -> str:
+    name, _, params = test_name.partition("[")
+    text = name.removeprefix("test_").replace("_", " ")
+    return f"{text} [{params}" if params else text
 
 
 def render_exchange(exchange: Exchange) -> str:

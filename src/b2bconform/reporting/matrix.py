@@ -4,24 +4,44 @@ Status of a rule, from strongest evidence down:
 - ``failed``: a check found a violation, or a test tied to the rule failed on a plain assertion;
 - ``broken``: only tests that hit an infrastructure problem touched it (never blamed on the contract);
 - ``passed``: evaluated at least once and never failed;
-- ``untested``: no check evaluated it and no test tied to it ran.
+- ``untested``: no check evaluated it and no test tied to it ran (the report says why).
+
+How well a rule is verified, independent of its status:
+- positive evidence: it passed an evaluation on a request that honoured it (or a test tied to it passed);
+- negative evidence: the run sent a request breaking it and judged the answer, or a sandbox fault
+  breaks it and the fault-detection self-test proves the harness then fails exactly that rule.
+
+Score (per API and overall) = share of rules with both kinds of evidence x pass rate, where the pass
+rate is passed / (passed + failed) over the rules that reached a verdict. See SCORE_DEFINITION.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from b2bconform.contract import Contract, Judgement
 from b2bconform.model import Finding
+from b2bconform.rules import Rule
 
 __all__ = ["ConformanceMatrix", "RuleEvidence"]
 
 MAX_FINDINGS_PER_RULE = 20
+MAX_REASONS_PER_RULE = 3
+SCORE_DEFINITION = (
+    "score = (rules verified both ways / all rules) x pass rate. A rule is verified both ways when it has "
+    "positive evidence (it passed on a request that honoured it, or a test tied to it passed) and negative "
+    "evidence (this run sent a request breaking it and judged the answer, or a sandbox fault breaks it and "
+    "the fault-detection self-test proves the harness then fails that rule). Pass rate = passed / (passed + "
+    "failed) over the rules that reached a verdict. Untested and broken rules lower the first factor, failed "
+    "rules the second."
+)
 
 
 @dataclass
@@ -31,9 +51,11 @@ class RuleEvidence:
     passed: int = 0
     failed: int = 0
     broken: int = 0
+    positive: int = 0  # passing evaluations on requests that honoured the rule, and passing tests
     tests: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     finding_count: int = 0
+    skip_reasons: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -46,16 +68,35 @@ class RuleEvidence:
         return "untested"
 
 
+@dataclass
+class TestOutcome:
+    """How one test ended, for the comparison of runs (nightly) and the retry of failed tests."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    api: str
+    outcome: str  # passed | failed | broken | skipped
+    rules: list[str]
+    failed_rules: list[str]
+    reason: str | None = None
+
+
 class ConformanceMatrix:
     def __init__(self) -> None:
         self.contracts: dict[str, Contract] = {}
         self.evidence: dict[str, dict[str, RuleEvidence]] = {}
         self.meta: dict[str, Any] = {}
+        self.tests: dict[str, TestOutcome] = {}
+        self.timings: dict[str, dict[str, list[float]]] = {}  # api -> operation -> response seconds
+        self.fault_proven: dict[str, set[str]] = {}  # api -> rules a self-tested sandbox fault breaks
 
-    def add_contract(self, contract: Contract) -> None:
+    def add_contract(self, contract: Contract, fault_proven: Iterable[str] = ()) -> None:
+        """``fault_proven``: the rules of this API that a sandbox fault breaks (negative evidence
+        proven by the fault-detection self-test, whatever the target of this run)."""
         if contract.api not in self.contracts:
             self.contracts[contract.api] = contract
             self.evidence[contract.api] = {rule.id: RuleEvidence() for rule in contract.rules}
+            self.fault_proven[contract.api] = set(fault_proven) & set(contract.rules.ids)
 
     def _rule(self, api: str, rule_id: str) -> RuleEvidence:
         return self.evidence[api][rule_id]
@@ -79,6 +120,11 @@ class ConformanceMatrix:
                 evidence.findings.extend(found[: max(room, 0)])
             else:
                 evidence.passed += 1
+                evidence.positive += rule_id not in judgement.broken_by_request
+        response = judgement.exchange.response
+        if response is not None and response.elapsed is not None:
+            operation = judgement.exchange.operation or "unknown"
+            self.timings.setdefault(api, {}).setdefault(operation, []).append(response.elapsed)
 
     def record_test(self, api: str, rules: Iterable[str], test: str, outcome: str) -> None:
         """A test tied to ``rules`` ended: ``passed``, ``failed`` (plain assertion) or ``broken``."""
@@ -88,53 +134,87 @@ class ConformanceMatrix:
             if outcome == "passed":
                 evidence.evaluated += 1
                 evidence.passed += 1
+                evidence.positive += 1
             elif outcome == "failed":
                 evidence.evaluated += 1
                 evidence.failed += 1
             elif outcome == "broken":
                 evidence.broken += 1
 
+    def record_test_outcome(
+        self,
+        test: str,
+        api: str,
+        outcome: str,
+        rules: Iterable[str],
+        *,
+        failed_rules: Iterable[str] = (),
+        reason: str | None = None,
+    ) -> None:
+        """Every test's end, whatever its rules: ``failed_rules`` are those its findings broke; a skip
+        reason becomes the reason the test's rules stay untested."""
+        known = [rule_id for rule_id in rules if rule_id in self.evidence.get(api, {})]
+        failed = set(failed_rules) | (set(known) if outcome == "failed" else set())
+        self.tests[test] = TestOutcome(api, outcome, sorted(known), sorted(failed), reason)
+        if outcome == "skipped" and reason:
+            for rule_id in known:
+                reasons = self._rule(api, rule_id).skip_reasons
+                if reason not in reasons and len(reasons) < MAX_REASONS_PER_RULE:
+                    reasons.append(reason)
+
     def failed_rules(self, api: str) -> set[str]:
         return {rule_id for rule_id, ev in self.evidence.get(api, {}).items() if ev.status == "failed"}
 
     def as_dict(self) -> dict[str, Any]:
         apis: dict[str, Any] = {}
-        totals = {"rules": 0, "passed": 0, "failed": 0, "broken": 0, "untested": 0}
+        totals = _counts()
         for api, contract in sorted(self.contracts.items()):
             rules: dict[str, Any] = {}
-            counts = {"rules": 0, "passed": 0, "failed": 0, "broken": 0, "untested": 0}
+            counts = _counts()
             for rule in contract.rules:
                 ev = self.evidence[api][rule.id]
+                verified = _verification(ev, rule.id in self.fault_proven.get(api, set()))
                 counts["rules"] += 1
                 counts[ev.status] += 1
+                counts["verified_both"] += verified == "both"
                 rules[rule.id] = {
                     "statement": rule.statement,
                     "source": {"file": rule.source.file, "section": rule.source.section},
                     "direction": rule.direction.value,
                     "severity": rule.severity.value,
                     "kind": rule.kind,
+                    "judged": list(rule.judged),
                     "check": rule.check,
                     "decision": rule.decision,
                     "status": ev.status,
                     "evaluated": ev.evaluated,
+                    "positive": ev.positive,
                     "negative": ev.negative,
                     "passed": ev.passed,
                     "failed": ev.failed,
                     "broken": ev.broken,
+                    "verified": verified,
+                    "untested_reason": _untested_reason(rule, ev)
+                    if ev.status in ("untested", "broken")
+                    else None,
                     "tests": sorted(ev.tests),
                     "findings": [f.as_dict() for f in ev.findings],
                     "findings_total": ev.finding_count,
                 }
-            counts_score = _score(counts)
-            apis[api] = {"summary": {**counts, "score": counts_score}, "rules": rules}
+            apis[api] = {
+                "summary": {**counts, **_scores(counts)},
+                "response_times": _response_times(self.timings.get(api, {})),
+                "rules": rules,
+            }
             for key in totals:
                 totals[key] += counts[key]
         return {
             "generated": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             **self.meta,
-            "score_definition": "passed rules / all rules (untested, broken and failed rules count against it)",
-            "summary": {**totals, "score": _score(totals)},
+            "score_definition": SCORE_DEFINITION,
+            "summary": {**totals, **_scores(totals)},
             "apis": apis,
+            "tests": {test: asdict(outcome) for test, outcome in sorted(self.tests.items())},
         }
 
     def write(self, json_path: Path) -> tuple[Path, Path]:
@@ -146,11 +226,68 @@ class ConformanceMatrix:
         return json_path, md_path
 
 
-def _score(counts: dict[str, int]) -> float:
-    return round(counts["passed"] / counts["rules"], 4) if counts["rules"] else 0.0
+def _counts() -> dict[str, int]:
+    return {"rules": 0, "passed": 0, "failed": 0, "broken": 0, "untested": 0, "verified_both": 0}
+
+
+def _scores(counts: dict[str, int]) -> dict[str, float]:
+    """The score and its two factors (see SCORE_DEFINITION), and the plain share of passed rules."""
+    rules = counts["rules"]
+    judged = counts["passed"] + counts["failed"]
+    coverage = counts["verified_both"] / rules if rules else 0.0
+    pass_rate = counts["passed"] / judged if judged else 0.0
+    return {
+        "coverage": round(coverage, 4),
+        "pass_rate": round(pass_rate, 4),
+        "score": round(coverage * pass_rate, 4),
+        "passed_share": round(counts["passed"] / rules, 4) if rules else 0.0,
+    }
+
+
+def _verification(evidence: RuleEvidence, fault_proven: bool) -> str:
+    positive = evidence.positive > 0
+    negative = evidence.negative > 0 or fault_proven
+    return "both" if positive and negative else "positive" if positive else "negative" if negative else "none"
+
+
+def _untested_reason(rule: Rule, evidence: RuleEvidence) -> str:
+    """Why a rule has no verdict: what a QA lead needs to decide whether that gap matters."""
+    if evidence.status == "broken":
+        return "only tests that hit a target error (broken, not blamed on the contract) touched it"
+    if "vendor" not in rule.judged:
+        return "judged only on the caller's own requests (b2bconform audit --side client); no vendor run can verify it"
+    if evidence.skip_reasons:
+        return "its tests were skipped: " + "; ".join(evidence.skip_reasons)
+    if rule.check is None:
+        return "verified only by tests tied to it, and none of them ran in this run"
+    where = []
+    if "*" not in rule.operations:
+        where.append("operations " + ", ".join(rule.operations))
+    if rule.statuses:
+        where.append("status " + ", ".join(str(s) for s in rule.statuses))
+    if rule.when_body is not None:
+        where.append("answers holding the value it speaks about")
+    scope = f" ({'; '.join(where)})" if where else ""
+    return f"no exchange of this run was one its check applies to{scope}"
+
+
+def _response_times(timings: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    """Per operation: count, median and 95th percentile in milliseconds (nearest-rank)."""
+    result = {}
+    for operation, seconds in sorted(timings.items()):
+        ordered = sorted(seconds)
+        result[operation] = {
+            "count": len(ordered),
+            "median_ms": round(statistics.median(ordered) * 1000, 2),
+            "p95_ms": round(ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)] * 1000, 2),
+        }
+    return result
 
 
 _ICON = {"passed": "✅ passed", "failed": "❌ failed", "broken": "⚠️ broken", "untested": "◻️ untested"}
+
+
+_VERIFIED = {"both": "both", "positive": "positive only", "negative": "negative only", "none": "none"}
 
 
 def render_markdown(data: dict[str, Any]) -> str:
@@ -162,9 +299,11 @@ def render_markdown(data: dict[str, Any]) -> str:
     s = data["summary"]
     lines += [
         f"Generated {data['generated']}. Overall score **{s['score']:.1%}** "
-        f"({s['passed']} of {s['rules']} rules passed; {s['failed']} failed, {s['broken']} broken, {s['untested']} untested).",
+        f"(verified both ways {s['verified_both']} of {s['rules']} rules = {s['coverage']:.1%}, "
+        f"pass rate {s['pass_rate']:.1%}). {s['passed']} of {s['rules']} rules passed; "
+        f"{s['failed']} failed, {s['broken']} broken, {s['untested']} untested.",
         "",
-        f"Score: {data['score_definition']}.",
+        f"Score: {data['score_definition']}",
         "",
     ]
     for api, block in data["apis"].items():
@@ -172,17 +311,27 @@ def render_markdown(data: dict[str, Any]) -> str:
         lines += [
             f"## {api}",
             "",
-            f"Score **{a['score']:.1%}**: {a['passed']} passed, {a['failed']} failed, {a['broken']} broken, {a['untested']} untested of {a['rules']}.",
+            f"Score **{a['score']:.1%}** (verified both ways {a['verified_both']}/{a['rules']} = "
+            f"{a['coverage']:.1%}, pass rate {a['pass_rate']:.1%}): {a['passed']} passed, {a['failed']} failed, "
+            f"{a['broken']} broken, {a['untested']} untested of {a['rules']}.",
             "",
-            "| rule | status | evaluated (negative) | statement | source |",
-            "|---|---|---|---|---|",
+            "| rule | status | verified | evaluated (negative) | statement | source |",
+            "|---|---|---|---|---|---|",
         ]
         for rule_id, rule in block["rules"].items():
             statement = rule["statement"].replace("|", "\\|")
             source = f"{rule['source']['file']} § {rule['source']['section']}"
             lines.append(
-                f"| {rule_id} | {_ICON[rule['status']]} | {rule['evaluated']} ({rule['negative']}) | {statement} | {source} |"
+                f"| {rule_id} | {_ICON[rule['status']]} | {_VERIFIED[rule['verified']]} "
+                f"| {rule['evaluated']} ({rule['negative']}) | {statement} | {source} |"
             )
+        gaps = {rid: r for rid, r in block["rules"].items() if r["untested_reason"]}
+        if gaps:
+            lines += ["", "### Not verified in this run, and why", ""]
+            for rule_id, rule in gaps.items():
+                lines.append(
+                    f"- **{rule_id}** ({rule['severity']}, {rule['status']}): {rule['untested_reason']}"
+                )
         failed = {rid: r for rid, r in block["rules"].items() if r["findings"]}
         if failed:
             lines += ["", "### Findings", ""]
@@ -192,5 +341,16 @@ def render_markdown(data: dict[str, Any]) -> str:
                     lines.append(
                         f"  - `{finding['operation']}` `{finding['path'] or '(message)'}`: Received: {finding['received']} / Documented: {finding['expected']}"
                     )
+        times = block.get("response_times") or {}
+        if times:
+            lines += [
+                "",
+                "### Response times",
+                "",
+                "| operation | responses | median ms | p95 ms |",
+                "|---|---|---|---|",
+            ]
+            for operation, t in times.items():
+                lines.append(f"| {operation} | {t['count']} | {t['median_ms']} | {t['p95_ms']} |")
         lines.append("")
     return "\n".join(lines)

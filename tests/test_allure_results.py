@@ -1,0 +1,82 @@
+"""What Allure receives from a suite run: the labels DESIGN.md names, the source link, redacted
+exchanges attached, contract violations as failed and everything else as it was."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from b2bconform.sandboxes import get_sandbox
+
+ROOT = Path(__file__).resolve().parents[1]
+RULE = "WESTCON_SOAP-REQ-004"
+
+
+@pytest.fixture(scope="module")
+def allure_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Allure results of the SOAP order-status suite against a sandbox that breaks REQ-004."""
+    allure = tmp_path_factory.mktemp("allure")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "suites/westcon_soap/test_soap_get_order_status.py", "-q",
+         "-p", "no:cacheprovider", "--fault", "accepts-unknown-order-type", "--alluredir", str(allure),
+         "--conformance-report", str(allure / "conformance.json")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout[-3000:]
+    return allure
+
+
+@pytest.fixture(scope="module")
+def results(allure_dir: Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in allure_dir.glob("*-result.json")]
+
+
+def _labels(result: dict[str, Any], name: str) -> list[str]:
+    return [label["value"] for label in result["labels"] if label["name"] == name]
+
+
+def test_a_contract_violation_is_a_failed_result_labelled_by_its_rule(results: list[dict[str, Any]]) -> None:
+    violated = [r for r in results if RULE in _labels(r, "rule") and len(_labels(r, "rule")) == 1]
+    assert violated, [r["name"] for r in results]
+    result = violated[0]
+    assert result["status"] == "failed"
+    assert result["name"].startswith(f"{RULE}: OrderNumberType is W")
+    assert _labels(result, "epic") == ["Westcon"]
+    assert _labels(result, "feature") == ["Westcon SOAP Order Status v2"]
+    assert _labels(result, "story") == ["GetOrderStatus"]
+    assert _labels(result, "severity") == ["critical"]
+    assert {"request", "enum"} <= set(_labels(result, "tag"))
+    links = [link["url"] for link in result.get("links", [])]
+    assert any("001_2b4e72c753f32ece.txt#3.1%20Request%20Schema" in url for url in links), links
+    assert "3.1 Request Schema" in result["description"]
+
+
+def test_every_exchange_is_attached_with_its_findings(results: list[dict[str, Any]]) -> None:
+    result = next(r for r in results if RULE in _labels(r, "rule") and r["status"] == "failed")
+    names = [a["name"] for a in _attachments(result)]
+    assert any(name.startswith("GetOrderStatus #") for name in names), names
+    assert any(name.startswith("findings #") for name in names), names
+
+
+def test_the_other_tests_pass(results: list[dict[str, Any]]) -> None:
+    others = [r for r in results if RULE not in _labels(r, "rule")]
+    assert others and all(r["status"] == "passed" for r in others), [(r["name"], r["status"]) for r in others]
+
+
+def test_no_attachment_carries_the_password(allure_dir: Path) -> None:
+    password = get_sandbox("westcon_soap")().client_credentials(0)["Password"]
+    attachments = [p for p in allure_dir.iterdir() if "-attachment" in p.name]
+    assert attachments and any("Password" in p.read_text(encoding="utf-8") for p in attachments)
+    assert not [p.name for p in attachments if password in p.read_text(encoding="utf-8")]
+
+
+def _attachments(node: dict[str, Any]) -> list[dict[str, Any]]:
+    found = list(node.get("attachments", []))
+    for step in node.get("steps", []):
+        found += _attachments(step)
+    return found
