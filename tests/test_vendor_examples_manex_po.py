@@ -13,25 +13,22 @@ import json
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
 from b2bconform.contract import Contract
-from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.model import Exchange, Request
+from b2bconform.review import ExampleCase, judge_case, manex_po
+from b2bconform.review.manex_po import JSON_HEADERS, pairing_exchange, read_body, url
 
 API = "manex_po"
-ROOT = Path(__file__).resolve().parents[1]
-CONTRACT_DIR = ROOT / "contracts" / API
-EXAMPLES = CONTRACT_DIR / "examples"
-INDEX = yaml.safe_load((EXAMPLES / "index.yaml").read_text())
-JUDGING = yaml.safe_load((EXAMPLES / "judging.yaml").read_text())
+EXAMPLES = manex_po.load()
+INDEX = list(EXAMPLES.index)
+JUDGING = EXAMPLES.judging
 BY_FILE = {entry["file"]: entry for entry in INDEX}
-BASE = "https://manex.example"
-KEY = "EXAMPLEKEY"
-VENDOR_DOCS = ROOT.parent / "shared" / "vendor-docs"
-JSON_HEADERS = Headers({"Content-Type": "application/json"})
+VENDOR_DOCS = Path(__file__).resolve().parents[2] / "shared" / "vendor-docs"
+CASES = manex_po.cases(EXAMPLES)
 
 # The fault-backed rules of the shared plan: their ids are fixed, and so is what they check.
 FAULT_BACKED: dict[str, dict[str, Any]] = {
@@ -53,87 +50,6 @@ FAULT_BACKED: dict[str, dict[str, Any]] = {
     "MANEX_PO-RES-001": {"check": "pattern", "path": "/ResponseObject/PONUM"},
     "MANEX_PO-RES-002": {"check": "pattern", "path": "/ResponseObject/UNIQDETNO"},
 }
-
-
-# ── reading the examples ─────────────────────────────────────────────────────────────────────
-
-
-def tolerant_json(text: str) -> Any:
-    """Read a JSON-ish example: quote bare names, drop the viewer's '-', single to double quotes, stray commas."""
-    text = re.sub(r"'([^'\n]*)'", r'"\1"', text)
-    text = re.sub(r'^(\s*)-(?=\s*[\[{"$A-Za-z_])', r"\1", text, flags=re.MULTILINE)
-    text = re.sub(r"^(\s*)([$A-Za-z_][$\w]*)\s*:", r'\1"\2":', text, flags=re.MULTILINE)
-    text = re.sub(r",(\s*[}\]])", r"\1", text)
-    return json.loads(text)
-
-
-def read_body(name: str) -> Any:
-    """An example body as printed if it is JSON, else through the tolerant reader (ValueError if neither)."""
-    text = (EXAMPLES / name).read_text(encoding="utf-8")
-    try:
-        return json.loads(text)
-    except ValueError:
-        return tolerant_json(text)
-
-
-def read_query(name: str) -> list[tuple[str, str]]:
-    """A query-string example ("URL-?a=1&b=2", possibly over several lines) as name/value pairs."""
-    text = "".join(line.strip() for line in (EXAMPLES / name).read_text(encoding="utf-8").splitlines())
-    assert re.match(r"(?i)url-\?", text), f"{name}: not a query-string example"
-    return parse_qsl(text.split("?", 1)[1], keep_blank_values=True)
-
-
-def _substitute(value: Any, placeholders: dict[str, str]) -> Any:
-    if isinstance(value, dict):
-        return {k: _substitute(v, placeholders) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_substitute(v, placeholders) for v in value]
-    if isinstance(value, str):
-        return placeholders.get(value.upper(), value)
-    return value
-
-
-def _placeholders(entry: dict[str, Any]) -> dict[str, str]:
-    merged = {**JUDGING["placeholders"], **(entry.get("placeholders") or {})}
-    return {k.upper(): str(v) for k, v in merged.items()}
-
-
-# ── building exchanges ───────────────────────────────────────────────────────────────────────
-
-
-def _action(operation: str) -> str:
-    return operation.removeprefix("PO")
-
-
-def _url(operation: str, query: list[tuple[str, str]] | None = None) -> str:
-    url = f"{BASE}/api/PO/{_action(operation)}/{KEY}"
-    return f"{url}?{urlencode(query)}" if query else url
-
-
-def example_request(name: str, placeholders: dict[str, str]) -> Request:
-    """The request an example shows: its query string, or its body as JSON, placeholders replaced."""
-    operation = BY_FILE[name]["operation"]
-    if BY_FILE[name]["form"] == "query":
-        pairs = [(k, _substitute(v, placeholders)) for k, v in read_query(name)]
-        return Request("POST", _url(operation, pairs))
-    body = _substitute(read_body(name), placeholders)
-    return Request("POST", _url(operation), JSON_HEADERS, json.dumps(body).encode())
-
-
-def pairing_exchange(pairing: dict[str, Any]) -> Exchange:
-    index = BY_FILE[pairing["response"]]
-    operation = index["operation"]
-    if "request" in pairing:
-        request = example_request(pairing["request"], _placeholders(pairing))
-    elif "request_json" in pairing:
-        request = Request("POST", _url(operation), JSON_HEADERS, json.dumps(pairing["request_json"]).encode())
-    elif "request_body" in pairing:
-        request = Request("POST", _url(operation), JSON_HEADERS, pairing["request_body"].encode())
-    else:
-        request = Request("POST", pairing["request_url"])
-    body = json.dumps(read_body(pairing["response"])).encode()
-    response = Response(404 if index["status"] == 404 else 200, JSON_HEADERS, body)
-    return Exchange(api=API, request=request, response=response)
 
 
 @pytest.fixture(scope="module")
@@ -206,11 +122,11 @@ def test_the_fault_backed_rules_catch_what_their_faults_do(contract: Contract) -
         "MANEX_PO-SCH-002": ("POScheduleAdd", {"schd_date": "2014-11-07"}),
     }
     for rule_id, (operation, body) in cases.items():
-        request = Request("POST", _url(operation), JSON_HEADERS, json.dumps(body).encode())
+        request = Request("POST", url(operation), JSON_HEADERS, json.dumps(body).encode())
         judgement = contract.check(Exchange(api=API, request=request), side="client")
         assert rule_id in {f.rule for f in judgement.findings}, rule_id
     # a query string and lower-case names reach the same rules as the JSON body
-    request = Request("GET", _url("POAdd", [("DELIVERYTIME", "1:00 PM")]))
+    request = Request("GET", url("POAdd", [("DELIVERYTIME", "1:00 PM")]))
     judgement = contract.check(Exchange(api=API, request=request), side="client")
     assert "MANEX_PO-PO-002" in {f.rule for f in judgement.findings}
 
@@ -219,7 +135,7 @@ def test_the_fault_backed_rules_catch_what_their_faults_do(contract: Contract) -
 
 
 def test_every_example_is_indexed_and_judged() -> None:
-    on_disk = {p.name for p in EXAMPLES.iterdir() if p.name not in ("index.yaml", "judging.yaml")}
+    on_disk = {p.name for p in EXAMPLES.folder.iterdir() if p.name not in ("index.yaml", "judging.yaml")}
     assert on_disk == set(BY_FILE)
     judged = (
         {e["file"] for e in JUDGING["requests"]}
@@ -245,7 +161,7 @@ def test_every_example_cites_its_section_of_the_document(entry: dict[str, Any]) 
     assert section_at >= 0
     assert text.find(source["heading"].casefold(), section_at) >= 0, "the heading follows its section"
     # the example is the document's own text, as printed
-    printed = " ".join((EXAMPLES / entry["file"]).read_text(encoding="utf-8").split()).casefold()
+    printed = " ".join(EXAMPLES.text(entry["file"]).split()).casefold()
     assert printed in text[section_at:]
 
 
@@ -253,16 +169,14 @@ def test_every_example_cites_its_section_of_the_document(entry: dict[str, Any]) 
 def test_unreadable_examples_stay_unreadable(entry: dict[str, Any]) -> None:
     """If the document is corrected, move the example to `requests` and judge it."""
     with pytest.raises(ValueError):
-        read_body(entry["file"])
+        read_body(EXAMPLES, entry["file"])
 
 
-@pytest.mark.parametrize("entry", JUDGING["requests"], ids=lambda e: e["file"])
-def test_request_example_has_exactly_its_recorded_discrepancies(
-    contract: Contract, entry: dict[str, Any]
-) -> None:
-    request = example_request(entry["file"], _placeholders(entry))
-    exchange = Exchange(api=API, request=request)
-    judgement = contract.check(exchange, side="client")
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.example) for c in CASES if c.kind == "request"])
+def test_request_example_has_exactly_its_recorded_discrepancies(case: ExampleCase) -> None:
+    entry = case.entry
+    judgement = judge_case(case)
+    assert judgement is not None, case.reading_drift or "the audit judged nothing"
     assert judgement.exchange.operation == BY_FILE[entry["file"]]["operation"]
     found = sorted({f.rule for f in judgement.findings})
     assert found == sorted(entry["expected_findings"]), "\n".join(map(str, judgement.findings))
@@ -270,11 +184,11 @@ def test_request_example_has_exactly_its_recorded_discrepancies(
         assert entry.get("discrepancy"), "a recorded discrepancy must say what the document does"
 
 
-@pytest.mark.parametrize("pairing", JUDGING["pairings"], ids=lambda p: p["response"])
-def test_response_example_has_exactly_its_recorded_discrepancies(
-    contract: Contract, pairing: dict[str, Any]
-) -> None:
-    judgement = contract.check(pairing_exchange(pairing))
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.example) for c in CASES if c.kind == "pairing"])
+def test_response_example_has_exactly_its_recorded_discrepancies(case: ExampleCase) -> None:
+    pairing = case.entry
+    judgement = judge_case(case)
+    assert judgement is not None, case.reading_drift or "the audit judged nothing"
     assert judgement.exchange.operation == BY_FILE[pairing["response"]]["operation"]
     found = sorted({f.rule for f in judgement.findings})
     assert found == sorted(pairing["expected_findings"]), "\n".join(map(str, judgement.findings))
@@ -288,7 +202,7 @@ def test_response_example_has_exactly_its_recorded_discrepancies(
 )
 def test_url_error_example_quotes_the_uri_it_answers(pairing: dict[str, Any]) -> None:
     """The quoted URI is the request's; whether it aims at its section's action is recorded (URL-008)."""
-    message = read_body(pairing["response"])["Message"]
+    message = read_body(EXAMPLES, pairing["response"])["Message"]
     uri = re.search(r"'(.+)'", message).group(1)  # type: ignore[union-attr]
     assert uri == pairing["request_url"]
     segment = urlsplit(uri).path.rstrip("/").split("/")[-2]
@@ -303,7 +217,7 @@ def test_refusals_of_the_api_key_are_judged_by_the_auth_rules_only(contract: Con
     """An example answer refusing the key is a refusal before the parameters were read (auth_refused)."""
     for pairing in JUDGING["pairings"]:
         if pairing["response"].endswith("invalid-key.json"):
-            judgement = contract.check(pairing_exchange(pairing))
+            judgement = contract.check(pairing_exchange(EXAMPLES, pairing))
             assert contract.refused_credentials(judgement.exchange.response)  # type: ignore[arg-type]
             assert judgement.outcomes["MANEX_PO-AUTH-002"] == "passed"
             assert not judgement.broken_by_request & {

@@ -2,10 +2,11 @@
 
 Most of the document's examples are not JSON as printed (single quotes, bare keys, keys broken across
 lines). Each one is read as strictly as it allows (contracts/manex_so/examples/judging.yaml says how,
-and a corrected document shows up here), then judged with the contract: requests as a caller's,
-answers on the vendor's side. Where the vendor's example breaks the vendor's rule the finding is
-expected by name, so the discrepancy stays visible and a change in either the document or the rules
-shows up here.
+and a corrected document shows up here), then judged with the contract through the audit engine:
+requests as a caller's, answers on the vendor's side. Where the vendor's example breaks the vendor's
+rule the finding is expected by name, so the discrepancy stays visible and a change in either the
+document or the rules shows up here. The reading and the exchanges are b2bconform.review.manex_so's,
+the same ones `b2bconform review` lists for the vendor.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import re
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 import jsonschema
 import pytest
@@ -24,35 +24,18 @@ import yaml
 from referencing import Registry, Resource
 
 from b2bconform.contract import Contract
-from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.model import Exchange, Request, Response
+from b2bconform.review import ExampleCase, judge_case, manex_so
+from b2bconform.review.manex_so import ACTIONS, BASE, JSON_HEADERS, entry, parses, read_example, tolerant_json
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT_DIR = ROOT / "contracts" / "manex_so"
-EXAMPLES = CONTRACT_DIR / "examples"
+EXAMPLES = manex_so.load()
 VENDOR_DOC = ROOT.parent / "shared" / "vendor-docs" / "002_308d514f6d7e564e.txt"
-JUDGING = yaml.safe_load((EXAMPLES / "judging.yaml").read_text(encoding="utf-8"))
-INDEX = yaml.safe_load((EXAMPLES / "index.yaml").read_text(encoding="utf-8"))
+JUDGING = EXAMPLES.judging
+INDEX = list(EXAMPLES.index)
 OPENAPI = yaml.safe_load((CONTRACT_DIR / "openapi.yaml").read_text(encoding="utf-8"))
-BASE = "https://manex.example.com/API/SO"
-JSON_HEADERS = Headers({"Content-Type": "application/json"})
-
-ACTIONS = {
-    "SOAdd": "Add",
-    "SOEdit": "Edit",
-    "SOGet": "Get",
-    "SOItemAdd": "ItemAdd",
-    "SOItemEdit": "ItemEdit",
-    "SOItemGet": "ItemGet",
-    "SOItemDelete": "ItemDelete",
-    "SOPriceAdd": "PriceAdd",
-    "SOPriceEdit": "PriceEdit",
-    "SOPriceGet": "PriceGet",
-    "SOPriceDelete": "PriceDelete",
-    "SODueDateAdd": "DueDateAdd",
-    "SODueDateEdit": "DueDateEdit",
-    "SODueDateGet": "DueDateGet",
-    "SODueDateDelete": "DueDateDelete",
-}
+CASES = manex_so.cases(EXAMPLES)
 
 needs_vendor_doc = pytest.mark.skipif(not VENDOR_DOC.is_file(), reason=f"{VENDOR_DOC} not available")
 
@@ -60,117 +43,6 @@ needs_vendor_doc = pytest.mark.skipif(not VENDOR_DOC.is_file(), reason=f"{VENDOR
 @cache
 def contract() -> Contract:
     return Contract.load("manex_so")
-
-
-# ── reading the examples ──────────────────────────────────────────────────────────────────────
-
-_IDENT = re.compile(r"[$A-Za-z_][$\w]*")
-
-
-def tolerant_json(text: str) -> Any:
-    """Read an example the way a person does: lines joined (the document breaks keys across lines), a
-    missing opening brace added, '-' before keys dropped, bare keys quoted, single-quoted strings made
-    JSON strings, trailing commas dropped. Raises ValueError when even that does not give JSON."""
-    joined = "".join(line.strip() for line in text.splitlines())
-    if joined.endswith("}") and not joined.startswith("{"):
-        joined = "{" + joined
-    out: list[str] = []
-
-    def last() -> str:
-        return next((piece.strip()[-1] for piece in reversed(out) if piece.strip()), "")
-
-    i = 0
-    while i < len(joined):
-        char = joined[i]
-        if char in "\"'":
-            end = joined.find(char, i + 1)
-            if end < 0:
-                raise ValueError(f"unterminated string at {i}")
-            out.append(json.dumps(joined[i + 1 : end]))
-            i = end + 1
-        elif (
-            char == "-" and last() in "{[," and (joined[i + 1 : i + 2] == "{" or _IDENT.match(joined, i + 1))
-        ):
-            i += 1  # a browser's fold marker before a member
-        elif (
-            last() in "{,"
-            and (key := _IDENT.match(joined, i))
-            and joined[key.end() :].lstrip().startswith(":")
-        ):
-            out.append(json.dumps(key.group()))
-            i = key.end()
-        elif char in "}]" and last() == ",":
-            index = max(k for k, piece in enumerate(out) if piece.strip())
-            out[index] = out[index].rstrip()[:-1]
-            out.append(char)
-            i += 1
-        else:
-            out.append(char)
-            i += 1
-    return json.loads("".join(out))
-
-
-def query_of(text: str, *, tolerant: bool) -> dict[str, str]:
-    """A printed URL example ("URL- ?a=1&b=2") as its parameters; tolerant: a further '?' is '&'."""
-    printed = re.sub(r"^URL\s*[-:]\s*", "", text.strip())
-    if not printed.startswith("?"):
-        raise ValueError("not a query string")
-    query = printed[1:]
-    if "?" in query:
-        if not tolerant:
-            raise ValueError("'?' used as a separator")
-        query = query.replace("?", "&")
-    return dict(parse_qsl(query, keep_blank_values=True))
-
-
-def read_example(name: str, mode: str) -> Any:
-    text = (EXAMPLES / name).read_text(encoding="utf-8")
-    if ".query." in name:
-        return query_of(text, tolerant=mode == "tolerant")
-    return json.loads(text) if mode == "strict" else tolerant_json(text)
-
-
-def parses(name: str, mode: str) -> bool:
-    try:
-        read_example(name, mode)
-    except ValueError:
-        return False
-    return True
-
-
-def entry(name: str) -> dict[str, Any]:
-    return next(e for e in JUDGING["examples"] if e["file"] == name)
-
-
-def parameters(name: str, drop: list[str] = ()) -> dict[str, Any]:  # type: ignore[assignment]
-    """An example request's parameters, placeholders replaced, the ``drop`` ones removed."""
-    found = read_example(name, entry(name)["read"])
-    placeholders = JUDGING["placeholders"]
-    dropped = {d.lower() for d in drop}
-    return {
-        key: placeholders.get(value, value) if isinstance(value, str) else value
-        for key, value in found.items()
-        if key.lower() not in dropped
-    }
-
-
-def request_for(name: str, operation: str, drop: list[str] = ()) -> Request:  # type: ignore[assignment]
-    url = f"{BASE}/{ACTIONS[operation]}/EXAMPLEKEY"
-    params = parameters(name, drop)
-    if ".query." in name:
-        return Request("GET", f"{url}?{urlencode(params)}")
-    return Request("POST", url, JSON_HEADERS, json.dumps(params).encode())
-
-
-def response_exchange(example: dict[str, Any]) -> Exchange:
-    body = read_example(example["file"], example["read"])
-    encoded = json.dumps(body).encode()
-    if example["file"].startswith("url-error."):
-        uri = re.search(r"request URI '([^']*)'", body["Message"])
-        assert uri, f"{example['file']}: the URL error quotes no URI"
-        return Exchange("manex_so", Request("GET", uri.group(1)), Response(404, JSON_HEADERS, encoded))
-    request = request_for(example["request"], example["operation"], example.get("drop", []))
-    return Exchange("manex_so", request, Response(200, JSON_HEADERS, encoded))
 
 
 # ── the examples ──────────────────────────────────────────────────────────────────────────────
@@ -181,7 +53,7 @@ EXAMPLE_ENTRIES = [pytest.param(e, id=e["file"]) for e in JUDGING["examples"]]
 @pytest.mark.parametrize("example", EXAMPLE_ENTRIES)
 def test_example_reads_exactly_as_recorded(example: dict[str, Any]) -> None:
     name, mode = example["file"], example["read"]
-    strict, tolerant = parses(name, "strict"), parses(name, "tolerant")
+    strict, tolerant = parses(EXAMPLES, name, "strict"), parses(EXAMPLES, name, "tolerant")
     if mode == "strict":
         assert strict, f"{name} no longer parses as printed"
     elif mode == "tolerant":
@@ -195,11 +67,11 @@ def test_example_reads_exactly_as_recorded(example: dict[str, Any]) -> None:
         assert name.endswith(".json") == strict, f"{name}: .json is for examples that parse as printed"
 
 
-@pytest.mark.parametrize("example", [e for e in EXAMPLE_ENTRIES if e.values[0]["judge"] == "request"])
-def test_request_example_has_exactly_its_recorded_discrepancies(example: dict[str, Any]) -> None:
-    request = request_for(example["file"], example["operation"])
-    exchange = Exchange("manex_so", request, Response(200, JSON_HEADERS, b"{}"))
-    judgement = contract().check(exchange, side="client")
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.example) for c in CASES if c.kind == "request"])
+def test_request_example_has_exactly_its_recorded_discrepancies(case: ExampleCase) -> None:
+    example = case.entry
+    judgement = judge_case(case)
+    assert judgement is not None, f"{example['file']}: {case.reading_drift or 'the audit judged nothing'}"
     assert judgement.exchange.operation == example["operation"]
     found = sorted({f.rule for f in judgement.findings})
     assert found == sorted(example["expected_findings"]), (
@@ -209,9 +81,11 @@ def test_request_example_has_exactly_its_recorded_discrepancies(example: dict[st
         assert example.get("discrepancy"), "a recorded discrepancy must say what the document does"
 
 
-@pytest.mark.parametrize("example", [e for e in EXAMPLE_ENTRIES if e.values[0]["judge"] == "response"])
-def test_response_example_has_exactly_its_recorded_discrepancies(example: dict[str, Any]) -> None:
-    judgement = contract().check(response_exchange(example))
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.example) for c in CASES if c.kind == "pairing"])
+def test_response_example_has_exactly_its_recorded_discrepancies(case: ExampleCase) -> None:
+    example = case.entry
+    judgement = judge_case(case)
+    assert judgement is not None, f"{example['file']}: {case.reading_drift or 'the audit judged nothing'}"
     assert judgement.exchange.operation == example.get("operation")
     found = sorted({f.rule for f in judgement.findings})
     assert found == sorted(example["expected_findings"]), (
@@ -225,19 +99,19 @@ def test_response_example_has_exactly_its_recorded_discrepancies(example: dict[s
 
 
 def test_every_example_file_is_indexed_and_judged() -> None:
-    files = {p.name for p in EXAMPLES.iterdir() if p.suffix in (".json", ".txt")}
+    files = {p.name for p in EXAMPLES.folder.iterdir() if p.suffix in (".json", ".txt")}
     assert files == {e["file"] for e in INDEX}
     assert files == {e["file"] for e in JUDGING["examples"]}
     for example in JUDGING["examples"]:
         assert example["judge"] in ("request", "response", "none")
         if example["judge"] == "response" and not example["file"].startswith("url-error."):
-            paired = entry(example["request"])
+            paired = entry(EXAMPLES, example["request"])
             assert paired["judge"] == "request", f"{example['file']} pairs with {example['request']}"
 
 
 def test_the_index_agrees_with_the_judging() -> None:
     for indexed in INDEX:
-        judged = entry(indexed["file"])
+        judged = entry(EXAMPLES, indexed["file"])
         assert indexed["kind"] == ("request" if ".request." in indexed["file"] else "response")
         assert judged.get("operation") == indexed["operation"], indexed["file"]
 
@@ -247,9 +121,7 @@ def test_the_index_agrees_with_the_judging() -> None:
 def test_example_is_the_documents_text_verbatim(indexed: dict[str, Any]) -> None:
     lines = VENDOR_DOC.read_text(encoding="utf-8").split("\n")
     first, last = map(int, str(indexed["lines"]).split("-"))
-    assert (EXAMPLES / indexed["file"]).read_text(encoding="utf-8") == "\n".join(
-        lines[first - 1 : last]
-    ) + "\n"
+    assert EXAMPLES.text(indexed["file"]) == "\n".join(lines[first - 1 : last]) + "\n"
     section = " ".join(indexed["source"]["section"].split()).casefold()
     assert section in " ".join(VENDOR_DOC.read_text(encoding="utf-8").split()).casefold()
 
@@ -409,7 +281,7 @@ REFUSED = envelope("Sales Order add failed.custNo 10 digits expected.", code=403
 
 
 def get_answer(name: str) -> dict[str, Any]:
-    return dict(read_example(name, entry(name)["read"]))
+    return dict(read_example(EXAMPLES, name, entry(EXAMPLES, name)["read"]))
 
 
 FAULTS = [

@@ -18,41 +18,27 @@ from urllib.parse import parse_qsl
 import pytest
 import yaml
 
-from b2bconform.audit import AuditReport, Side, audit
-from b2bconform.cassettes import write_cassette
-from b2bconform.contract import Contract
-from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.redaction import Redactor
+from b2bconform.contract import Contract, Judgement
+from b2bconform.review import ExampleCase, judge_case, westcon_rest
+from b2bconform.review.westcon_rest import example_exchange
 
 API = "westcon_rest"
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT_DIR = ROOT / "contracts" / API
-EXAMPLES = CONTRACT_DIR / "examples"
+EXAMPLES = westcon_rest.load()
 VENDOR_DOCS = ROOT.parent / "shared" / "vendor-docs"
-INDEX: list[dict[str, Any]] = yaml.safe_load((EXAMPLES / "index.yaml").read_text(encoding="utf-8"))
-JUDGING: dict[str, Any] = yaml.safe_load((EXAMPLES / "judging.yaml").read_text(encoding="utf-8"))
+INDEX: list[dict[str, Any]] = [dict(e) for e in EXAMPLES.index]
+JUDGING: dict[str, Any] = dict(EXAMPLES.judging)
 OPENAPI: dict[str, Any] = yaml.safe_load((CONTRACT_DIR / "openapi.yaml").read_text(encoding="utf-8"))
-
-# The tenant is the one in the document's token URL (line 8); it names Westcon's directory, no secret.
-TOKEN_URL = "https://login.microsoftonline.com/ec8933c6-cfb2-4dd9-bfc9-621cde1dea8f/oauth2/token"
-ORDER_STATUS_URL = "https://api.westconcomstor.com/Orders/orderStatus"
-# Placeholders for the headers the document asks for (lines 17-19); never the sample configuration's values.
-REQUESTS: dict[str, tuple[str, dict[str, str]]] = {
-    "getAccessToken": (TOKEN_URL, {"Content-Type": "application/x-www-form-urlencoded"}),
-    "getOrderStatus": (
-        ORDER_STATUS_URL,
-        {
-            "Authorization": "Bearer example-access-token",
-            "Ocp-Apim-Subscription-Key": "example-subscription-key",
-            "Content-Type": "application/json",
-        },
-    ),
-}
-RESPONSE_HEADERS = Headers({"Content-Type": "application/json; charset=utf-8"})
 CONFIGURATION_LINE = re.compile(r'< add key="([^"]+)" value="([^"]*)" />')
 # Where a sample credential must never appear: the harness's code, its suites and its target profiles.
 NO_SAMPLE_CREDENTIALS_UNDER = ("src", "suites", "profiles")
 
+CASES = westcon_rest.cases(EXAMPLES)
+PAIRING_CASES = [
+    pytest.param(c, id=f"{c.entry['request']}+{c.example}") for c in CASES if c.kind == "pairing"
+]
+REQUEST_CASES = [pytest.param(c, id=c.example) for c in CASES if c.kind == "request"]
 PAIRINGS = [pytest.param(p, id=f"{p['request']}+{p['response']}") for p in JUDGING["pairings"]]
 REQUEST_ENTRIES = [pytest.param(e, id=e["file"]) for e in JUDGING["requests"]]
 ALL_ENTRIES = [*PAIRINGS, *REQUEST_ENTRIES]
@@ -62,30 +48,14 @@ def indexed(name: str) -> dict[str, Any]:
     return next(e for e in INDEX if e["file"] == name)
 
 
-def example_exchange(request_file: str, response_file: str) -> Exchange:
-    """The request example sent as the document instructs, answered with the response example."""
-    operation = indexed(request_file)["operation"]
-    url, headers = REQUESTS[operation]
-    request = Request("POST", url, Headers(headers), (EXAMPLES / request_file).read_bytes())
-    status = int(indexed(response_file)["status"])
-    response = Response(status, RESPONSE_HEADERS, (EXAMPLES / response_file).read_bytes())
-    return Exchange(api=API, request=request, response=response)
-
-
-def audited(exchange: Exchange, tmp_path: Path, side: Side) -> AuditReport:
-    cassette = tmp_path / "examples.yaml"
-    write_cassette(cassette, [exchange], Redactor())
-    return audit([cassette], API, side=side)
-
-
-def rules_of(report: AuditReport) -> list[str]:
-    return sorted({f.rule for f in report.findings})
+def rules_of(judgement: Judgement) -> list[str]:
+    return sorted({f.rule for f in judgement.findings})
 
 
 def configuration() -> list[tuple[str, str]]:
     """The sample configuration's (key, value) pairs, every line read strictly."""
     pairs = []
-    for line in (EXAMPLES / JUDGING["configuration"]["file"]).read_text(encoding="utf-8").splitlines():
+    for line in EXAMPLES.text(JUDGING["configuration"]["file"]).splitlines():
         match = CONFIGURATION_LINE.fullmatch(line)
         assert match, f"not an <add key value> line: {line!r}"
         pairs.append((match.group(1), match.group(2)))
@@ -96,7 +66,7 @@ def configuration() -> list[tuple[str, str]]:
 
 
 def test_every_example_file_is_indexed_and_judged() -> None:
-    files = {p.name for p in EXAMPLES.iterdir() if p.name not in ("index.yaml", "judging.yaml")}
+    files = {p.name for p in EXAMPLES.folder.iterdir() if p.name not in ("index.yaml", "judging.yaml")}
     assert files == {e["file"] for e in INDEX}
     by_kind = {kind: {e["file"] for e in INDEX if e["kind"] == kind} for kind in ("request", "response")}
     assert by_kind["request"] == {e["file"] for e in JUDGING["requests"]}
@@ -127,7 +97,7 @@ def test_example_is_the_documents_text_verbatim(entry: dict[str, Any]) -> None:
     if not doc.is_file():
         pytest.skip(f"{doc} not available")
     printed = doc.read_bytes()
-    copied = (EXAMPLES / entry["file"]).read_bytes()
+    copied = EXAMPLES.bytes(entry["file"])
     assert copied.endswith(b"\n") and not copied.endswith(b"\n\n"), "the text as printed plus one newline"
     assert printed.count(copied[:-1]) == 1, f"{entry['file']} is not found verbatim in {doc.name}"
     # ... and it is exactly the line(s) its section names
@@ -140,7 +110,7 @@ def test_example_is_the_documents_text_verbatim(entry: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("name", [e["file"] for e in INDEX if e["file"].endswith(".json")])
 def test_json_example_parses_as_printed(name: str) -> None:
-    assert isinstance(json.loads((EXAMPLES / name).read_bytes()), dict)
+    assert isinstance(json.loads(EXAMPLES.bytes(name)), dict)
 
 
 # ── judged by the engine ────────────────────────────────────────────────────────────────────
@@ -153,13 +123,15 @@ def test_every_recorded_finding_is_explained(entry: dict[str, Any]) -> None:
     assert not unexplained, f"the discrepancy text does not explain {unexplained}"
 
 
-@pytest.mark.parametrize("pairing", PAIRINGS)
-def test_vendor_example_pairing_has_exactly_its_recorded_findings(
-    pairing: dict[str, Any], tmp_path: Path
-) -> None:
-    report = audited(example_exchange(pairing["request"], pairing["response"]), tmp_path, "vendor")
-    assert [j.exchange.operation for j in report.judgements] == [indexed(pairing["request"])["operation"]]
-    assert rules_of(report) == sorted(pairing["expected_findings"]), "\n".join(map(str, report.findings))
+@pytest.mark.parametrize("case", PAIRING_CASES)
+def test_vendor_example_pairing_has_exactly_its_recorded_findings(case: ExampleCase) -> None:
+    pairing = case.entry
+    judgement = judge_case(case)  # audited exactly as recorded traffic is (a cassette, redacted)
+    assert judgement is not None and len(case.exchanges) == 1
+    assert [judgement.exchange.operation] == [indexed(pairing["request"])["operation"]]
+    assert rules_of(judgement) == sorted(pairing["expected_findings"]), "\n".join(
+        map(str, judgement.findings)
+    )
 
 
 @pytest.mark.parametrize("pairing", PAIRINGS)
@@ -167,23 +139,28 @@ def test_vendor_example_pairing_judged_as_sent_has_the_same_findings_as_recorded
     pairing: dict[str, Any],
 ) -> None:
     """Redaction ("Bearer ***", "client_secret=***") never changes a verdict."""
-    judgement = Contract.load(API).check(example_exchange(pairing["request"], pairing["response"]))
+    exchange = example_exchange(EXAMPLES, pairing["request"], pairing["response"])
+    judgement = Contract.load(API).check(exchange)
     assert sorted({f.rule for f in judgement.findings}) == sorted(pairing["expected_findings"])
 
 
-@pytest.mark.parametrize("entry", REQUEST_ENTRIES)
+@pytest.mark.parametrize("case", REQUEST_CASES)
 def test_vendor_request_example_judged_as_a_callers_request_has_exactly_its_recorded_findings(
-    entry: dict[str, Any], tmp_path: Path
+    case: ExampleCase,
 ) -> None:
-    report = audited(example_exchange(entry["file"], entry["response"]), tmp_path, "client")
-    assert rules_of(report) == sorted(entry["expected_findings"]), "\n".join(map(str, report.findings))
+    assert case.side == "client"
+    judgement = judge_case(case)
+    assert judgement is not None
+    assert rules_of(judgement) == sorted(case.entry["expected_findings"]), "\n".join(
+        map(str, judgement.findings)
+    )
 
 
 @pytest.mark.parametrize("entry", REQUEST_ENTRIES)
 def test_vendor_request_example_judged_as_sent_has_the_same_findings_as_recorded(
     entry: dict[str, Any],
 ) -> None:
-    exchange = example_exchange(entry["file"], entry["response"])
+    exchange = example_exchange(EXAMPLES, entry["file"], entry["response"])
     judgement = Contract.load(API).check(exchange, side="client")
     assert sorted({f.rule for f in judgement.findings}) == sorted(entry["expected_findings"])
 
@@ -194,7 +171,7 @@ def test_vendor_request_example_judged_as_sent_has_the_same_findings_as_recorded
 def test_token_request_example_sends_no_resource_while_the_sample_configuration_names_one() -> None:
     """TOK-006's discrepancy in the document's own words (the rule's finding is judged above)."""
     (entry,) = [e for e in JUDGING["requests"] if indexed(e["file"])["operation"] == "getAccessToken"]
-    form = dict(parse_qsl((EXAMPLES / entry["file"]).read_text(encoding="utf-8").strip()))
+    form = dict(parse_qsl(EXAMPLES.text(entry["file"]).strip()))
     assert sorted(form) == ["client_id", "client_secret", "grant_type"]
     assert ("resource" in form) == entry["sends_resource"]
     assert "resource" in dict(configuration())
@@ -203,7 +180,7 @@ def test_token_request_example_sends_no_resource_while_the_sample_configuration_
 def test_order_status_sample_billing_document_is_one_character_shorter_than_the_order_numbers() -> None:
     """The 9-character billingDocument that RES-018 tolerates (1 to 10 digits) rather than judges."""
     (pairing,) = [p for p in JUDGING["pairings"] if indexed(p["response"])["operation"] == "getOrderStatus"]
-    lines = json.loads((EXAMPLES / pairing["response"]).read_bytes())["MT_OrderStatus_Response"]
+    lines = json.loads(EXAMPLES.bytes(pairing["response"]))["MT_OrderStatus_Response"]
     billed = [line for line in lines if line["billingDocument"]]
     assert billed, "the sample has invoiced lines"
     assert {len(line["billingDocument"]) for line in billed} == {pairing["billing_document_length"]}

@@ -423,9 +423,13 @@ def _add(command: click.Command) -> None:
 
 
 def _add_workflow_commands() -> None:
+    from b2bconform.review.command import review_command
     from b2bconform.workflows.golive import golive_command
+    from b2bconform.workflows.nightly import nightly_command
 
     _add(golive_command)
+    _add(nightly_command)
+    _add(review_command)
 
 
 _add_workflow_commands()

@@ -63,16 +63,22 @@ class TargetProfile:
     # Where the suites' test data (master data, known orders) comes from: "sandbox" = the embedded
     # sandbox's own, for a profile that points at a served sandbox; None = the profile gives none.
     test_data: str | None = None
+    # The nightly workflow: where its runs are kept (relative to the repo root) and its policy
+    # ({fail_on: new|any, response_time_change, response_time_floor_ms}; see NIGHTLY_KEYS).
+    history: str | None = None
+    nightly: dict[str, Any] = field(default_factory=dict)
 
 
 _PROFILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "name": str, "api": str, "base_url": str, "environment": str, "credentials": dict,
     "alternate_credentials": dict, "writes_allowed": bool, "rate_limit": (int, float), "budget": int, "timeout": (int, float, dict),
-    "token_url": str, "settings": dict, "test_data": str,
+    "token_url": str, "settings": dict, "test_data": str, "history": str, "nightly": dict,
 }  # fmt: skip
 _REQUIRED_PROFILE_KEYS = ("api", "base_url", "environment", "credentials")
 TIMEOUT_PHASES = ("connect", "read", "write", "pool")
 _DEFAULT_TIMEOUT = 30.0
+NIGHTLY_FAIL_ON = ("new", "any")
+NIGHTLY_KEYS = ("fail_on", "response_time_change", "response_time_floor_ms")
 
 
 def http_timeout(timeout: float | dict[str, float]) -> httpx.Timeout:
@@ -98,6 +104,26 @@ def _timeout_problem(value: object) -> tuple[list[str], str] | None:
             return [phase], f"unknown timeout {phase!r}; expected one of {', '.join(TIMEOUT_PHASES)}"
         if not positive(seconds):
             return [phase], f"expected a positive number of seconds, got {seconds!r}"
+    return None
+
+
+def _nightly_problem(value: dict[Any, Any]) -> tuple[list[str], str] | None:
+    """Where and how the ``nightly`` policy is wrong."""
+
+    def number(x: object) -> bool:
+        return isinstance(x, int | float) and not isinstance(x, bool)
+
+    for key, setting in value.items():
+        if key not in NIGHTLY_KEYS:
+            return [str(key)], f"unknown nightly setting {key!r}; expected one of {', '.join(NIGHTLY_KEYS)}"
+        if key == "fail_on" and setting not in NIGHTLY_FAIL_ON:
+            return [key], f"expected new or any, got {setting!r}"
+        if key == "response_time_change" and not (number(setting) and setting > 0):
+            return [key], (
+                f"expected a positive ratio (0.5: a median 1.5 times the previous one, or 2/3 of it), got {setting!r}"
+            )
+        if key == "response_time_floor_ms" and not (number(setting) and setting >= 0):
+            return [key], f"expected a number of milliseconds (0 or more), got {setting!r}"
     return None
 
 
@@ -145,6 +171,12 @@ def load_profile(name_or_path: str, profiles_dir: Path = PROFILES_DIR) -> Target
         raise document.error(
             ["test_data"], f"expected 'sandbox' (the served sandbox's own data), got {data['test_data']!r}"
         )
+    if "history" in data and not data["history"].strip():
+        raise document.error(
+            ["history"], f"expected a directory (relative to the repository root), got {data['history']!r}"
+        )
+    if "nightly" in data and (problem := _nightly_problem(data["nightly"])) is not None:
+        raise document.error(["nightly", *problem[0]], problem[1])
     for key in ("base_url", "token_url"):
         if key in data and not str(data[key]).startswith(("https://", "http://")):
             raise document.error([key], f"expected an http(s) URL, got {data[key]!r}")
