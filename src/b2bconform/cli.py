@@ -6,7 +6,6 @@ judge anything as asked (usage error, malformed input, nothing to judge, pytest 
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 import click
 
 from b2bconform.audit import AuditReport, audit
+from b2bconform.cli_support import pytest_args_argument, reports_errors, reports_option, target_options
 from b2bconform.contract import Contract, known_apis
 from b2bconform.errors import B2BConformError
 from b2bconform.model import Finding
@@ -50,17 +50,7 @@ def _fail(message: str) -> NoReturn:
     sys.exit(EXIT_USAGE)
 
 
-def _reports_errors(command: F) -> F:
-    """Turn the harness's own errors into `error: …` on stderr and exit 2, never a traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except B2BConformError as exc:
-            _fail(str(exc))
-
-    return wrapper  # type: ignore[return-value]
+_reports_errors = reports_errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -313,16 +303,7 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
 
 @cli.command("run")
 @click.option("--api", "apis", multiple=True, type=_API, help="repeatable; default: every API with a suite")
-@click.option(
-    "--target",
-    type=click.Choice(["sandbox", "live", "replay"]),
-    default="sandbox",
-    show_default=True,
-    help="the embedded sandboxes, a live system (--profile), or recorded cassettes",
-)
-@click.option("--profile", default=None, help="target profile under profiles/ (or a path), for --target live")
-@click.option("--allow-writes", is_flag=True, help="let writes reach a live target whose profile allows them")
-@click.option("--allow-production", is_flag=True, help="allow a profile whose environment is production")
+@target_options()
 @click.option("--record", is_flag=True, help="with --target live: write each test's traffic as a cassette")
 @click.option(
     "--cassette-dir",
@@ -330,14 +311,13 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
     default=None,
     help="where --record writes and --target replay reads cassettes (default suites/<api>/cassettes)",
 )
+@reports_option(REPORTS_DIR, "where Allure results, JUnit XML and the conformance matrix go")
 @click.option(
-    "--reports",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=REPORTS_DIR,
-    show_default=True,
-    help="where Allure results, JUnit XML and the conformance matrix go",
+    "--html",
+    is_flag=True,
+    help="then build the offline HTML report (reports/allure-report; needs Java and npm)",
 )
-@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- PYTEST_ARGS...]")
+@pytest_args_argument
 @_reports_errors
 def run_command(
     apis: tuple[str, ...],
@@ -348,6 +328,7 @@ def run_command(
     record: bool,
     cassette_dir: Path | None,
     reports: Path,
+    html: bool,
     pytest_args: tuple[str, ...],
 ) -> None:
     """Run the conformance suites with pytest and write the reports.
@@ -366,7 +347,21 @@ def run_command(
         extra=pytest_args,
     ).start()
     click.echo(f"reports: {result.reports} (allure-results/, junit.xml, conformance.json, conformance.md)")
+    if html and result.exit_code != EXIT_USAGE:
+        _html_report(result.reports)
     sys.exit(result.exit_code)
+
+
+def _html_report(reports: Path) -> None:
+    """The HTML report beside the others; a machine without Java or npm still gets every other report."""
+    from b2bconform.reporting.html import report_beside
+
+    try:
+        index = report_beside(reports)
+    except B2BConformError as exc:
+        click.echo(f"no HTML report: {exc}", err=True)
+        return
+    click.echo(f"HTML report: {index} (serve it: python3 -m http.server -d {index.parent})")
 
 
 # ── cassettes ─────────────────────────────────────────────────────────────────────────────────
@@ -415,21 +410,18 @@ def cassettes_record(
 # ── workflows and reports (each command lives beside its library code) ────────────────────────
 
 
-def _add(command: click.Command) -> None:
-    """Register ``command`` with the harness's error handling: `error: …` and exit 2, no traceback."""
-    if command.callback is not None:
-        command.callback = _reports_errors(command.callback)
-    cli.add_command(command)
-
-
 def _add_workflow_commands() -> None:
+    from b2bconform.reporting.html_command import report_group
     from b2bconform.review.command import review_command
     from b2bconform.workflows.golive import golive_command
     from b2bconform.workflows.nightly import nightly_command
+    from b2bconform.workflows.onboard import onboard_command
 
-    _add(golive_command)
-    _add(nightly_command)
-    _add(review_command)
+    cli.add_command(golive_command)
+    cli.add_command(nightly_command)
+    cli.add_command(review_command)
+    cli.add_command(onboard_command)
+    cli.add_command(report_group)
 
 
 _add_workflow_commands()

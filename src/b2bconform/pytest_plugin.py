@@ -17,7 +17,7 @@ import pytest
 from b2bconform import clock
 from b2bconform.cleanup import CleanupOutcome
 from b2bconform.contract import Contract
-from b2bconform.errors import InputFileError, TargetError, UsageError
+from b2bconform.errors import B2BConformError, InputFileError, TargetError, UsageError
 from b2bconform.generation import draw_without_local_constants
 from b2bconform.live_safety import RUN_DIR_VARIABLE, shared_run_directory
 from b2bconform.recording import SUITES_DIR, CassetteRecorder
@@ -327,8 +327,10 @@ def pytest_runtest_makereport(
 
 
 def _end_test(item: pytest.Item, report: pytest.TestReport) -> None:
-    """After teardown: a recording writes the test's cassette; a replay says what it did not play."""
-    api = item.stash.get(BEGUN_KEY, None)
+    """After teardown: a recording writes the test's cassette; a replay says what it did not play;
+    the matrix keeps how the test ended (a test skipped before it began included)."""
+    begun = item.stash.get(BEGUN_KEY, None)
+    api = begun or _api_of(item)
     if api is None:
         return
     if report.when != "teardown":
@@ -342,7 +344,13 @@ def _end_test(item: pytest.Item, report: pytest.TestReport) -> None:
         return
     harness = item.config.stash[SESSION_KEY]
     outcome, reason = item.stash.get(OUTCOME_KEY, ("passed", None))
-    harness.end_test(api, outcome, reason)
+    if begun is not None:
+        harness.end_test(api, outcome, reason)
+    elif api not in harness.matrix.contracts:
+        try:
+            harness.contract(api)  # a skipped test's rules are named in the matrix with the reason
+        except B2BConformError:
+            return
     judge = item.stash.get(JUDGE_KEY, None)
     harness.matrix.record_test_outcome(
         item.nodeid,
@@ -352,6 +360,8 @@ def _end_test(item: pytest.Item, report: pytest.TestReport) -> None:
         failed_rules={f.rule for f in judge.findings} if judge is not None else (),
         reason=reason,
     )
+    if begun is None:
+        return
     cassette = item.stash.get(CASSETTE_KEY, None)
     if cassette is not None and outcome == "passed" and cassette.unplayed:
         item.warn(

@@ -15,7 +15,7 @@ API = "manex_so"
 MISSING_SONO = "0000000000"  # order numbers start at 1: zero names no order
 MISSING_KEY = "ZZZZZZZZZZ"  # ten characters of the key alphabet that no record carries
 
-pytestmark = [pytest.mark.api(API), pytest.mark.writes]
+pytestmark = pytest.mark.api(API)
 
 
 def _refused_with(judgement: Any, message: str) -> None:
@@ -38,6 +38,7 @@ def _add_order(judge: Judge, so_context: Any, **params: str) -> str:
 # ── transport: both forms, '&', names in any case ────────────────────────────────────────────
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-TRN-003", "MANEX_SO-TRN-004")
 def test_a_get_with_a_query_string_and_a_post_with_json_read_the_same_order(
     judge: Judge, so_context: Any
@@ -50,6 +51,7 @@ def test_a_get_with_a_query_string_and_a_post_with_json_read_the_same_order(
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-TRN-004")
 def test_every_ampersand_separated_query_parameter_is_read(judge: Judge, so_context: Any) -> None:
     line = so_context.line()
@@ -62,6 +64,7 @@ def test_every_ampersand_separated_query_parameter_is_read(judge: Judge, so_cont
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-TRN-005")
 @pytest.mark.parametrize("name", ["SoNo", "SONO", "sono", "sOnO"])
 def test_parameter_names_compare_in_any_case(judge: Judge, so_context: Any, name: str) -> None:
@@ -73,6 +76,7 @@ def test_parameter_names_compare_in_any_case(judge: Judge, so_context: Any, name
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-URL-005")
 @pytest.mark.parametrize(
     "path",
@@ -89,6 +93,7 @@ def test_a_url_naming_no_action_is_answered_404_not_with_an_envelope(judge: Judg
 # ── Sales Order main ──────────────────────────────────────────────────────────────────────────
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-SO-010")
 def test_an_existing_order_number_is_refused_and_a_blank_one_is_assigned(
     judge: Judge, so_context: Any
@@ -101,6 +106,7 @@ def test_an_existing_order_number_is_refused_and_a_blank_one_is_assigned(
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-SO-002")
 @pytest.mark.parametrize("operation", ["SOAdd", "SOEdit"])
 def test_an_existing_customers_number_without_its_zeros_is_refused(
@@ -115,6 +121,7 @@ def test_an_existing_customers_number_without_its_zeros_is_refused(
     judge.expect_conforms(judgement)
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-SO-017")
 def test_a_buyer_that_is_no_customer_is_refused(judge: Judge, so_context: Any) -> None:
     customer = so_context.seed.customers[0]
@@ -129,6 +136,7 @@ def test_a_buyer_that_is_no_customer_is_refused(judge: Judge, so_context: Any) -
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-SO-018")
 def test_an_attention_that_is_not_the_customers_contact_is_refused(judge: Judge, so_context: Any) -> None:
     first, second = so_context.seed.customers[:2]
@@ -143,6 +151,7 @@ def test_an_attention_that_is_not_the_customers_contact_is_refused(judge: Judge,
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-SO-019")
 def test_approval_initials_of_a_non_approver_are_refused(judge: Judge, so_context: Any) -> None:
     customer = so_context.seed.customers[0]
@@ -162,6 +171,7 @@ def test_approval_initials_of_a_non_approver_are_refused(judge: Judge, so_contex
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-SO-020", "MANEX_SO-SO-021", "MANEX_SO-SO-022")
 def test_an_order_added_with_only_its_customer_takes_todays_date_and_the_customers_defaults(
     judge: Judge, so_context: Any
@@ -174,6 +184,7 @@ def test_an_order_added_with_only_its_customer_takes_todays_date_and_the_custome
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-SO-023")
 def test_an_order_added_without_a_bill_account_takes_the_customers(judge: Judge, so_context: Any) -> None:
     customer = so_context.seed.customers[0]
@@ -182,6 +193,7 @@ def test_an_order_added_without_a_bill_account_takes_the_customers(judge: Judge,
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-SO-024")
 def test_the_approval_date_is_the_day_of_the_call_whatever_is_sent(judge: Judge, so_context: Any) -> None:
     initials = so_context.seed.approver_initials[0]
@@ -194,6 +206,7 @@ def test_the_approval_date_is_the_day_of_the_call_whatever_is_sent(judge: Judge,
 # ── lines, due dates ──────────────────────────────────────────────────────────────────────────
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-DUE-002")
 def test_due_dates_beyond_the_lines_order_quantity_are_refused(judge: Judge, so_context: Any) -> None:
     sono = so_context.order()
@@ -210,6 +223,7 @@ def test_due_dates_beyond_the_lines_order_quantity_are_refused(judge: Judge, so_
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-DUE-021")
 def test_a_due_date_without_a_commit_date_commits_to_its_due_date(judge: Judge, so_context: Any) -> None:
     key = so_context.due_date_key()
@@ -219,6 +233,7 @@ def test_a_due_date_without_a_commit_date_commits_to_its_due_date(judge: Judge, 
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-ITM-024")
 def test_a_fully_shipped_lines_status_changes_only_with_more_quantity(judge: Judge, so_context: Any) -> None:
     pytest.skip("no documented action ships a line: a zero balance cannot be reached through the API")
@@ -227,6 +242,7 @@ def test_a_fully_shipped_lines_status_changes_only_with_more_quantity(judge: Jud
 # ── documented refusals ───────────────────────────────────────────────────────────────────────
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-MSG-018")
 def test_an_order_for_an_unknown_customer_is_refused_with_customer_does_not_exists(judge: Judge) -> None:
     judgement = call(judge, "SOAdd", {"sono": next_order_number(judge.tag), "custno": "0000009999"})
@@ -234,12 +250,14 @@ def test_an_order_for_an_unknown_customer_is_refused_with_customer_does_not_exis
     judge.expect_conforms()
 
 
+@pytest.mark.smoke
 @pytest.mark.rules("MANEX_SO-MSG-019")
 def test_a_get_of_an_unknown_order_says_sales_order_does_not_exists(judge: Judge) -> None:
     _refused_with(call(judge, "SOGet", {"sono": MISSING_SONO}), "Sales Order does not exists.")
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-MSG-020")
 @pytest.mark.parametrize("operation", ["SOItemAdd", "SOItemEdit"])
 def test_an_item_action_on_an_unknown_order_says_sales_order_does_not_exists(
@@ -252,18 +270,21 @@ def test_an_item_action_on_an_unknown_order_says_sales_order_does_not_exists(
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-MSG-021")
 def test_an_item_get_of_an_unknown_line_says_item_does_not_exists(judge: Judge) -> None:
     _refused_with(call(judge, "SOItemGet", {"uniqueln": MISSING_KEY}), "Sales Order Item does not exists.")
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-MSG-022")
 def test_an_item_delete_without_its_key_says_uniqln_not_provided(judge: Judge, so_context: Any) -> None:
     _refused_with(call(judge, "SOItemDelete", {"sono": so_context.order()}), "UniqLn not provided.")
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-MSG-023")
 @pytest.mark.parametrize("operation", ["SOPriceAdd", "SOPriceEdit", "SODueDateAdd", "SODueDateEdit"])
 def test_a_line_not_on_the_order_is_named_with_its_order(
@@ -277,6 +298,7 @@ def test_a_line_not_on_the_order_is_named_with_its_order(
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-MSG-024")
 @pytest.mark.parametrize("operation", ["SOPriceEdit", "SOPriceDelete"])
 def test_a_price_action_without_its_key_says_plpricelnk_not_provided(
@@ -288,6 +310,7 @@ def test_a_price_action_without_its_key_says_plpricelnk_not_provided(
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-MSG-025")
 @pytest.mark.parametrize("operation", ["SOPriceGet", "SOPriceDelete"])
 def test_an_unknown_price_says_price_does_not_exists(judge: Judge, so_context: Any, operation: str) -> None:
@@ -300,6 +323,7 @@ def test_an_unknown_price_says_price_does_not_exists(judge: Judge, so_context: A
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-MSG-026")
 def test_an_unknown_due_date_says_due_date_does_not_exists(judge: Judge) -> None:
     judgement = call(judge, "SODueDateGet", {"duedateuniq": MISSING_KEY})
@@ -309,6 +333,7 @@ def test_an_unknown_due_date_says_due_date_does_not_exists(judge: Judge) -> None
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-MSG-027")
 @pytest.mark.parametrize("operation", ["SODueDateEdit", "SODueDateDelete"])
 def test_a_due_date_action_without_its_key_says_duedt_uniq_not_provided(
@@ -321,6 +346,7 @@ def test_a_due_date_action_without_its_key_says_duedt_uniq_not_provided(
     judge.expect_conforms()
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-MSG-028")
 def test_an_edit_of_an_unknown_order_is_refused_as_an_edit_failure(judge: Judge, so_context: Any) -> None:
     customer = so_context.seed.customers[0]

@@ -9,7 +9,7 @@ import pytest
 from b2bconform.generators.moduslink_po import ORDERS_PATH, sample_order
 from b2bconform.session import Judge
 
-pytestmark = [pytest.mark.api("moduslink_po"), pytest.mark.writes]
+pytestmark = pytest.mark.api("moduslink_po")
 
 HEADERS = {
     "ClientConfigId": ("MODUSLINK_PO-AUTH-001", "MODUSLINK_PO-AUTH-004"),
@@ -28,6 +28,7 @@ def _status(judgement: Any) -> int:
     return int(judgement.exchange.response.status)
 
 
+@pytest.mark.writes
 @pytest.mark.parametrize(
     "header",
     [pytest.param(h, marks=pytest.mark.rules(rules[0]), id=f"without-{h}") for h, rules in HEADERS.items()],
@@ -39,6 +40,7 @@ def test_a_call_without_a_credential_header_is_refused_with_401(judge: Judge, he
     judge.expect_conforms(judgement)  # the engine holds the request to 401 and the body to the 401 rules
 
 
+@pytest.mark.writes
 @pytest.mark.parametrize(
     "header",
     [pytest.param(h, marks=pytest.mark.rules(rules[1]), id=f"wrong-{h}") for h, rules in HEADERS.items()],
@@ -51,6 +53,7 @@ def test_a_call_with_a_wrong_credential_is_refused_with_401(judge: Judge, header
     assert _status(judgement) == 401, f"a wrong {header} was answered HTTP {_status(judgement)}"
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MODUSLINK_PO-AUTH-007")
 def test_a_key_presented_with_another_sites_config_id_is_refused(judge: Judge) -> None:
     try:
@@ -66,6 +69,7 @@ def test_a_key_presented_with_another_sites_config_id_is_refused(judge: Judge) -
     )
 
 
+@pytest.mark.writes
 @pytest.mark.rules("MODUSLINK_PO-AUTH-008")
 def test_an_invalid_subscription_key_is_explained_as_documented(judge: Judge) -> None:
     headers = judge.target.credentials()
@@ -78,6 +82,7 @@ def test_an_invalid_subscription_key_is_explained_as_documented(judge: Judge) ->
     assert SUBSCRIPTION_MESSAGE in messages, f"401 messages {messages}"
 
 
+@pytest.mark.smoke
 @pytest.mark.rules("MODUSLINK_PO-AUTH-001")
 def test_reading_an_order_needs_credentials_too(judge: Judge) -> None:
     judgement = judge.send("GET", ORDERS_PATH + "/1", with_credentials=False)

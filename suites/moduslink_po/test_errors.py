@@ -36,6 +36,7 @@ def test_a_server_error_carries_the_documented_500_body(judge: Judge) -> None:
     judge.expect_conforms(judgement)
 
 
+@pytest.mark.smoke
 @pytest.mark.rules("MODUSLINK_PO-GET-001")
 def test_an_unknown_order_is_answered_404_with_the_error_envelope(judge: Judge) -> None:
     judgement = judge.send("GET", ORDERS_PATH + "/999999999")

@@ -35,6 +35,7 @@ def key(judge: Judge, subscription_header: str) -> dict[str, str]:
     return {subscription_header: judge.target.credentials()[subscription_header]}
 
 
+@pytest.mark.smoke
 @pytest.mark.rules("WESTCON_REST-AUTH-001")
 def test_a_call_without_a_token_is_refused_with_401(
     judge: Judge, partner_key: str, subscription_header: str

@@ -106,6 +106,7 @@ def test_the_documents_sample_request_is_accepted(judge: Judge, partner_key: str
     lines(judge, judge.send("POST", ORDER_STATUS_PATH, json=sample))
 
 
+@pytest.mark.smoke
 @pytest.mark.rules("WESTCON_REST-RES-025")
 def test_numbers_that_match_no_order_are_answered_with_an_empty_list(judge: Judge, partner_key: str) -> None:
     unknown = "NOSUCH-" + judge.tag.next()  # traceable to this run, no customer's real number

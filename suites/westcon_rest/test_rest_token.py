@@ -38,6 +38,7 @@ def _status(judgement: Judgement) -> int:
     return judgement.exchange.response.status
 
 
+@pytest.mark.smoke
 @pytest.mark.rules(*RESPONSE_RULES)
 def test_the_documented_token_request_is_answered_with_a_bearer_token(judge: Judge) -> None:
     judgement = request_token(judge, encode_form(token_form(judge.target.credentials())))
@@ -59,6 +60,7 @@ def test_a_token_request_breaking_a_rule_is_refused_as_azure_ad_refuses_it(
     judge.expect_conforms(judgement)
 
 
+@pytest.mark.smoke
 @pytest.mark.rules("WESTCON_REST-TOK-007")
 def test_a_wrong_client_secret_is_refused_with_invalid_client_and_no_token(judge: Judge) -> None:
     form = token_form(judge.target.credentials())

@@ -17,6 +17,7 @@ def _status(judgement: Any) -> int:
     return int(judgement.exchange.response.status)
 
 
+@pytest.mark.smoke
 @pytest.mark.rules("WESTCON_SOAP-AUTH-001")
 def test_a_call_without_a_username_token_is_refused(
     judge: Judge, account: tuple[str, str], call: Callable[[bytes], Any]
@@ -27,6 +28,7 @@ def test_a_call_without_a_username_token_is_refused(
     judge.expect_conforms(judgement)
 
 
+@pytest.mark.smoke
 @pytest.mark.rules("WESTCON_SOAP-AUTH-003")
 def test_a_call_with_a_wrong_password_is_refused_with_a_soap_fault(
     judge: Judge, account: tuple[str, str], call: Callable[[bytes], Any]

@@ -66,6 +66,7 @@ def test_serial_numbers_come_back_only_when_asked(
     judge.expect_conforms()
 
 
+@pytest.mark.smoke
 @pytest.mark.rules("WESTCON_SOAP-REQ-012")
 def test_the_documents_sample_request_is_accepted_with_a_security_header(
     judge: Judge, account: tuple[str, str], call: Callable[[bytes], Any]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +30,7 @@ from b2bconform.contract import Contract, Judgement
 from b2bconform.model import Finding
 from b2bconform.rules import Rule
 
-__all__ = ["ConformanceMatrix", "RuleEvidence"]
+__all__ = ["SCORE_DEFINITION", "ConformanceMatrix", "RuleEvidence", "TestOutcome", "finding_line"]
 
 MAX_FINDINGS_PER_RULE = 20
 MAX_REASONS_PER_RULE = 3
@@ -226,6 +226,14 @@ class ConformanceMatrix:
         return json_path, md_path
 
 
+def finding_line(finding: Mapping[str, Any]) -> str:
+    """One finding of a report as one line: where, then what was received and what is documented."""
+    return (
+        f"{finding.get('operation')} {finding.get('path') or '(message)'}: Received: {finding.get('received')} / "
+        f"Documented: {finding.get('expected')}"
+    )
+
+
 def _counts() -> dict[str, int]:
     return {"rules": 0, "passed": 0, "failed": 0, "broken": 0, "untested": 0, "verified_both": 0}
 
@@ -338,9 +346,7 @@ def render_markdown(data: dict[str, Any]) -> str:
             for rule_id, rule in failed.items():
                 lines.append(f"- **{rule_id}** ({rule['findings_total']} findings): {rule['statement']}")
                 for finding in rule["findings"][:3]:
-                    lines.append(
-                        f"  - `{finding['operation']}` `{finding['path'] or '(message)'}`: Received: {finding['received']} / Documented: {finding['expected']}"
-                    )
+                    lines.append(f"  - {finding_line(finding)}")
         times = block.get("response_times") or {}
         if times:
             lines += [

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
+from b2bconform.cli_support import reports_errors
 from b2bconform.contract import CONTRACTS_DIR
-from b2bconform.errors import B2BConformError
 from b2bconform.review.judging import review
 from b2bconform.review.report import write_report
 
@@ -45,18 +45,15 @@ EXIT_OK, EXIT_DRIFT, EXIT_USAGE = 0, 1, 2
     default=None,
     help="the contracts folder to review (default: the harness's contracts/)",
 )
+@reports_errors
 def review_command(apis: tuple[str, ...], output: Path, contracts_dir: Path | None) -> None:
     """Judge each vendor document's own examples against its rules and write the discrepancies to
     raise with the vendor: where, what the document says, which reading the harness adopted.
 
     Exit 0 when the list matches the recorded judging, 1 on drift, 2 on a malformed examples folder.
     """
-    try:
-        result = review(tuple(dict.fromkeys(apis)), contracts_dir)
-        markdown, data = write_report(result, output)
-    except B2BConformError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+    result = review(tuple(dict.fromkeys(apis)), contracts_dir)
+    markdown, data = write_report(result, output)
     for api in result.apis:
         click.echo(
             f"{api.api}: {len(api.discrepancies)} discrepancies in {api.examples} examples, "

@@ -15,8 +15,10 @@ from typing import Any
 
 import click
 
+from b2bconform.cli_support import pytest_args_argument, reports_errors, reports_option, target_options
 from b2bconform.contract import known_apis
 from b2bconform.errors import B2BConformError
+from b2bconform.reporting.matrix import finding_line
 from b2bconform.runner import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, REPORTS_DIR, RunResult, SuiteRun
 
 __all__ = ["GoLiveVerdict", "golive_command", "judge_go_live", "run_go_live"]
@@ -52,7 +54,7 @@ def judge_go_live(conformance: dict[str, Any], api: str, *, strict: bool = False
         entry = {"rule": rule_id, "severity": rule["severity"], "statement": rule["statement"]}
         if rule["status"] == "failed":
             first = rule["findings"][0] if rule["findings"] else None
-            failed.append({**entry, "finding": _finding_text(first) if first else "a test tied to it failed"})
+            failed.append({**entry, "finding": finding_line(first) if first else "a test tied to it failed"})
         elif rule["status"] == "broken":
             broken.append({**entry, "reason": rule.get("untested_reason")})
         elif rule["status"] == "untested":
@@ -83,10 +85,6 @@ def judge_go_live(conformance: dict[str, Any], api: str, *, strict: bool = False
         broken=broken,
         unverified=unverified,
     )
-
-
-def _finding_text(finding: dict[str, Any]) -> str:
-    return f"{finding['operation']} {finding['path'] or '(message)'}: Received: {finding['received']} / Documented: {finding['expected']}"
 
 
 def run_go_live(
@@ -122,15 +120,10 @@ def run_go_live(
 
 def _html_report(reports: Path) -> dict[str, str]:
     """The Allure HTML report beside the others; its absence never changes the verdict."""
-    from b2bconform.reporting.html import generate_html
+    from b2bconform.reporting.html import report_beside
 
     try:
-        index = generate_html(
-            reports / "allure-results",
-            reports / "allure-report",
-            history=reports / "allure-history",
-            single_file=False,
-        )
+        index = report_beside(reports)
     except B2BConformError as exc:
         return {"html_unavailable": str(exc)}
     return {"html": str(index)}
@@ -171,21 +164,12 @@ def render_markdown(verdict: GoLiveVerdict) -> str:
 
 @click.command("golive")
 @click.option("--api", required=True, type=click.Choice(known_apis()), help="the API to judge (one)")
-@click.option(
-    "--target", type=click.Choice(["sandbox", "live", "replay"]), default="sandbox", show_default=True
-)
-@click.option("--profile", default=None, help="target profile under profiles/ (or a path), for --target live")
-@click.option("--allow-writes", is_flag=True, help="let writes reach a live target whose profile allows them")
-@click.option("--allow-production", is_flag=True, help="allow a profile whose environment is production")
+@target_options()
 @click.option("--strict", is_flag=True, help="an unverified blocker or critical rule is a NO-GO too")
 @click.option("--no-html", is_flag=True, help="skip the Allure HTML report")
-@click.option(
-    "--reports",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="default reports/golive/<api>",
-)
-@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- PYTEST_ARGS...]")
+@reports_option(None, "default reports/golive/<api>")
+@pytest_args_argument
+@reports_errors
 def golive_command(
     api: str,
     target: str,

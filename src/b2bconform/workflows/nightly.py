@@ -14,7 +14,6 @@ Exit codes:
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
@@ -30,8 +29,9 @@ from typing import Any
 
 import click
 
+from b2bconform.cli_support import pytest_args_argument, reports_errors, reports_option, target_options
 from b2bconform.contract import known_apis
-from b2bconform.errors import B2BConformError, InputFileError, UsageError
+from b2bconform.errors import InputFileError, UsageError
 from b2bconform.live_safety import RUN_DIR_VARIABLE
 from b2bconform.recording import SUITES_DIR
 from b2bconform.redaction import NOT_SECRET_CREDENTIALS, Redactor
@@ -392,20 +392,6 @@ def _echo_summary(
     click.echo(f"nightly: exit {code}: {verdict}")
 
 
-def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The harness's own errors as `error: …` on stderr and exit 2, never a traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except B2BConformError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(EXIT_USAGE)
-
-    return wrapper
-
-
 @click.command("nightly")
 @click.option(
     "--api",
@@ -414,8 +400,7 @@ def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Choice(known_apis()),
     help="repeatable; default: every API with a suite (live: the profile's)",
 )
-@click.option("--target", type=click.Choice(["sandbox", "live"]), default="sandbox", show_default=True)
-@click.option("--profile", default=None, help="target profile under profiles/ (or a path), for --target live")
+@target_options(("sandbox", "live"))
 @click.option(
     "--history-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -428,17 +413,9 @@ def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     default=None,
     help="exit 1 on new failures only, or on any failure (default: the profile's nightly.fail_on, else new)",
 )
-@click.option(
-    "--reports",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=REPORTS_DIR,
-    show_default=True,
-    help="where the run's reports, retry/, nightly.json and nightly.md go",
-)
-@click.option("--allow-writes", is_flag=True, help="let writes reach a live target whose profile allows them")
-@click.option("--allow-production", is_flag=True, help="allow a profile whose environment is production")
-@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- PYTEST_ARGS...]")
-@_reports_errors
+@reports_option(REPORTS_DIR, "where the run's reports, retry/, nightly.json and nightly.md go")
+@pytest_args_argument
+@reports_errors
 def nightly_command(
     apis: tuple[str, ...],
     target: str,
