@@ -155,8 +155,9 @@ def write_manifest(evidence_dir: Path) -> tuple[list[EvidenceFile], str]:
 
 _ALLURE = "reports/allure-results/"
 _HOW_TO_VERIFY = [
-    "cd evidence && sha256sum MANIFEST.sha256   # must print the bundle hash",
-    "cd evidence && awk -F'\\t' '{print $2 \"  \" $1}' MANIFEST.sha256 | sha256sum -c",
+    "cd evidence",
+    "sha256sum MANIFEST.sha256   # must print the bundle hash",
+    "awk -F'\\t' '{print $2 \"  \" $1}' MANIFEST.sha256 | sha256sum -c",
 ]
 _OUTCOME = {"passed": "passed", "failed": "FAILED", "broken": "broken", "skipped": "skipped"}
 
