@@ -412,6 +412,7 @@ def cassettes_record(
 
 def _add_workflow_commands() -> None:
     from b2bconform.reporting.html_command import report_group
+    from b2bconform.reporting.merge_command import merge_command
     from b2bconform.review.command import review_command
     from b2bconform.workflows.golive import golive_command
     from b2bconform.workflows.nightly import nightly_command
@@ -422,6 +423,7 @@ def _add_workflow_commands() -> None:
     cli.add_command(review_command)
     cli.add_command(onboard_command)
     cli.add_command(report_group)
+    cli.add_command(merge_command)
 
 
 _add_workflow_commands()

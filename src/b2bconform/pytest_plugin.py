@@ -3,6 +3,7 @@ everything it does is delegated to ``b2bconform.session`` and ``b2bconform.repor
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -24,6 +25,7 @@ from b2bconform.recording import SUITES_DIR, CassetteRecorder
 from b2bconform.references import RUN_ID_VARIABLE
 from b2bconform.replay import run_facts
 from b2bconform.reporting import allure_labels
+from b2bconform.reporting.matrix import ConformanceMatrix
 from b2bconform.session import HarnessSession, Judge, TargetOptions
 from b2bconform.targets import WritesNotAllowed, load_profile
 
@@ -409,7 +411,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if harness is None or not path or not harness.matrix.contracts:
         return
     if hasattr(session.config, "workerinput"):
-        return  # xdist workers leave reporting to the controller
+        # xdist workers leave reporting to the controller: each hands over its matrix as the report's
+        # JSON, which the controller merges as the worker goes down (pytest_testnodedown)
+        session.config.workeroutput[MATRIX_OUTPUT] = json.loads(json.dumps(harness.matrix.as_dict()))  # type: ignore[attr-defined]
+        return
     json_path, md_path = harness.matrix.write(Path(path))
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
@@ -418,6 +423,62 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             f"conformance: {summary['passed']}/{summary['rules']} rules passed, {summary['failed']} failed, "
             f"{summary['broken']} broken, {summary['untested']} untested -> {json_path}, {md_path}"
         )
+
+
+# ── pytest-xdist: one run however many workers ─────────────────────────────────────────────────
+
+MATRIX_OUTPUT = "b2bconform_matrix"  # workeroutput key: the worker's matrix, as the report's JSON
+SEED_INPUT = "b2bconform_hypothesis_seed"  # workerinput key: the controller's Hypothesis seed
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Controller: a worker draws with the controller's seed. Workers configure themselves from the
+    command line again, and a profile that is not derandomized would give each its own random
+    seed: the report could then name no seed that reproduces the run."""
+    node.workerinput[SEED_INPUT] = node.config.getoption("hypothesis_seed", None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Worker: take the controller's seed (see pytest_configure_node) before any test draws."""
+    seed = getattr(session.config, "workerinput", {}).get(SEED_INPUT)
+    harness = session.config.stash.get(SESSION_KEY, None)
+    if seed is None or harness is None or seed == session.config.getoption("hypothesis_seed", None):
+        return
+    from hypothesis import core
+
+    session.config.option.hypothesis_seed = str(seed)
+    core.global_force_seed = int(seed)  # type: ignore[assignment] # what --hypothesis-seed sets
+    facts = _hypothesis_facts(session.config)
+    harness.matrix.meta["hypothesis"] = facts
+    if harness.recorder is not None:
+        harness.recorder.run_facts["hypothesis"] = facts
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object | None) -> None:
+    """Controller: merge the matrix a worker handed over into the run's (see pytest_sessionfinish).
+    A worker that crashed hands over nothing; the report then says less, and the terminal says why."""
+    config: pytest.Config = node.config
+    harness = config.stash.get(SESSION_KEY, None)
+    if harness is None or not config.getoption("conformance_report"):
+        return
+    data = getattr(node, "workeroutput", {}).get(MATRIX_OUTPUT)
+    worker = node.workerinput.get("workerid", "a worker")
+    if data is None:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if error is not None and reporter is not None:
+            reporter.write_line(
+                f"b2bconform: {worker} went down ({error}); the conformance report lacks the "
+                "evidence of the tests it ran",
+                yellow=True,
+            )
+        return
+    part = ConformanceMatrix.from_report(
+        data, source=f"the conformance matrix of {worker}", load=harness.contract
+    )
+    harness.matrix.merge(part)
 
 
 # ── live safety across workers, and the clean-up of what a run created ──────────────────────────

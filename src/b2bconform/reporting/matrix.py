@@ -13,6 +13,12 @@ How well a rule is verified, independent of its status:
 
 Score (per API and overall) = share of rules with both kinds of evidence x pass rate, where the pass
 rate is passed / (passed + failed) over the rules that reached a verdict. See SCORE_DEFINITION.
+
+A written report can be read back (``ConformanceMatrix.from_report``) and merged with another
+(``merge``): pytest-xdist workers hand their matrices to the controller that way, and
+``b2bconform merge`` joins the reports of CI shards. The JSON therefore keeps what a merge needs
+beyond the verdicts: each rule's skip reasons and whether a sandbox fault proves it, and the
+response-time samples (``response_samples_ms``), so that a merged median is the median of all.
 """
 
 from __future__ import annotations
@@ -20,14 +26,15 @@ from __future__ import annotations
 import json
 import math
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from b2bconform.contract import Contract, Judgement
-from b2bconform.model import Finding
+from b2bconform.errors import InputFileError, UsageError
+from b2bconform.model import Direction, Finding, Severity
 from b2bconform.rules import Rule
 
 __all__ = ["SCORE_DEFINITION", "ConformanceMatrix", "RuleEvidence", "TestOutcome", "finding_line"]
@@ -57,6 +64,22 @@ class RuleEvidence:
     finding_count: int = 0
     skip_reasons: list[str] = field(default_factory=list)
 
+    def merge(self, other: RuleEvidence) -> None:
+        """Add ``other``'s evidence (another process's or shard's) to this rule's."""
+        self.evaluated += other.evaluated
+        self.negative += other.negative
+        self.passed += other.passed
+        self.failed += other.failed
+        self.broken += other.broken
+        self.positive += other.positive
+        self.tests |= other.tests
+        room = MAX_FINDINGS_PER_RULE - len(self.findings)
+        self.findings.extend(other.findings[: max(room, 0)])
+        self.finding_count += other.finding_count
+        for reason in other.skip_reasons:
+            if reason not in self.skip_reasons and len(self.skip_reasons) < MAX_REASONS_PER_RULE:
+                self.skip_reasons.append(reason)
+
     @property
     def status(self) -> str:
         if self.failed:
@@ -79,6 +102,14 @@ class TestOutcome:
     rules: list[str]
     failed_rules: list[str]
     reason: str | None = None
+
+
+# A test reported by two parts (the same suite against two targets): the worse outcome stands.
+_OUTCOME_RANK = {"failed": 3, "broken": 2, "passed": 1, "skipped": 0}
+# Run facts that name one run; parts that differ keep every value under the plural key.
+_PLURAL = {"target": "targets", "run_id": "run_ids", "day": "days", "hypothesis": "hypotheses"}
+_REPORT_KEYS = {"generated", "score_definition", "summary", "apis", "tests"}
+MERGED_FROM = "merged_from"  # the reports a merged report was made of, as ``b2bconform merge`` names them
 
 
 class ConformanceMatrix:
@@ -165,6 +196,35 @@ class ConformanceMatrix:
     def failed_rules(self, api: str) -> set[str]:
         return {rule_id for rule_id, ev in self.evidence.get(api, {}).items() if ev.status == "failed"}
 
+    @classmethod
+    def from_report(
+        cls,
+        data: Mapping[str, Any],
+        source: str = "conformance.json",
+        load: Callable[[str], Contract] = Contract.load,
+    ) -> ConformanceMatrix:
+        """The matrix a conformance report (``as_dict``) was written from, to merge with another.
+        Contracts come from ``load`` (the current contracts); a report naming an API or rule they
+        do not have, or malformed, is an InputFileError on ``source``."""
+        return _Reader(source, load).matrix(data)
+
+    def merge(self, other: ConformanceMatrix) -> ConformanceMatrix:
+        """Add ``other``'s evidence, tests, response times and run facts to this matrix; returns it.
+        Counts add up, so a rule's status follows the usual precedence over both parts."""
+        for api, contract in other.contracts.items():
+            self.add_contract(contract)
+            self.fault_proven[api] |= other.fault_proven.get(api, set())
+            mine = self.evidence[api]
+            for rule_id, evidence in other.evidence[api].items():
+                mine.setdefault(rule_id, RuleEvidence()).merge(evidence)
+        for test, outcome in other.tests.items():
+            self.tests[test] = _merge_outcome(self.tests.get(test), outcome)
+        for api, operations in other.timings.items():
+            for operation, seconds in operations.items():
+                self.timings.setdefault(api, {}).setdefault(operation, []).extend(seconds)
+        self.meta = _merge_meta(self.meta, other.meta)
+        return self
+
     def as_dict(self) -> dict[str, Any]:
         apis: dict[str, Any] = {}
         totals = _counts()
@@ -200,10 +260,14 @@ class ConformanceMatrix:
                     "tests": sorted(ev.tests),
                     "findings": [f.as_dict() for f in ev.findings],
                     "findings_total": ev.finding_count,
+                    "skip_reasons": list(ev.skip_reasons),
+                    "fault_proven": rule.id in self.fault_proven.get(api, set()),
                 }
+            samples = _samples_ms(self.timings.get(api, {}))
             apis[api] = {
                 "summary": {**counts, **_scores(counts)},
-                "response_times": _response_times(self.timings.get(api, {})),
+                "response_times": _response_times(samples),
+                "response_samples_ms": samples,
                 "rules": rules,
             }
             for key in totals:
@@ -279,17 +343,183 @@ def _untested_reason(rule: Rule, evidence: RuleEvidence) -> str:
     return f"no exchange of this run was one its check applies to{scope}"
 
 
-def _response_times(timings: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+def _samples_ms(timings: dict[str, list[float]]) -> dict[str, list[float]]:
+    """Per operation, every response time in milliseconds to 0.01 ms, as recorded: the figures
+    are computed from these, so a report merged from parts has the figures of the whole."""
+    return {
+        operation: [round(value * 1000, 2) for value in seconds]
+        for operation, seconds in sorted(timings.items())
+    }
+
+
+def _response_times(samples: dict[str, list[float]]) -> dict[str, dict[str, float]]:
     """Per operation: count, median and 95th percentile in milliseconds (nearest-rank)."""
     result = {}
-    for operation, seconds in sorted(timings.items()):
-        ordered = sorted(seconds)
+    for operation, values in samples.items():
+        ordered = sorted(values)
         result[operation] = {
             "count": len(ordered),
-            "median_ms": round(statistics.median(ordered) * 1000, 2),
-            "p95_ms": round(ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)] * 1000, 2),
+            "median_ms": round(statistics.median(ordered), 2),
+            "p95_ms": ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)],
         }
     return result
+
+
+def _merge_outcome(mine: TestOutcome | None, other: TestOutcome) -> TestOutcome:
+    if mine is None:
+        return TestOutcome(
+            other.api, other.outcome, list(other.rules), list(other.failed_rules), other.reason
+        )
+    worse = other if _OUTCOME_RANK.get(other.outcome, 0) > _OUTCOME_RANK.get(mine.outcome, 0) else mine
+    return TestOutcome(
+        worse.api,
+        worse.outcome,
+        sorted(set(mine.rules) | set(other.rules)),
+        sorted(set(mine.failed_rules) | set(other.failed_rules)),
+        worse.reason,
+    )
+
+
+def _meta_values(meta: Mapping[str, Any], key: str) -> list[Any]:
+    plural = _PLURAL.get(key)
+    if plural and isinstance(meta.get(plural), list):
+        return list(meta[plural])
+    return [meta[key]] if key in meta else []
+
+
+def _merge_meta(mine: Mapping[str, Any], other: Mapping[str, Any]) -> dict[str, Any]:
+    """Facts both parts share stay as they are; where the parts differ (two targets, the run ids
+    of two shards) the singular key keeps what still holds for the whole (targets joined, else
+    None) and the plural key lists every value."""
+    merged = {k: v for k, v in mine.items() if k not in _PLURAL.values()}
+    for key in [k for k in {**mine, **other} if k not in _PLURAL.values()]:
+        if key == MERGED_FROM:  # the parts of parts
+            merged[key] = list(mine.get(key) or []) + list(other.get(key) or [])
+            continue
+        values: list[Any] = []
+        for value in _meta_values(mine, key) + _meta_values(other, key):
+            if value not in values:
+                values.append(value)
+        plural = _PLURAL.get(key, f"{key}s")
+        if len(values) <= 1:
+            merged[key] = values[0] if values else None
+            continue
+        merged[key] = ", ".join(str(v) for v in values) if key == "target" else None
+        merged[plural] = values
+    return merged
+
+
+class _Reader:
+    """Reads a conformance report back into a matrix, naming the report and the place of anything
+    that is not as ``as_dict`` writes it."""
+
+    def __init__(self, source: str, load: Callable[[str], Contract]) -> None:
+        self.source = source
+        self.load = load
+
+    def fail(self, where: str, expected: str) -> InputFileError:
+        return InputFileError(self.source, f"{where}: expected {expected}")
+
+    def mapping(self, value: Any, where: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(where, "an object")
+        return value
+
+    def strings(self, value: Any, where: str) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(where, "a list of strings")
+        return list(value)
+
+    def count(self, rule: Mapping[str, Any], key: str, where: str) -> int:
+        value = rule.get(key, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise self.fail(f"{where}.{key}", "a count (a whole number, 0 or more)")
+        return value
+
+    def matrix(self, data: Any) -> ConformanceMatrix:
+        report = self.mapping(data, "the report")
+        matrix = ConformanceMatrix()
+        matrix.meta = {k: v for k, v in report.items() if k not in _REPORT_KEYS}
+        for api, block in self.mapping(report.get("apis"), "apis").items():
+            self.api(matrix, api, self.mapping(block, f"apis.{api}"))
+        for test, entry in self.mapping(report.get("tests", {}), "tests").items():
+            matrix.tests[test] = self.test(test, self.mapping(entry, f"tests.{test}"))
+        return matrix
+
+    def api(self, matrix: ConformanceMatrix, api: str, block: Mapping[str, Any]) -> None:
+        try:
+            contract = self.load(api)
+        except InputFileError:
+            raise  # a malformed contract file: named as such
+        except UsageError as exc:  # an API without a contract here
+            raise self.fail(f"apis.{api}", f"an API with a contract ({exc})") from None
+        matrix.add_contract(contract)
+        proven = matrix.fault_proven[api]
+        for rule_id, entry in self.mapping(block.get("rules", {}), f"apis.{api}.rules").items():
+            where = f"apis.{api}.rules.{rule_id}"
+            if rule_id not in matrix.evidence[api]:
+                raise InputFileError(
+                    self.source,
+                    f"{where}: not a rule of the current {api} contract (version {contract.version})",
+                )
+            rule = self.mapping(entry, where)
+            evidence = matrix.evidence[api][rule_id]
+            for key in ("evaluated", "negative", "passed", "failed", "broken", "positive"):
+                setattr(evidence, key, self.count(rule, key, where))
+            evidence.tests = set(self.strings(rule.get("tests", []), f"{where}.tests"))
+            evidence.findings = [
+                self.finding(f, f"{where}.findings[{i}]") for i, f in enumerate(rule.get("findings") or [])
+            ]
+            evidence.finding_count = self.count(rule, "findings_total", where)
+            evidence.skip_reasons = self.strings(rule.get("skip_reasons", []), f"{where}.skip_reasons")
+            # a report written before the flag existed: negative evidence it did not send is the fault's
+            fault_proven = rule.get("fault_proven")
+            if fault_proven is None:
+                fault_proven = rule.get("verified") in ("both", "negative") and not evidence.negative
+            if fault_proven:
+                proven.add(rule_id)
+        samples = self.mapping(block.get("response_samples_ms", {}), f"apis.{api}.response_samples_ms")
+        for operation, values in samples.items():
+            where = f"apis.{api}.response_samples_ms.{operation}"
+            if not isinstance(values, list) or not all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in values
+            ):
+                raise self.fail(where, "a list of milliseconds")
+            matrix.timings.setdefault(api, {})[operation] = [v / 1000 for v in values]
+
+    def finding(self, value: Any, where: str) -> Finding:
+        entry = self.mapping(value, where)
+        try:
+            return Finding(
+                rule=str(entry["rule"]),
+                api=str(entry["api"]),
+                operation=str(entry["operation"]),
+                direction=Direction(entry["direction"]),
+                path=str(entry["path"]),
+                expected=str(entry["expected"]),
+                received=str(entry["received"]),
+                message=str(entry["message"]),
+                severity=Severity(entry["severity"]),
+                interaction=entry.get("interaction"),
+            )
+        except (KeyError, ValueError) as exc:
+            raise self.fail(where, f"a finding as the report writes it ({exc})") from None
+
+    def test(self, test: str, entry: Mapping[str, Any]) -> TestOutcome:
+        where = f"tests.{test}"
+        outcome = entry.get("outcome")
+        if outcome not in _OUTCOME_RANK or not isinstance(entry.get("api"), str):
+            raise self.fail(
+                where, "{api, outcome: passed|failed|broken|skipped, rules, failed_rules, reason}"
+            )
+        reason = entry.get("reason")
+        return TestOutcome(
+            str(entry["api"]),
+            str(outcome),
+            self.strings(entry.get("rules", []), f"{where}.rules"),
+            self.strings(entry.get("failed_rules", []), f"{where}.failed_rules"),
+            reason if isinstance(reason, str) else None,
+        )
 
 
 _ICON = {"passed": "✅ passed", "failed": "❌ failed", "broken": "⚠️ broken", "untested": "◻️ untested"}
@@ -298,12 +528,35 @@ _ICON = {"passed": "✅ passed", "failed": "❌ failed", "broken": "⚠️ broke
 _VERIFIED = {"both": "both", "positive": "positive only", "negative": "negative only", "none": "none"}
 
 
+def _merged_lines(data: Mapping[str, Any]) -> list[str]:
+    """A merged report says what it was made of, and which run facts its parts do not share."""
+    lines = []
+    parts = data.get(MERGED_FROM) or []
+    if parts:
+        lines.append(f"Merged from {len(parts)} reports: " + ", ".join(f"`{p}`" for p in parts) + ".")
+    differ = {
+        "targets": "targets",
+        "run_ids": "run ids",
+        "days": "days generated for",
+        "hypotheses": "Hypothesis settings",
+    }
+    for key, what in differ.items():
+        values = data.get(key)
+        if isinstance(values, list) and len(values) > 1:
+            shown = ", ".join(
+                f"`{json.dumps(v, sort_keys=True) if isinstance(v, dict) else v}`" for v in values
+            )
+            lines.append(f"The parts differ in their {what}: {shown}.")
+    return [" ".join(lines), ""] if lines else []
+
+
 def render_markdown(data: dict[str, Any]) -> str:
     lines = ["# Conformance matrix", ""]
     target = data.get("target")
     if target:
         run = f" (run id `{data['run_id']}`)" if data.get("run_id") else ""
         lines += [f"Target: `{target}`{run}  ", ""]
+    lines += _merged_lines(data)
     s = data["summary"]
     lines += [
         f"Generated {data['generated']}. Overall score **{s['score']:.1%}** "
