@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from b2bconform.checks import CHECKS, CheckContext, get_check, validate_params
+from b2bconform.checks.registry import message_document
 from b2bconform.documents import describe_status, effective_status, parse_document, xml_root
 from b2bconform.errors import ContractLoadError, UsageError
 from b2bconform.model import Direction, Exchange, Finding, Request, Response, Violation
@@ -73,6 +74,8 @@ class Contract:
         self.rules = rules
         self.operations = _operations(spec)
         self.soap_operations = _wsdl_operations(root)
+        # the rules with a check that apply to an operation, worked out once per operation
+        self._applicable: tuple[RuleCatalogue, dict[str | None, tuple[Rule, ...]]] = (rules, {})
 
     @classmethod
     def load(
@@ -149,13 +152,15 @@ class Contract:
         """Apply every rule that applies to this exchange; ``history`` holds the earlier, classified exchanges."""
         exchange = self.classify(exchange)
         judgement = Judgement(exchange)
-        applicable = [r for r in self.rules if r.check and r.applies_to(exchange.operation)]
+        applicable = self._applicable_to(exchange.operation)
+        refused = exchange.response is not None and self.refused_credentials(exchange.response)
+        documents = self._documents(exchange)
         # Every request rule is evaluated, whoever it judges: a request that breaks a client-only rule
         # may be rejected by the vendor without that rejection counting against it.
         violations: dict[str, list[Violation]] = {}
         for rule in applicable:
             if rule.is_request_side:
-                found = self._run(rule, exchange, history, {})
+                found = self._run(rule, exchange, history, {}, refused, documents)
                 if found is not None:
                     violations[rule.id] = found
         rules = [r for r in applicable if side in r.judged]
@@ -174,10 +179,26 @@ class Contract:
         for rule in rules:
             if rule.is_request_side or not rule.applies_to_answer(status, document):
                 continue
-            found = self._run(rule, exchange, history, violations)
+            found = self._run(rule, exchange, history, violations, refused, documents)
             if found is not None:
                 self._record(judgement, rule, found, _message(rule))
         return judgement
+
+    def _documents(self, exchange: Exchange) -> tuple[Any, Any]:
+        """The request's and the response's documents, as every check of this exchange reads them."""
+        settings = (self.rules.request_parameters, self.rules.list_elements, self.rules.xml)
+        return message_document(exchange.request, *settings), message_document(exchange.response, *settings)
+
+    def _applicable_to(self, operation: str | None) -> tuple[Rule, ...]:
+        catalogue, by_operation = self._applicable
+        if catalogue is not self.rules:  # the catalogue was replaced: start afresh
+            self._applicable = catalogue, by_operation = self.rules, {}
+        rules = by_operation.get(operation)
+        if rules is None:
+            rules = by_operation[operation] = tuple(
+                r for r in self.rules if r.check and r.applies_to(operation)
+            )
+        return rules
 
     def _judge_behaviour(
         self,
@@ -222,6 +243,8 @@ class Contract:
         exchange: Exchange,
         history: Sequence[Exchange],
         violations: dict[str, list[Violation]],
+        credentials_refused: bool,
+        documents: tuple[Any, Any],
     ) -> list[Violation] | None:
         assert rule.check is not None
         context = CheckContext(
@@ -234,7 +257,8 @@ class Contract:
             xml=self.rules.xml,
             request_parameters=self.rules.request_parameters,
             status_path=self.rules.status_path,
-            credentials_refused=exchange.response is not None and self.refused_credentials(exchange.response),
+            credentials_refused=credentials_refused,
+            documents=documents,
         )
         return get_check(rule.check)(context, **rule.params)
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["MISSING", "parent_and_key", "resolve", "split"]
+__all__ = ["MISSING", "parent_and_key", "resolve", "select", "split"]
 
 
 class _Missing:
@@ -43,6 +43,7 @@ def _tokens(pointer: str) -> tuple[str, ...]:
     return tuple(_unescape(t) for t in pointer[1:].split("/"))
 
 
+@lru_cache(maxsize=4096)
 def parent_and_key(pointer: str) -> tuple[str, str]:
     tokens = split(pointer)
     if not tokens:
@@ -53,23 +54,52 @@ def parent_and_key(pointer: str) -> tuple[str, str]:
 
 def resolve(document: Any, pointer: str) -> Iterator[tuple[str, Any]]:
     """Yield ``(concrete_pointer, value)`` for every element the pointer selects; absent ones are skipped."""
-    yield from _walk(document, _tokens(pointer), "")
+    yield from select(document, pointer)
 
 
-def _walk(node: Any, tokens: tuple[str, ...], here: str) -> Iterator[tuple[str, Any]]:
-    if not tokens:
-        yield here, node
-        return
-    head, rest = tokens[0], tokens[1:]
-    if head == "*":
-        if isinstance(node, list):
-            for index, child in enumerate(node):
-                yield from _walk(child, rest, f"{here}/{index}")
-        elif isinstance(node, dict):
-            for key, child in node.items():
-                yield from _walk(child, rest, f"{here}/{_escape(str(key))}")
-        return
-    if isinstance(node, dict) and head in node:
-        yield from _walk(node[head], rest, f"{here}/{_escape(head)}")
-    elif isinstance(node, list) and head.isdigit() and int(head) < len(node):
-        yield from _walk(node[int(head)], rest, f"{here}/{head}")
+def select(document: Any, pointer: str) -> list[tuple[str, Any]]:
+    """``resolve``'s elements as a list (the checks, which want them all, call this once per rule
+    and exchange)."""
+    steps = _steps(pointer)
+    if "*" not in _tokens(pointer):
+        # no wildcard (most rule paths): one lookup per token
+        node, here = document, ""
+        for token, escaped, index in steps:
+            if isinstance(node, dict) and token in node:
+                node, here = node[token], here + escaped
+            elif index is not None and isinstance(node, list) and index < len(node):
+                node, here = node[index], here + escaped
+            else:
+                return []
+        return [(here, node)]
+    return _expand(document, steps)
+
+
+@lru_cache(maxsize=4096)
+def _steps(pointer: str) -> tuple[tuple[str, str, int | None], ...]:
+    """Each token, its concrete pointer segment (``/`` + escaped) and its list index (digits only)."""
+    return tuple(
+        (t, "/" + _escape(t), int(t) if t.isascii() and t.isdigit() else None) for t in _tokens(pointer)
+    )
+
+
+def _expand(document: Any, steps: tuple[tuple[str, str, int | None], ...]) -> list[tuple[str, Any]]:
+    """Every selected element, level by level: the same elements in the same (document) order as
+    a depth-first walk, without a generator per level and element."""
+    frontier: list[tuple[str, Any]] = [("", document)]
+    for head, escaped, index in steps:
+        reached: list[tuple[str, Any]] = []
+        for here, node in frontier:
+            if head == "*":
+                if isinstance(node, list):
+                    reached.extend((f"{here}/{position}", child) for position, child in enumerate(node))
+                elif isinstance(node, dict):
+                    reached.extend((f"{here}/{_escape(str(key))}", child) for key, child in node.items())
+            elif isinstance(node, dict) and head in node:
+                reached.append((here + escaped, node[head]))
+            elif index is not None and isinstance(node, list) and index < len(node):
+                reached.append((here + escaped, node[index]))
+        if not reached:
+            return reached
+        frontier = reached
+    return frontier

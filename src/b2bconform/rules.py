@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -189,7 +190,7 @@ class Rule:
         """Whether this response rule speaks about an answer with this (effective) status and body."""
         return self.applies_to_status(status) and (self.when_body is None or self.when_body.holds(document))
 
-    @property
+    @cached_property  # asked for every rule of every exchange; a rule never changes
     def is_request_side(self) -> bool:
         return (
             self.direction in (Direction.REQUEST, Direction.AUTH, Direction.TRANSPORT)

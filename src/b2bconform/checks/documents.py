@@ -9,7 +9,7 @@ from typing import Any
 from b2bconform.checks.registry import CheckContext, Outcome, check
 from b2bconform.formats import get_format
 from b2bconform.model import NO_JSON, Violation
-from b2bconform.pointers import parent_and_key, resolve
+from b2bconform.pointers import parent_and_key, resolve, select
 
 __all__ = ["show"]
 
@@ -57,8 +57,9 @@ def _values(ctx: CheckContext, path: Paths) -> list[tuple[str, Any]] | None:
     document = ctx.subject
     if document is NO_JSON:
         return None
-    paths = [path] if isinstance(path, str) else list(path)
-    return [found for one in paths for found in resolve(document, one)]
+    if isinstance(path, str):
+        return select(document, path)
+    return [found for one in path for found in select(document, one)]
 
 
 @check("required")
@@ -68,7 +69,7 @@ def required(ctx: CheckContext, *, path: str) -> Outcome:
     if document is NO_JSON:
         return None
     parent, key = parent_and_key(path)
-    parents = [(where, node) for where, node in resolve(document, parent) if isinstance(node, dict)]
+    parents = [(where, node) for where, node in select(document, parent) if isinstance(node, dict)]
     if not parents:
         return None
     return [

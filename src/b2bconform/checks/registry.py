@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from b2bconform.checks.memo import derived
 from b2bconform.documents import (
     describe_status,
     effective_status,
@@ -44,25 +45,26 @@ class CheckContext:
     status_path: str | None = None  # where an envelope carries the status the API means
     # the answer refused the caller's credentials: nothing was judged about the request's content
     credentials_refused: bool = False
+    # the exchange's request and response documents, when the engine has them already (every rule
+    # of an exchange reads the same two); else they are worked out on demand
+    documents: tuple[Any, Any] | None = None
 
     def document_of(self, message: Request | Response | None) -> Any:
         """A message body as a document (JSON, or an XML tree), or ``NO_JSON``.
 
         With ``request_parameters: query_and_json`` a request's document is its named parameters.
         """
-        if message is None:
-            return NO_JSON
-        if isinstance(message, Request) and self.request_parameters == "query_and_json":
-            return request_parameters(message.url, message.body)
-        if isinstance(message, Request) and _is_form(message):
-            return form_document(message.body)  # an OAuth2 token request
-        return parse_document(message.body, self.list_elements, xml=self.xml)
+        return message_document(message, self.request_parameters, self.list_elements, self.xml)
 
     @property
     def status(self) -> int | None:
         """The response's effective status (the envelope's code where the contract names one)."""
         response = self.exchange.response
-        return None if response is None else effective_status(response, self.status_path)
+        if response is None:
+            return None
+        return derived(
+            response, ("status", self.status_path), lambda: effective_status(response, self.status_path)
+        )
 
     def status_text(self) -> str:
         """How a finding names the status: "HTTP 403", or "Code 403 (HTTP 200)" for an envelope."""
@@ -71,16 +73,47 @@ class CheckContext:
 
     @property
     def request_document(self) -> Any:
+        if self.documents is not None:
+            return self.documents[0]
         return self.document_of(self.exchange.request)
 
     @property
     def response_document(self) -> Any:
+        if self.documents is not None:
+            return self.documents[1]
         return self.document_of(self.exchange.response)
 
     @property
     def subject(self) -> Any:
         """The document the rule speaks about: the request for request rules, else the response."""
         return self.request_document if self.rule.is_request_side else self.response_document
+
+
+def message_document(
+    message: Request | Response | None, request_parameters: str, list_elements: frozenset[str], xml: bool
+) -> Any:
+    """``CheckContext.document_of`` for these contract settings; parsed once per message."""
+    if message is None:
+        return NO_JSON
+    if isinstance(message, Request):
+        return derived(
+            message,
+            ("document", request_parameters, list_elements, xml),
+            lambda: _request_document(message, request_parameters, list_elements, xml),
+        )
+    return derived(
+        message,
+        ("document", list_elements, xml),
+        lambda: parse_document(message.body, list_elements, xml=xml),
+    )
+
+
+def _request_document(message: Request, parameters: str, list_elements: frozenset[str], xml: bool) -> Any:
+    if parameters == "query_and_json":
+        return request_parameters(message.url, message.body)
+    if _is_form(message):
+        return form_document(message.body)  # an OAuth2 token request
+    return parse_document(message.body, list_elements, xml=xml)
 
 
 def _is_form(request: Request) -> bool:

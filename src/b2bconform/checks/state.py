@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+import weakref
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Literal
 
 from b2bconform.checks.documents import show
-from b2bconform.checks.registry import CheckContext, Outcome, check
+from b2bconform.checks.history_index import AcceptedIndex
+from b2bconform.checks.memo import derived
+from b2bconform.checks.registry import CheckContext, Outcome, check, message_document
 from b2bconform.documents import effective_status
-from b2bconform.model import NO_JSON, Exchange, Violation
+from b2bconform.model import NO_JSON, Exchange, Request, Response, Violation
 from b2bconform.pointers import resolve
 
 
@@ -21,12 +24,70 @@ def _first(document: Any, path: str) -> Any:
 
 def _accepted(ctx: CheckContext, operation: str | None) -> Iterator[tuple[int, Exchange]]:
     for position, earlier in enumerate(ctx.history):
-        if (
-            earlier.operation == operation
-            and earlier.response is not None
-            and 200 <= effective_status(earlier.response, ctx.status_path) < 300
-        ):
+        if earlier.operation == operation and _was_accepted(earlier, ctx.status_path):
             yield position, earlier
+
+
+def _was_accepted(exchange: Exchange, status_path: str | None) -> bool:
+    response = exchange.response
+    if response is None:
+        return False
+    status = derived(response, ("status", status_path), lambda: effective_status(response, status_path))
+    return 200 <= status < 300
+
+
+Part = Literal["request", "response"]
+
+
+def _first_accepted(
+    ctx: CheckContext, operation: str | None, part: Part, path: str, value: Any
+) -> tuple[int, Exchange] | None:
+    """The earliest accepted exchange of ``operation`` in the history whose ``part`` holds ``value``
+    first at ``path``, with its position: one lookup in an index kept beside a history that can
+    have one (the audit's deque), else a walk through it."""
+    settings = (ctx.request_parameters, ctx.list_elements, ctx.xml, ctx.status_path)
+    history = ctx.history
+    try:
+        weakref.ref(history)
+    except TypeError:  # a plain list (a suite session's): walk it
+        return next(
+            (
+                (position, earlier)
+                for position, earlier in _accepted(ctx, operation)
+                if _first_of(getattr(earlier, part), path, *settings[:3]) == value
+            ),
+            None,
+        )
+    key = ("accepted", operation, part, path, settings)
+    index = derived(history, key, lambda: AcceptedIndex(_valuer(operation, part, path, settings)))
+    return index.first(history, value)
+
+
+def _valuer(
+    operation: str | None, part: Part, path: str, settings: tuple[str, frozenset[str], bool, str | None]
+) -> Callable[[Exchange], Any]:
+    # built from plain settings only: the index lives as long as its history and must not keep
+    # a check's context (and with it the history) alive
+    parameters, list_elements, xml, status_path = settings
+
+    def value_of(exchange: Exchange) -> Any:
+        if exchange.operation != operation or not _was_accepted(exchange, status_path):
+            return NO_JSON
+        return _first_of(getattr(exchange, part), path, parameters, list_elements, xml)
+
+    return value_of
+
+
+def _first_of(
+    message: Request | Response | None, path: str, parameters: str, list_elements: frozenset[str], xml: bool
+) -> Any:
+    """``path``'s first value in a message: worked out once per message, however often compared."""
+    if message is None:
+        return NO_JSON
+    key = ("first", path, parameters, list_elements, xml)
+    return derived(
+        message, key, lambda: _first(message_document(message, parameters, list_elements, xml), path)
+    )
 
 
 @check("unique")
@@ -35,14 +96,13 @@ def unique(ctx: CheckContext, *, path: str) -> Outcome:
     value = _first(ctx.request_document, path)
     if value is NO_JSON:
         return None
-    for position, earlier in _accepted(ctx, ctx.exchange.operation):
-        if _first(ctx.document_of(earlier.request), path) == value:
-            seen = earlier.index if earlier.index is not None else position
-            return [
-                Violation(
-                    path, "a value not accepted before", f"{show(value)}, accepted in interaction {seen}"
-                )
-            ]
+    found = _first_accepted(ctx, ctx.exchange.operation, "request", path, value)
+    if found is not None:
+        position, earlier = found
+        seen = earlier.index if earlier.index is not None else position
+        return [
+            Violation(path, "a value not accepted before", f"{show(value)}, accepted in interaction {seen}")
+        ]
     return []
 
 
@@ -52,9 +112,7 @@ def repeat_accepted(ctx: CheckContext, *, path: str, conflict_statuses: list[int
     value = _first(ctx.request_document, path)
     if value is NO_JSON or ctx.status is None or any(ctx.request_violations.values()):
         return None
-    if not any(
-        _first(ctx.document_of(e.request), path) == value for _, e in _accepted(ctx, ctx.exchange.operation)
-    ):
+    if _first_accepted(ctx, ctx.exchange.operation, "request", path, value) is None:
         return None
     if ctx.status in conflict_statuses:
         return [Violation(path, "repeat accepted (duplicates are not rejected)", ctx.status_text())]
@@ -104,16 +162,10 @@ def reads_back(ctx: CheckContext, *, created_by: str, id_path: str, fields: Mapp
     if response_document is NO_JSON:
         return None
     resource_id = ctx.exchange.request.path.rstrip("/").rsplit("/", 1)[-1]
-    creator = next(
-        (
-            e
-            for _, e in _accepted(ctx, created_by)
-            if _first(ctx.document_of(e.response), id_path) == resource_id
-        ),
-        None,
-    )
-    if creator is None:
+    found = _first_accepted(ctx, created_by, "response", id_path, resource_id)
+    if found is None:
         return None
+    creator = found[1]
     sent_document = ctx.document_of(creator.request)
     out = []
     for read_path, sent_path in fields.items():

@@ -42,8 +42,17 @@ class Format:
 
     def valid(self) -> SearchStrategy[str]:
         """Strategy of values the format accepts."""
-        return self.make_valid()
+        return self._strategy("_valid", self.make_valid)
 
     def near_miss(self) -> SearchStrategy[str]:
         """Strategy of plausible-looking values the format rejects."""
-        return self.make_near_miss()
+        return self._strategy("_near_miss", self.make_near_miss)
+
+    def _strategy(self, slot: str, make: StrategyFactory) -> SearchStrategy[str]:
+        # Built once per format: a strategy is an immutable description, and Hypothesis validates
+        # each strategy object on first use, which costs far more than drawing from it.
+        built: SearchStrategy[str] | None = self.__dict__.get(slot)
+        if built is None:
+            built = make()
+            object.__setattr__(self, slot, built)  # a cache, not a field: equality is unchanged
+        return built

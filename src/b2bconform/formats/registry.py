@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from functools import partial
+from functools import lru_cache, partial
 
 from . import strategies as s
 from . import validators as v
@@ -66,6 +66,7 @@ def _require_params(
 # --- parametrised formats -----------------------------------------------------------------
 
 
+@lru_cache(maxsize=256, typed=True)  # a Format never changes: its strategies are built once
 def space_padded_decimal(width: int = 15) -> Format:
     """Decimal string right-aligned in a field of `width` characters, left-padded with spaces."""
     width = _require_int("space-padded-decimal", "width", width, minimum=1)
@@ -79,6 +80,7 @@ def space_padded_decimal(width: int = 15) -> Format:
     )
 
 
+@lru_cache(maxsize=256, typed=True)
 def bounded_string(max_length: int, *, min_length: int = 0) -> Format:
     """Any string of `min_length` to `max_length` characters (inclusive)."""
     max_length = _require_int("bounded-string", "max_length", max_length, minimum=0)
@@ -110,6 +112,11 @@ def enum_format(values: Sequence[str], *, case_sensitive: bool = True) -> Format
     if not isinstance(case_sensitive, bool):
         raise FormatError(f"enum: case_sensitive must be a bool, got {type(case_sensitive).__name__}")
     members = tuple(dict.fromkeys(values))  # de-duplicate, keep the documented order
+    return _enum_format(members, case_sensitive)
+
+
+@lru_cache(maxsize=256)
+def _enum_format(members: tuple[str, ...], case_sensitive: bool) -> Format:
     check = v.make_enum_checker(members, case_sensitive=case_sensitive)
     suffix = "" if case_sensitive else " (any case)"
     return Format(
@@ -167,4 +174,26 @@ def get_format(name: str, **params: object) -> Format:
     factory = _PARAMETRISED.get(name)
     if factory is None:
         raise FormatError(f"unknown format {name!r}; known formats: {', '.join(FORMAT_NAMES)}")
-    return factory(params)
+    try:
+        key = (name, _frozen(params))
+    except TypeError:  # a parameter that cannot be a key (a set...): built anew, as before
+        return factory(params)
+    built = _BUILT.get(key)
+    if built is None:
+        built = _BUILT[key] = factory(params)
+    return built
+
+
+# Parametrised formats by name and parameters: the format check looks one up for every value it
+# judges, and a generator for every example; a Format never changes, so each is built once.
+_BUILT: dict[tuple[str, object], Format] = {}
+
+
+def _frozen(value: object) -> object:
+    """A hashable stand-in for parameters from a rules file (mappings, lists, scalars)."""
+    if isinstance(value, Mapping):
+        return ("mapping", tuple(sorted((str(k), _frozen(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, tuple(_frozen(v) for v in value))
+    hash(value)
+    return (type(value).__name__, value)
