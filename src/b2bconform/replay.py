@@ -27,7 +27,7 @@ from b2bconform.errors import InputFileError, MissingCredentialsError, TargetErr
 from b2bconform.model import Exchange, Headers, Request
 from b2bconform.recording import cassette_path, cassette_root
 from b2bconform.redaction import Redactor
-from b2bconform.targets import Target, secret_url_patterns
+from b2bconform.targets import KnownData, Target, secret_url_patterns
 
 __all__ = ["CassetteMiss", "ReplayTarget", "StaleCassetteWarning", "read_meta", "run_facts"]
 
@@ -180,7 +180,7 @@ class ReplayTarget(Target):
         self.redactor = Redactor(url_patterns=secret_url_patterns(api))
         facts = run_facts([cassette_root(api, cassette_dir)])
         self.settings: dict[str, Any] = dict((facts.get("target") or {}).get("settings") or {})
-        self.test_data: str | None = (facts.get("target") or {}).get("test_data")
+        self.test_data: KnownData = (facts.get("target") or {}).get("test_data")
 
     # ── one test ──────────────────────────────────────────────────────────────────────────────
 

@@ -9,8 +9,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from b2bconform.errors import UsageError
 from b2bconform.model import Direction, Severity
 from b2bconform.pointers import resolve
@@ -250,13 +248,7 @@ def load_rules(path: Path, settings: Mapping[str, Any] | None = None) -> RuleCat
         data, declared = resolved
     else:
         declared = {}
-    errors = sorted(
-        jsonschema.Draft202012Validator(RULES_FILE_SCHEMA).iter_errors(data),
-        key=lambda e: list(map(str, e.absolute_path)),
-    )
-    if errors:
-        first = errors[0]
-        raise document.error(list(first.absolute_path), _explain(first))
+    document.validate(RULES_FILE_SCHEMA, data=data)
     assert isinstance(data, dict)
     default_rejections = tuple(data.get("rejection_statuses", (400,)))
     prefix = data["api"].upper() + "-"
@@ -332,14 +324,6 @@ def _resolve_settings(
 
 def _condition(raw: Mapping[str, Any] | None) -> BodyCondition | None:
     return BodyCondition(raw["path"], tuple(raw["in"])) if raw else None
-
-
-def _explain(error: jsonschema.ValidationError) -> str:
-    if error.validator == "required":
-        return f"expected key {error.message.split(' ')[0]}"
-    if error.validator == "additionalProperties":
-        return f"unexpected key ({error.message})"
-    return f"expected {error.validator} {error.validator_value!r}, got {error.instance!r}"
 
 
 def _validate_rule(

@@ -24,7 +24,7 @@ from b2bconform.recording import CassetteRecorder
 from b2bconform.references import RunTag, TestTag
 from b2bconform.replay import ReplayTarget
 from b2bconform.reporting.matrix import ConformanceMatrix
-from b2bconform.targets import Target, TargetProfile, load_profile, make_target
+from b2bconform.targets import KnownData, Target, TargetProfile, load_profile, make_target
 
 __all__ = ["ContractViolation", "HarnessSession", "Judge", "TargetOptions"]
 
@@ -89,9 +89,10 @@ class HarnessSession:
         profile = _profile(self.options.profile)
         return dict(profile.settings) if profile.api == api else {}
 
-    def test_data(self, api: str) -> str | None:
+    def test_data(self, api: str) -> KnownData:
         """Where the suites' test data comes from: "sandbox" (the embedded sandbox's own master data
-        and orders), or None when the target gives none (suites that need it skip, saying so)."""
+        and orders), what the live system holds as the profile gives it (a mapping), or None when
+        the target gives none (suites that need it skip, saying so)."""
         if self.options.kind == "sandbox":
             return "sandbox"
         if self.options.kind == "replay":

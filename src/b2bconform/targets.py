@@ -7,6 +7,7 @@ the profile and the command line allow them, a rate limit and a request budget p
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import warnings
@@ -25,7 +26,7 @@ from b2bconform.live_safety import RateGate
 from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.redaction import NOT_SECRET_CREDENTIALS, Redactor
 from b2bconform.rules import AuthFlow
-from b2bconform.yamlfile import load_yaml
+from b2bconform.yamlfile import YamlDocument, load_yaml
 
 __all__ = [
     "PROFILES_DIR",
@@ -45,6 +46,10 @@ class WritesNotAllowed(UsageError):
     """A write operation was about to reach a live target that does not allow writes."""
 
 
+# "sandbox", a mapping of what a live system holds (see TargetProfile.test_data), or None
+KnownData = str | dict[str, Any] | None
+
+
 @dataclass(frozen=True)
 class TargetProfile:
     name: str
@@ -61,8 +66,9 @@ class TargetProfile:
     token_url: str | None = None  # where an OAuth2 client-credentials API's tokens come from
     settings: dict[str, Any] = field(default_factory=dict)  # overrides of the contract's assumptions
     # Where the suites' test data (master data, known orders) comes from: "sandbox" = the embedded
-    # sandbox's own, for a profile that points at a served sandbox; None = the profile gives none.
-    test_data: str | None = None
+    # sandbox's own, for a profile that points at a served sandbox; a mapping = what this system
+    # holds, in the shape contracts/<api>/test_data.schema.json gives; None = the profile gives none.
+    test_data: KnownData = None
     # The nightly workflow: where its runs are kept (relative to the repo root) and its policy
     # ({fail_on: new|any, response_time_change, response_time_floor_ms}; see NIGHTLY_KEYS).
     history: str | None = None
@@ -72,7 +78,7 @@ class TargetProfile:
 _PROFILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "name": str, "api": str, "base_url": str, "environment": str, "credentials": dict,
     "alternate_credentials": dict, "writes_allowed": bool, "rate_limit": (int, float), "budget": int, "timeout": (int, float, dict),
-    "token_url": str, "settings": dict, "test_data": str, "history": str, "nightly": dict,
+    "token_url": str, "settings": dict, "test_data": (str, dict), "history": str, "nightly": dict,
 }  # fmt: skip
 _REQUIRED_PROFILE_KEYS = ("api", "base_url", "environment", "credentials")
 TIMEOUT_PHASES = ("connect", "read", "write", "pool")
@@ -127,6 +133,30 @@ def _nightly_problem(value: dict[Any, Any]) -> tuple[list[str], str] | None:
     return None
 
 
+def known_data_schema(api: str) -> Path:
+    """Where an API's contract says which test data a live profile can give its suites."""
+    from b2bconform.contract import CONTRACTS_DIR
+
+    return CONTRACTS_DIR / api / "test_data.schema.json"
+
+
+def _check_test_data(document: YamlDocument, api: str, value: str | dict[str, Any]) -> None:
+    schema_file = known_data_schema(api)
+    if isinstance(value, str) or not schema_file.is_file():
+        if value != "sandbox":
+            takes = "or a mapping (see " + schema_file.name + ") " if schema_file.is_file() else ""
+            raise document.error(
+                ["test_data"],
+                f"expected 'sandbox' (the served sandbox's own data) {takes}for api {api}, got {value!r}",
+            )
+        return
+    try:
+        schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputFileError(str(schema_file), f"not a readable JSON Schema: {exc}") from None
+    document.validate(schema, at=["test_data"])
+
+
 def load_profile(name_or_path: str, profiles_dir: Path = PROFILES_DIR) -> TargetProfile:
     """Load ``profiles/<name>.yaml`` (or a path); problems name the file, the key and what was expected."""
     path = Path(name_or_path)
@@ -167,10 +197,8 @@ def load_profile(name_or_path: str, profiles_dir: Path = PROFILES_DIR) -> Target
         raise document.error(["budget"], f"expected a number of requests (0 or more), got {data['budget']!r}")
     if data["environment"] not in ("qa", "uat", "production"):
         raise document.error(["environment"], f"expected qa, uat or production, got {data['environment']!r}")
-    if data.get("test_data", "sandbox") != "sandbox":
-        raise document.error(
-            ["test_data"], f"expected 'sandbox' (the served sandbox's own data), got {data['test_data']!r}"
-        )
+    if "test_data" in data:
+        _check_test_data(document, data["api"], data["test_data"])
     if "history" in data and not data["history"].strip():
         raise document.error(
             ["history"], f"expected a directory (relative to the repository root), got {data['history']!r}"

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import yaml
 
 from b2bconform.errors import InputFileError
 
-__all__ = ["YamlDocument", "load_yaml"]
+__all__ = ["YamlDocument", "explain_schema_error", "load_yaml"]
 
 try:  # the C loader is several times faster on large cassettes; fall back when libyaml is absent
     _Loader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
+
+
+_THE_DOCUMENT: Any = object()
 
 
 class YamlDocument:
@@ -47,6 +51,57 @@ class YamlDocument:
         dotted = ".".join(str(p) for p in location) or "(document)"
         where = f"line {line}, at {dotted}" if line else f"at {dotted}"
         return InputFileError(str(self.path), problem, location=where)
+
+    def validate(
+        self,
+        schema: Mapping[str, Any],
+        *,
+        at: Sequence[str | int] = (),
+        data: Any = _THE_DOCUMENT,
+        explain: Callable[[jsonschema.ValidationError], str] | None = None,
+    ) -> None:
+        """Raise the first violation of ``schema`` by the data at ``at`` (or by ``data``, a form of it
+        read from that place) as an error naming its line and path: the first in document-path order,
+        so the same file always gives the same error."""
+        if data is _THE_DOCUMENT:
+            data = self.data
+            for part in at:
+                data = data[part]
+        errors = sorted(
+            jsonschema.Draft202012Validator(schema).iter_errors(data),
+            key=lambda e: list(map(str, e.absolute_path)),
+        )
+        if errors:
+            first = errors[0]
+            raise self.error([*at, *first.absolute_path], (explain or explain_schema_error)(first))
+
+
+_TYPES = {"array": "a list", "object": "a mapping", "string": "text", "boolean": "true or false"}
+
+
+def explain_schema_error(error: jsonschema.ValidationError) -> str:
+    """What the file should hold there, in words."""
+    if error.validator == "required":
+        return f"expected key {error.message.split(' ')[0]}"
+    if error.validator == "additionalProperties":
+        return f"unexpected key ({error.message})"
+    if error.validator == "type":
+        kinds = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        wanted = " or ".join(_TYPES.get(str(k), str(k)) for k in kinds)
+        return f"expected {wanted}, got {error.instance!r}"
+    if error.validator == "minLength":
+        return (
+            "expected non-empty text"
+            if error.validator_value == 1
+            else f"expected at least {error.validator_value} characters"
+        )
+    if error.validator == "maxLength":
+        return f"expected at most {error.validator_value} characters, got {error.instance!r}"
+    if error.validator == "minItems":
+        return f"expected at least {error.validator_value} entries"
+    if error.validator == "enum":
+        return f"expected one of {error.validator_value}, got {error.instance!r}"
+    return f"expected {error.validator} {error.validator_value!r}, got {error.instance!r}"
 
 
 def load_yaml(path: Path, *, with_lines: bool = True) -> YamlDocument:

@@ -7,7 +7,11 @@ from collections.abc import Callable
 import pytest
 
 from b2bconform.generators.westcon_soap import ADDRESS_PATH
-from b2bconform.session import Judge
+from b2bconform.session import HarnessSession, Judge
+
+# The embedded sandbox's orders of account 1001065 (b2bconform.sandboxes.westcon_soap's seed data):
+# (OrderNumberType, OrderNumber).
+SANDBOX_ORDERS = [("W", "704571"), ("W", "0000543814"), ("C", "897879"), ("C", "PO-4471"), ("W", "600100")]
 
 SOAP_HEADERS = {
     "Content-Type": "text/xml; charset=utf-8",
@@ -28,3 +32,16 @@ def call(judge: Judge) -> Callable[[bytes], object]:
         return judge.send("POST", ADDRESS_PATH, body=envelope, headers=SOAP_HEADERS, with_credentials=False)
 
     return send
+
+
+@pytest.fixture
+def known_orders(harness: HarnessSession, api: str) -> list[tuple[str, str]]:
+    """(OrderNumberType, OrderNumber) of orders the caller's account holds: the sandbox's, or what a
+    live profile gives as ``test_data.orders``. Without either the test skips, saying so, before
+    anything is sent (ask for this fixture before ``judge``)."""
+    data = harness.test_data(api)
+    if data == "sandbox":
+        return SANDBOX_ORDERS
+    if isinstance(data, dict) and data.get("orders"):
+        return [(str(order.get("type", "W")), str(order["number"])) for order in data["orders"]]
+    pytest.skip("needs orders this account holds: the profile's test_data.orders (see profiles/README.md)")

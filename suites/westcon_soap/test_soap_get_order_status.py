@@ -10,14 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from b2bconform.formats import bounded_string, enum_format
-from b2bconform.generators.westcon_soap import order_status_envelope
+from b2bconform.generators.westcon_soap import order_status_envelope, returned_orders
 from b2bconform.session import Judge
 
 pytestmark = pytest.mark.api("westcon_soap")
 
-# The sandbox's seed data (see b2bconform.sandboxes.westcon_soap): (type, number) pairs it holds
-# for account 1001065. A live target needs its own; these tests are sandbox-only until profiles carry test data.
-KNOWN = [("W", "704571"), ("W", "0000543814"), ("C", "897879"), ("C", "PO-4471"), ("W", "600100")]
 SERIALS = st.sampled_from([None, "true", "false", "1", "0"])
 
 
@@ -26,15 +23,38 @@ def _judged(judgement: Any, rule: str) -> None:
         raise RuntimeError(f"{rule} was not evaluated: the request did not break it")
 
 
-@pytest.mark.sandbox_only
+@pytest.mark.smoke
+@pytest.mark.rules("WESTCON_SOAP-RES-004", "WESTCON_SOAP-RES-009")
+def test_an_order_the_account_holds_is_found_and_answered_per_contract(
+    known_orders: list[tuple[str, str]], judge: Judge, account: tuple[str, str], call: Callable[[bytes], Any]
+) -> None:
+    number_type, number = known_orders[0]
+    judgement = call(
+        order_status_envelope(
+            account[0], [number], number_type=number_type, username=account[0], password=account[1]
+        )
+    )
+    judge.expect_conforms(judgement)
+    assert judgement.exchange.response.status == 200
+    assert returned_orders(judgement.exchange.response.body), f"order {number} ({number_type}) was not found"
+
+
 @given(data=st.data())
 def test_valid_queries_are_answered_per_contract(
-    judge: Judge, account: tuple[str, str], call: Callable[[bytes], Any], data: st.DataObject
+    known_orders: list[tuple[str, str]],
+    judge: Judge,
+    account: tuple[str, str],
+    call: Callable[[bytes], Any],
+    data: st.DataObject,
 ) -> None:
-    number_type = data.draw(st.sampled_from(["W", "C"]), label="type")
+    kinds = [kind for kind in ("W", "C") if any(t == kind for t, _ in known_orders)]
+    number_type = data.draw(st.sampled_from(kinds), label="type")
     numbers = data.draw(
         st.lists(
-            st.sampled_from([n for t, n in KNOWN if t == number_type]), min_size=1, max_size=3, unique=True
+            st.sampled_from([n for t, n in known_orders if t == number_type]),
+            min_size=1,
+            max_size=3,
+            unique=True,
         )
     )
     explicit_type = (

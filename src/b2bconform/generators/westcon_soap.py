@@ -6,9 +6,10 @@ Raw envelopes, not zeep: a negative test must be able to send what no well-behav
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
-__all__ = ["ADDRESS_PATH", "REQUEST_NS", "order_status_envelope"]
+__all__ = ["ADDRESS_PATH", "REQUEST_NS", "order_status_envelope", "returned_orders"]
 
 ADDRESS_PATH = "/B2B/OrderStatus/v2/OrderStatus.svc"
 REQUEST_NS = "http://schemas.datacontract.org/2004/07/Westcon.B2B.WebServices.OrderStatus.Contracts.Request"
@@ -59,3 +60,16 @@ def order_status_envelope(
         f"<tem:request><wes:WestconOrderStatus>{members}</wes:WestconOrderStatus></tem:request>"
         "</tem:GetOrderStatus></soapenv:Body></soapenv:Envelope>"
     ).encode()
+
+
+_RESULT_PATH = ("Envelope", "Body", "GetOrderStatusResponse", "GetOrderStatusResult", "Orders")
+
+
+def returned_orders(body: bytes) -> list[dict[str, Any]]:
+    """The Orders of a GetOrderStatus answer, each as a mapping of its members (none: [])."""
+    from b2bconform.documents import parse_document
+
+    node: Any = parse_document(body, frozenset({"Order"}))
+    for name in _RESULT_PATH:
+        node = node.get(name) if isinstance(node, dict) else None
+    return list(node.get("Order", [])) if isinstance(node, dict) else []

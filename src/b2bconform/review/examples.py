@@ -17,7 +17,7 @@ from b2bconform.contract import CONTRACTS_DIR
 from b2bconform.errors import InputFileError, UsageError
 from b2bconform.model import Exchange
 from b2bconform.review.model import CaseKind, ExampleCase, ExampleSource
-from b2bconform.yamlfile import YamlDocument, load_yaml
+from b2bconform.yamlfile import YamlDocument, explain_schema_error, load_yaml
 
 __all__ = [
     "EXPECTED_FINDINGS",
@@ -66,7 +66,6 @@ INDEX_SCHEMA: dict[str, Any] = {
         },
     },
 }
-_TYPES = {"array": "a list", "object": "a mapping", "string": "text", "boolean": "true or false"}
 
 
 @dataclass(frozen=True)
@@ -181,9 +180,9 @@ def load_examples(
     if not folder.is_dir():
         raise UsageError(f"{folder}: no examples folder for api {api!r}")
     index_document = load_yaml(folder / "index.yaml")
-    _validate(index_document, INDEX_SCHEMA)
+    index_document.validate(INDEX_SCHEMA, explain=_explain)
     judging_document = load_yaml(folder / "judging.yaml")
-    _validate(judging_document, judging_schema)
+    judging_document.validate(judging_schema, explain=_explain)
     for position, entry in enumerate(index_document.data):
         if not (folder / entry["file"]).is_file():
             raise index_document.error(
@@ -209,15 +208,6 @@ def try_building(build: Callable[[], Exchange]) -> tuple[list[Exchange], str | N
         return [], f"cannot be read as recorded: {exc}"
 
 
-def _validate(document: YamlDocument, schema: Mapping[str, Any]) -> None:
-    errors = sorted(
-        jsonschema.Draft202012Validator(schema).iter_errors(document.data),
-        key=lambda e: list(map(str, e.absolute_path)),
-    )
-    if errors:
-        raise document.error(list(errors[0].absolute_path), _explain(errors[0]))
-
-
 def _require_notes(document: YamlDocument, node: Any, where: list[str | int]) -> None:
     """An entry expecting findings must say what the document does: that text is the vendor's list."""
     if isinstance(node, Mapping):
@@ -234,18 +224,6 @@ def _require_notes(document: YamlDocument, node: Any, where: list[str | int]) ->
 
 
 def _explain(error: jsonschema.ValidationError) -> str:
-    if error.validator == "required":
-        return f"expected key {error.message.split(' ')[0]}"
-    if error.validator == "type":
-        kinds = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        wanted = " or ".join(_TYPES.get(str(k), str(k)) for k in kinds)
-        return f"expected {wanted}, got {error.instance!r}"
     if error.validator == "pattern" and error.validator_value == RULE_ID:
         return f"expected a rule id like API-ABC-001, got {error.instance!r}"
-    if error.validator == "minLength":
-        return "expected non-empty text"
-    if error.validator == "minItems":
-        return f"expected at least {error.validator_value} entries"
-    if error.validator == "enum":
-        return f"expected one of {error.validator_value}, got {error.instance!r}"
-    return f"expected {error.validator} {error.validator_value!r}, got {error.instance!r}"
+    return explain_schema_error(error)
