@@ -15,9 +15,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 import click
 
 from b2bconform.audit import AuditReport, audit
-from b2bconform.cli_support import pytest_args_argument, reports_errors, reports_option, target_options
+from b2bconform.cli_support import (
+    echo_html_report,
+    pytest_args_argument,
+    reports_errors,
+    reports_option,
+    target_options,
+)
 from b2bconform.contract import Contract, known_apis
-from b2bconform.errors import B2BConformError
 from b2bconform.model import Finding
 from b2bconform.rules import Rule
 from b2bconform.runner import (
@@ -348,20 +353,8 @@ def run_command(
     ).start()
     click.echo(f"reports: {result.reports} (allure-results/, junit.xml, conformance.json, conformance.md)")
     if html and result.exit_code != EXIT_USAGE:
-        _html_report(result.reports)
+        echo_html_report(result.reports)
     sys.exit(result.exit_code)
-
-
-def _html_report(reports: Path) -> None:
-    """The HTML report beside the others; a machine without Java or npm still gets every other report."""
-    from b2bconform.reporting.html import report_beside
-
-    try:
-        index = report_beside(reports)
-    except B2BConformError as exc:
-        click.echo(f"no HTML report: {exc}", err=True)
-        return
-    click.echo(f"HTML report: {index} (serve it: python3 -m http.server -d {index.parent})")
 
 
 # ── cassettes ─────────────────────────────────────────────────────────────────────────────────

@@ -90,3 +90,16 @@ def pytest_args_argument(command: F) -> F:
     return click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- PYTEST_ARGS...]")(
         command
     )
+
+
+def echo_html_report(folder: Path) -> None:
+    """Build the HTML report beside the reports in ``folder`` and say where it is; a machine without
+    Java or npm still has every other report, so its absence is said, not raised."""
+    from b2bconform.reporting.html import report_beside
+
+    try:
+        index = report_beside(folder)
+    except B2BConformError as exc:
+        click.echo(f"no HTML report: {exc}", err=True)
+        return
+    click.echo(f"HTML report: {index} (serve it: python3 -m http.server -d {index.parent})")

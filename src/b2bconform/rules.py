@@ -248,7 +248,7 @@ def load_rules(path: Path, settings: Mapping[str, Any] | None = None) -> RuleCat
         data, declared = resolved
     else:
         declared = {}
-    document.validate(RULES_FILE_SCHEMA, data=data)
+    document.validate(RULES_FILE_SCHEMA, data)
     assert isinstance(data, dict)
     default_rejections = tuple(data.get("rejection_statuses", (400,)))
     prefix = data["api"].upper() + "-"

@@ -141,20 +141,21 @@ def known_data_schema(api: str) -> Path:
 
 
 def _check_test_data(document: YamlDocument, api: str, value: str | dict[str, Any]) -> None:
-    schema_file = known_data_schema(api)
-    if isinstance(value, str) or not schema_file.is_file():
-        if value != "sandbox":
-            takes = "or a mapping (see " + schema_file.name + ") " if schema_file.is_file() else ""
-            raise document.error(
-                ["test_data"],
-                f"expected 'sandbox' (the served sandbox's own data) {takes}for api {api}, got {value!r}",
-            )
+    """``sandbox``, or a mapping in the shape the API's contract gives (if it gives one)."""
+    if value == "sandbox":
         return
+    schema_file = known_data_schema(api)
+    if not isinstance(value, dict) or not schema_file.is_file():
+        takes = f"or a mapping (see {schema_file.name}) " if schema_file.is_file() else ""
+        raise document.error(
+            ["test_data"],
+            f"expected 'sandbox' (the served sandbox's own data) {takes}for api {api}, got {value!r}",
+        )
     try:
         schema = json.loads(schema_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputFileError(str(schema_file), f"not a readable JSON Schema: {exc}") from None
-    document.validate(schema, at=["test_data"])
+    document.validate(schema, value, at=["test_data"])
 
 
 def load_profile(name_or_path: str, profiles_dir: Path = PROFILES_DIR) -> TargetProfile:

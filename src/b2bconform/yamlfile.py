@@ -19,9 +19,6 @@ except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
 
-_THE_DOCUMENT: Any = object()
-
-
 class YamlDocument:
     """Parsed data plus the node tree, to turn a data path into a line number."""
 
@@ -55,18 +52,14 @@ class YamlDocument:
     def validate(
         self,
         schema: Mapping[str, Any],
+        data: Any,
         *,
         at: Sequence[str | int] = (),
-        data: Any = _THE_DOCUMENT,
         explain: Callable[[jsonschema.ValidationError], str] | None = None,
     ) -> None:
-        """Raise the first violation of ``schema`` by the data at ``at`` (or by ``data``, a form of it
-        read from that place) as an error naming its line and path: the first in document-path order,
-        so the same file always gives the same error."""
-        if data is _THE_DOCUMENT:
-            data = self.data
-            for part in at:
-                data = data[part]
+        """Raise the first violation of ``schema`` by ``data``, read from this file at ``at``, as an
+        error naming its line and path: the first in document-path order, so the same file always
+        gives the same error."""
         errors = sorted(
             jsonschema.Draft202012Validator(schema).iter_errors(data),
             key=lambda e: list(map(str, e.absolute_path)),

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import click
 
-from b2bconform.cli_support import reports_errors
-from b2bconform.errors import B2BConformError
+from b2bconform.cli_support import echo_html_report, reports_errors
 from b2bconform.reporting.merge import merge_reports
 
 __all__ = ["merge_command"]
@@ -68,17 +67,5 @@ def merge_command(shards: tuple[Path, ...], output: Path, html: bool) -> None:
         if path is not None:
             click.echo(f"-> {path}")
     if html:
-        _html_report(result.output)
+        echo_html_report(result.output)
     sys.exit(EXIT_FINDINGS if s["failed"] or t["failed"] or t["broken"] else EXIT_OK)
-
-
-def _html_report(output: Path) -> None:
-    """The HTML report beside the merged files; without Java or npm every other report still stands."""
-    from b2bconform.reporting.html import report_beside
-
-    try:
-        index = report_beside(output)
-    except B2BConformError as exc:
-        click.echo(f"no HTML report: {exc}", err=True)
-        return
-    click.echo(f"HTML report: {index} (serve it: python3 -m http.server -d {index.parent})")

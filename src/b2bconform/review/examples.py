@@ -180,9 +180,9 @@ def load_examples(
     if not folder.is_dir():
         raise UsageError(f"{folder}: no examples folder for api {api!r}")
     index_document = load_yaml(folder / "index.yaml")
-    index_document.validate(INDEX_SCHEMA, explain=_explain)
+    index_document.validate(INDEX_SCHEMA, index_document.data, explain=_explain)
     judging_document = load_yaml(folder / "judging.yaml")
-    judging_document.validate(judging_schema, explain=_explain)
+    judging_document.validate(judging_schema, judging_document.data, explain=_explain)
     for position, entry in enumerate(index_document.data):
         if not (folder / entry["file"]).is_file():
             raise index_document.error(
