@@ -80,3 +80,24 @@ def _attachments(node: dict[str, Any]) -> list[dict[str, Any]]:
     for step in node.get("steps", []):
         found += _attachments(step)
     return found
+
+
+def test_every_parametrized_case_is_a_test_of_its_own_in_allure(tmp_path: Path) -> None:
+    """Allure identifies a test by its full name and parameter values; cases whose parameters it
+    cannot tell apart (bytes bodies, schemathesis's operations) would be folded into one test."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "suites/moduslink_po/test_errors.py::test_a_body_that_is_not_a_json_object_is_refused_with_400",
+         "suites/moduslink_po/test_create_order.py::test_schema_generated_requests_are_answered_per_contract",
+         "-q", "-p", "no:cacheprovider", "--alluredir", str(tmp_path), "--conformance-report", str(tmp_path / "conformance.json")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:]
+    results = [json.loads(p.read_text(encoding="utf-8")) for p in tmp_path.glob("*-result.json")]
+    identities = {
+        (r["fullName"], tuple(sorted((p["name"], p["value"]) for p in r.get("parameters", []))))
+        for r in results
+    }
+    assert len(results) >= 5 and len(identities) == len(results), sorted(identities)
+    assert {len({r["historyId"] for r in results})} == {len(results)}
+    cases = {p["value"].strip("'") for r in results for p in r.get("parameters", []) if p["name"] == "case"}
+    assert {"truncated", "xml", "array-root"} <= cases and any(c.startswith("POST ") for c in cases), cases
