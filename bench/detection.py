@@ -25,12 +25,12 @@ __all__ = ["EXAMPLE_BUDGET", "HARNESS_METHOD", "faults_of", "measure"]
 
 EXAMPLE_BUDGET = 12  # max_examples of the harness's quick/selftest Hypothesis profiles
 HARNESS_METHOD = (
-    "pytest suites/<api> --fault <fault> --hypothesis-profile selftest -p no:randomly, restricted to the "
+    "pytest b2bconform/suites/<api> --fault <fault> --hypothesis-profile selftest -p no:randomly, restricted to the "
     "tests that touched the fault's rule in the faithful run; the whole suite when that subset did not "
     "fail the rule. Caught: the declared rule failed."
 )
 SCHEMATHESIS_METHOD = (
-    f"schemathesis run contracts/<api>/openapi.yaml --url <sandbox with the fault on 127.0.0.1> "
+    f"schemathesis run b2bconform/contracts/<api>/openapi.yaml --url <sandbox with the fault on 127.0.0.1> "
     f"--max-examples {EXAMPLE_BUDGET} --seed 1, default phases and checks, demo credentials from a "
     "schemathesis.toml (headers; ManEx: [parameters] path.apiKey; Westcon REST: a Bearer token from "
     "the sandbox). Caught: exit non-zero with a failure. Caught beyond the faithful run: a failure "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from b2bconform.model import Exchange, Headers, Request, Response
@@ -40,3 +42,21 @@ def test_a_rule_source_links_to_the_published_vendor_documents(monkeypatch: pyte
     monkeypatch.setenv(VENDOR_DOCS_VARIABLE, "https://docs.example.internal/vendor/")
     url = source_url("001_2b4e72c753f32ece.txt", "3.1 Request Schema")
     assert url == "https://docs.example.internal/vendor/001_2b4e72c753f32ece.txt#3.1%20Request%20Schema"
+
+
+def test_a_rule_source_in_a_local_folder_of_documents_is_a_file_url(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from b2bconform.reporting.allure_labels import VENDOR_DOCS_VARIABLE, source_url
+
+    monkeypatch.setenv(VENDOR_DOCS_VARIABLE, str(tmp_path))
+    assert source_url("a b.txt", "1 Intro") == f"{tmp_path.as_uri()}/a%20b.txt#1%20Intro"
+
+
+def test_without_a_documents_location_the_link_assumes_no_folder_outside_the_report(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from b2bconform.reporting.allure_labels import VENDOR_DOCS_VARIABLE, source_url
+
+    monkeypatch.delenv(VENDOR_DOCS_VARIABLE, raising=False)
+    assert source_url("000_x.txt", "Auth") == "vendor-docs/000_x.txt#Auth"

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
+from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.sandboxes import get_sandbox
 
-ROOT = Path(__file__).resolve().parents[1]
 RULE = "WESTCON_SOAP-REQ-004"
+MODUSLINK = SHIPPED_SUITES / "moduslink_po"
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +23,10 @@ def allure_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Allure results of the SOAP order-status suite against a sandbox that breaks REQ-004."""
     allure = tmp_path_factory.mktemp("allure")
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "suites/westcon_soap/test_soap_get_order_status.py", "-q",
+        [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / "westcon_soap" / "test_soap_get_order_status.py"), "-q",
          "-p", "no:cacheprovider", "--fault", "accepts-unknown-order-type", "--alluredir", str(allure),
          "--conformance-report", str(allure / "conformance.json")],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=allure, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.returncode == 1, done.stdout[-3000:]
     return allure
@@ -86,10 +87,10 @@ def test_every_parametrized_case_is_a_test_of_its_own_in_allure(tmp_path: Path) 
     """Allure identifies a test by its full name and parameter values; cases whose parameters it
     cannot tell apart (bytes bodies, schemathesis's operations) would be folded into one test."""
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "suites/moduslink_po/test_errors.py::test_a_body_that_is_not_a_json_object_is_refused_with_400",
-         "suites/moduslink_po/test_create_order.py::test_schema_generated_requests_are_answered_per_contract",
+        [sys.executable, "-m", "pytest", f"{MODUSLINK}/test_errors.py::test_a_body_that_is_not_a_json_object_is_refused_with_400",
+         f"{MODUSLINK}/test_create_order.py::test_schema_generated_requests_are_answered_per_contract",
          "-q", "-p", "no:cacheprovider", "--alluredir", str(tmp_path), "--conformance-report", str(tmp_path / "conformance.json")],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=tmp_path, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:]
     results = [json.loads(p.read_text(encoding="utf-8")) for p in tmp_path.glob("*-result.json")]

@@ -13,12 +13,12 @@ from click.testing import CliRunner, Result
 
 from b2bconform.cassettes import write_cassette
 from b2bconform.cli import cli
+from b2bconform.locations import SHIPPED_CONTRACTS
 from b2bconform.model import Headers, Request
 from b2bconform.targets import SandboxTarget
 
-ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE: dict[str, Any] = json.loads(
-    (ROOT / "contracts" / "moduslink_po" / "examples" / "request.create-order.json").read_text(
+    (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_text(
         encoding="utf-8"
     )
 )

@@ -15,10 +15,11 @@ import pytest
 from b2bconform.cleanup import CleanupOutcome, CleanupRegistry, Created, DeleteFailed, Leftover
 from b2bconform.errors import TargetError
 from b2bconform.generators.manex import call, require
+from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.sandboxes.manex import SEED, ManexPoSandbox, ManexSoSandbox
 from b2bconform.sandboxes.moduslink_po import ModusLinkSandbox
 from b2bconform.session import HarnessSession, Judge, TargetOptions
-from live_runs import ROOT, run_live, serving, write_profile
+from live_runs import run_live, serving, write_profile
 
 # ── the registry ─────────────────────────────────────────────────────────────────────────────
 
@@ -157,7 +158,7 @@ def test_a_judge_registers_what_its_test_created_under_its_api_and_test_id() -> 
 
 
 def _conftest(api: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"{api}_conftest", ROOT / "suites" / api / "conftest.py")
+    spec = importlib.util.spec_from_file_location(f"{api}_conftest", SHIPPED_SUITES / api / "conftest.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up
@@ -194,8 +195,8 @@ def _cleanup_report(reports: Path) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("api", "sandbox_class", "tests"),
     [
-        ("manex_so", ManexSoSandbox, "suites/manex_so/test_so_actions.py"),
-        ("manex_po", ManexPoSandbox, "suites/manex_po/test_po_actions.py"),
+        ("manex_so", ManexSoSandbox, "manex_so/test_so_actions.py"),
+        ("manex_po", ManexPoSandbox, "manex_po/test_po_actions.py"),
     ],
 )
 def test_a_live_manex_run_deletes_the_lines_it_added_and_lists_the_orders_it_cannot_delete(
@@ -206,7 +207,12 @@ def test_a_live_manex_run_deletes_the_lines_it_added_and_lists_the_orders_it_can
     before = set(orders)
     with serving(sandbox.asgi()) as url:
         profile, credentials = write_profile(tmp_path, sandbox, url)
-        done = run_live([tests, "-k", "conforming_parameters"], profile, credentials, tmp_path / "reports")
+        done = run_live(
+            [str(SHIPPED_SUITES / tests), "-k", "conforming_parameters"],
+            profile,
+            credentials,
+            tmp_path / "reports",
+        )
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     created = set(orders) - before
     assert created, "the run created no order"
@@ -228,7 +234,7 @@ def test_a_live_moduslink_run_lists_every_order_it_created_by_request_reference(
     with serving(sandbox.asgi()) as url:
         profile, credentials = write_profile(tmp_path, sandbox, url)
         done = run_live(
-            ["suites/moduslink_po/test_create_order.py", "-k", "conforming_orders"], profile, credentials,
+            [str(SHIPPED_SUITES / "moduslink_po" / "test_create_order.py"), "-k", "conforming_orders"], profile, credentials,
             tmp_path / "reports",
         )  # fmt: skip
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
@@ -268,7 +274,7 @@ def test_a_delete_the_vendor_refuses_is_listed_with_its_reason(tmp_path: Path) -
     with serving(_refusing_item_deletes(sandbox.asgi())) as url:
         profile, credentials = write_profile(tmp_path, sandbox, url)
         done = run_live(
-            ["suites/manex_so/test_so_actions.py", "-k", "conforming_parameters and SOItemAdd"], profile,
+            [str(SHIPPED_SUITES / "manex_so" / "test_so_actions.py"), "-k", "conforming_parameters and SOItemAdd"], profile,
             credentials, tmp_path / "reports",
         )  # fmt: skip
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.sandboxes import SANDBOXES
 
 ROOT = Path(__file__).resolve().parents[1]
-APIS = sorted(api for api in SANDBOXES if (ROOT / "suites" / api).is_dir())
+APIS = sorted(api for api in SANDBOXES if (SHIPPED_SUITES / api).is_dir())
 FAITHFUL = "(faithful)"
 
 
@@ -35,7 +36,7 @@ class SuiteRun:
 
 def _run_suite(api: str, fault: str, out_dir: Path) -> SuiteRun:
     report = out_dir / f"{api}.{fault.strip('()')}.json"
-    command = [sys.executable, "-m", "pytest", str(ROOT / "suites" / api), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+    command = [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / api), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
                "--conformance-report", str(report), "-W", "ignore::DeprecationWarning", "--hypothesis-profile", "selftest"]  # fmt: skip
     if fault != FAITHFUL:
         command += ["--fault", fault]

@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from b2bconform.errors import UsageError
-from b2bconform.reporting.html import ALLURE_ENV, find_allure, generate_html
+from b2bconform.reporting.html import ALLURE_ENV, find_allure, generate_html, install_allure
 from b2bconform.reporting.html_command import report_group
 from b2bconform.reporting.offline import PLAYWRIGHT_TRACE_TYPE, ThirdPartyRequestError, check_offline
 from headless_chromium import Visit, off_machine, png_colours, rendered_text, visit
@@ -106,8 +106,18 @@ def _pytest_runs(root: Path, count: int) -> list[Path]:
     return outs
 
 
+@pytest.fixture(scope="session")
+def allure() -> Path:
+    """The Allure command line the reports are made with: the one there is, else the pinned one,
+    installed now (a report never installs it itself)."""
+    try:
+        return find_allure()
+    except UsageError:
+        return install_allure()
+
+
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> Reports:
+def reports(tmp_path_factory: pytest.TempPathFactory, allure: Path) -> Reports:
     root = tmp_path_factory.mktemp("html-report")
     results = _pytest_runs(root, 2)
     history = root / "allure-history"
@@ -294,12 +304,12 @@ def test_the_playwright_trace_viewer_counts_as_third_party_once_results_hold_a_t
         check_offline(reports.first, results)
 
 
-def test_an_allure_that_ignores_the_analytics_switch_gets_no_report(reports: Reports, tmp_path: Path) -> None:
-    allure = tmp_path / "allure"  # the pinned Allure with the analytics tag left on
-    allure.write_text(
-        f'#!/bin/sh\nunset ALLURE_NO_ANALYTICS\nexec "{find_allure()}" "$@"\n', encoding="utf-8"
-    )
-    allure.chmod(0o755)
+def test_an_allure_that_ignores_the_analytics_switch_gets_no_report(
+    reports: Reports, allure: Path, tmp_path: Path
+) -> None:
+    leaky = tmp_path / "allure"  # the pinned Allure with the analytics tag left on
+    leaky.write_text(f'#!/bin/sh\nunset ALLURE_NO_ANALYTICS\nexec "{allure}" "$@"\n', encoding="utf-8")
+    leaky.chmod(0o755)
     output = tmp_path / "report"
     result = _run(
         "--results",
@@ -307,7 +317,7 @@ def test_an_allure_that_ignores_the_analytics_switch_gets_no_report(reports: Rep
         "--output",
         str(output),
         "--no-history",
-        env={ALLURE_ENV: str(allure)},
+        env={ALLURE_ENV: str(leaky)},
     )
     assert result.exit_code == 2, result.output
     assert "www.googletagmanager.com" in result.stderr
@@ -348,7 +358,7 @@ def test_without_npm_the_error_says_to_install_it(tmp_path: Path) -> None:
     no_tools = tmp_path / "bin"
     no_tools.mkdir()
     with pytest.raises(UsageError, match=r"install Node\.js with npm .*allure-commandline@2\.46\.1"):
-        find_allure(tools_dir=tmp_path / "tools", environ={"PATH": str(no_tools)})
+        install_allure(tools=tmp_path / "tools", environ={"PATH": str(no_tools)})
     assert not (tmp_path / "tools" / "node_modules").exists()
 
 

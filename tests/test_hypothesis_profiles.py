@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from b2bconform.locations import SHIPPED_SUITES
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -20,7 +22,7 @@ def _header(profile: str, ci: bool) -> str:
         env["CI"] = "true"
     command = [
         sys.executable, "-m", "pytest", "--collect-only", "-p", "no:cacheprovider",
-        "--hypothesis-profile", profile, "suites/westcon_soap/test_soap_auth.py",
+        "--hypothesis-profile", profile, str(SHIPPED_SUITES / "westcon_soap" / "test_soap_auth.py"),
     ]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]

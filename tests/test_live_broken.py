@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
+from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.sandboxes.moduslink_po import ModusLinkSandbox
 from live_runs import Counting, closed_port, run_live, serving, write_profile
 
-AUTH_TESTS = "suites/moduslink_po/test_auth.py"
+AUTH_TESTS = str(SHIPPED_SUITES / "moduslink_po" / "test_auth.py")
 # tied to two tests of AUTH_TESTS; nothing else evaluates it when no answer ever comes
 RULE = "MODUSLINK_PO-AUTH-001"
 
@@ -86,7 +87,8 @@ def test_a_credential_missing_when_a_test_needs_it_is_reported_broken(
     )
     test_file = tmp_path / "test_second_site.py"
     test_file.write_text(SECOND_SITE_TEST, encoding="utf-8")
-    done = run_live([str(test_file)], profile, credentials, tmp_path / "reports")
+    # a test file outside the suite folders is a harness run only when asked for
+    done = run_live([str(test_file)], profile, credentials, tmp_path / "reports", "--b2bconform")
     output = done.stdout + done.stderr
     assert done.returncode == 1, output[-3000:]
     assert (
@@ -100,7 +102,9 @@ def test_a_spent_budget_stops_the_requests_and_is_reported_broken(tmp_path: Path
     counted = Counting(ModusLinkSandbox().asgi())
     with serving(counted) as url:
         profile, credentials = write_profile(tmp_path, ModusLinkSandbox(), url, budget=12)
-        done = run_live(["suites/moduslink_po"], profile, credentials, tmp_path / "reports", "--tb=line")
+        done = run_live(
+            [str(SHIPPED_SUITES / "moduslink_po")], profile, credentials, tmp_path / "reports", "--tb=line"
+        )
     output = done.stdout + done.stderr
     assert done.returncode == 1, output[-3000:]
     assert 0 < counted.requests <= 12
@@ -114,7 +118,7 @@ def test_the_budget_holds_across_xdist_workers_and_is_reported_broken(tmp_path: 
     with serving(counted) as url:
         profile, credentials = write_profile(tmp_path, ModusLinkSandbox(), url, budget=30)
         done = run_live(
-            ["suites/moduslink_po"], profile, credentials, tmp_path / "reports", "-n", "2",
+            [str(SHIPPED_SUITES / "moduslink_po")], profile, credentials, tmp_path / "reports", "-n", "2",
             "--alluredir", str(allure), "--tb=line",
         )  # fmt: skip
     output = done.stdout + done.stderr

@@ -22,7 +22,6 @@ from b2bconform.targets import load_profile
 from b2bconform.workflows.nightly import (
     DAY_VARIABLE,
     KEEP_RUNS,
-    REPO_ROOT,
     exit_code_for,
     history_directory,
     kept_runs,
@@ -265,10 +264,13 @@ def write_profile(directory: Path, extra: str = "", name: str = "westcon_soap-ni
 
 
 def test_the_history_directory_comes_from_the_profile_then_the_option_then_the_default(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     relative = load_profile(str(write_profile(tmp_path, "history: var/nightly/soap\n")))
-    assert history_directory(relative, None)[0] == REPO_ROOT / "var/nightly/soap"
+    monkeypatch.chdir(tmp_path.parent)  # a relative history key is relative to the folder the command runs in
+    assert history_directory(relative, None)[0] == tmp_path.parent / "var/nightly/soap"
+    monkeypatch.chdir(tmp_path)
+    assert history_directory(relative, None)[0] == tmp_path / "var/nightly/soap"
     absolute = load_profile(str(write_profile(tmp_path, f"history: {tmp_path / 'kept'}\n")))
     assert history_directory(absolute, tmp_path / "other")[0] == tmp_path / "kept"
     plain = load_profile(str(write_profile(tmp_path)))

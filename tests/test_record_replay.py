@@ -20,6 +20,7 @@ import yaml
 
 from b2bconform import clock
 from b2bconform.cassettes import write_cassette
+from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.recording import cassette_path
 from b2bconform.redaction import Redactor
@@ -27,15 +28,14 @@ from b2bconform.references import RunTag
 from b2bconform.served import RECORDED_REPORT, record_from_sandbox
 from b2bconform.session import HarnessSession, TargetOptions
 
-ROOT = Path(__file__).resolve().parents[1]
 QUIET = ["-W", "ignore::DeprecationWarning", "--hypothesis-profile", "selftest"]
 
 
 def _replay(api: str, cassettes: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pytest", str(ROOT / "suites" / api), "-p", "no:cacheprovider", "-q", "-rA",
+    command = [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / api), "-p", "no:cacheprovider", "-q", "-rA",
                "--target", "replay", "--cassette-dir", str(cassettes), "--conformance-report", str(out / "c.json"),
                "-W", "ignore::DeprecationWarning", *extra]  # fmt: skip
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    return subprocess.run(command, cwd=out, capture_output=True, text=True, timeout=900)
 
 
 def _statuses(report: Path, api: str) -> dict[str, str]:
@@ -164,8 +164,8 @@ def test_a_malformed_cassette_breaks_its_test_naming_the_file(soap_recording: Pa
 
 
 def test_record_needs_a_live_target(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "pytest", str(ROOT / "suites" / "westcon_soap"), "--record", "-q"]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    command = [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / "westcon_soap"), "--record", "-q"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 4
     assert "--record" in done.stderr and "--target live" in done.stderr
 
@@ -174,10 +174,10 @@ def test_record_needs_a_live_target(tmp_path: Path) -> None:
 
 
 def test_cassette_paths_are_per_test_file_safe_and_distinct() -> None:
-    plain = cassette_path("moduslink_po", "suites/moduslink_po/test_auth.py::test_x")
-    assert plain == ROOT / "suites" / "moduslink_po" / "cassettes" / "test_auth" / "test_x.yaml"
-    a = cassette_path("manex_so", "suites/manex_so/t.py::test_y[a/b]", Path("/c"))
-    b = cassette_path("manex_so", "suites/manex_so/t.py::test_y[a_b]", Path("/c"))
+    plain = cassette_path("moduslink_po", "moduslink_po/test_auth.py::test_x")
+    assert plain == SHIPPED_SUITES / "moduslink_po" / "cassettes" / "test_auth" / "test_x.yaml"
+    a = cassette_path("manex_so", "manex_so/t.py::test_y[a/b]", Path("/c"))
+    b = cassette_path("manex_so", "manex_so/t.py::test_y[a_b]", Path("/c"))
     assert a != b and a.parent == Path("/c/manex_so/t") and "/" not in a.name
 
 
@@ -213,7 +213,7 @@ def _recorded(path: Path, day: str, run_id: str) -> None:
 
 
 def test_a_replayed_test_runs_on_its_recorded_day_with_its_recorded_run_id(tmp_path: Path) -> None:
-    test_id = "suites/westcon_soap/test_x.py::test_y"
+    test_id = "westcon_soap/test_x.py::test_y"
     _recorded(cassette_path("westcon_soap", test_id, tmp_path), "2020-01-02", "RECORDED1")
     session = HarnessSession(options=TargetOptions(kind="replay", cassette_dir=tmp_path))
     try:

@@ -1,4 +1,4 @@
-"""Every catalogue in contracts/: each rule cites a real sentence of its vendor document, is checked or
+"""Every shipped catalogue (b2bconform/contracts/): each rule cites a real sentence of its vendor document, is checked or
 tested, records a decision where it departs from judging the vendor, and has an id of its own."""
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ import pytest
 
 from b2bconform.checks import CHECKS
 from b2bconform.contract import CONTRACTS_DIR, known_apis
+from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.rules import Rule, load_rules
 
-ROOT = Path(__file__).resolve().parents[1]
-SUITES_DIR = ROOT / "suites"
 VENDOR_DOCS = Path(__file__).resolve().parents[1].parent / "shared" / "vendor-docs"
 APIS = known_apis(CONTRACTS_DIR)
 CATALOGUES = {api: load_rules(CONTRACTS_DIR / api / "rules.yaml") for api in APIS}
@@ -39,7 +38,7 @@ def document_text(name: str) -> str:
 
 @cache
 def suite_text(api: str) -> str:
-    folder = SUITES_DIR / api
+    folder = SHIPPED_SUITES / api
     return (
         "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py")))
         if folder.is_dir()
@@ -74,7 +73,7 @@ def test_each_rule_has_a_check_or_a_suite_test_marked_with_its_id(api: str, rule
         return
     quoted = (f'"{rule.id}"', f"'{rule.id}'")
     assert any(q in suite_text(api) for q in quoted), (
-        f"{rule.id} has no check and no suite test under suites/{api}/ names it in pytest.mark.rules(...)"
+        f"{rule.id} has no check and no suite test under {SHIPPED_SUITES / api} names it in pytest.mark.rules(...)"
     )
 
 

@@ -1,4 +1,4 @@
-"""The cassettes shipped under suites/<api>/cassettes replay offline to the verdicts of the run that
+"""The cassettes shipped under b2bconform/suites/<api>/cassettes replay offline to the verdicts of the run that
 recorded them (kept beside them as recorded-conformance.json), under the current contracts."""
 
 from __future__ import annotations
@@ -11,30 +11,30 @@ from pathlib import Path
 import pytest
 
 from b2bconform.contract import Contract
+from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.served import RECORDED_REPORT
 
-ROOT = Path(__file__).resolve().parents[1]
-APIS = sorted(p.parent.parent.name for p in (ROOT / "suites").glob(f"*/cassettes/{RECORDED_REPORT}"))
+APIS = sorted(p.parent.parent.name for p in SHIPPED_SUITES.glob(f"*/cassettes/{RECORDED_REPORT}"))
 
 
 def test_every_api_with_a_suite_ships_cassettes() -> None:
-    suites = sorted(p.name for p in (ROOT / "suites").iterdir() if p.is_dir() and not p.name.startswith("_"))
+    suites = sorted(p.name for p in SHIPPED_SUITES.iterdir() if p.is_dir() and not p.name.startswith("_"))
     assert sorted(APIS) == suites
 
 
 @pytest.mark.parametrize("api", APIS)
 def test_shipped_cassettes_replay_to_the_recorded_verdicts(api: str, tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "pytest", str(ROOT / "suites" / api), "-p", "no:cacheprovider", "-q",
+    command = [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / api), "-p", "no:cacheprovider", "-q",
                "--target", "replay", "--conformance-report", str(tmp_path / "c.json"),
                "-W", "ignore::DeprecationWarning"]  # fmt: skip
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1200)
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=1200)
     output = done.stdout[-4000:] + done.stderr[-2000:]
     assert "cassette miss" not in done.stdout, output
     assert "recorded against contract version" not in done.stdout, (
         f"the {api} cassettes predate the current contract ({Contract.load(api).version}): "
         f"re-record them with `b2bconform cassettes record --api {api}`"
     )
-    recorded = json.loads((ROOT / "suites" / api / "cassettes" / RECORDED_REPORT).read_text())
+    recorded = json.loads((SHIPPED_SUITES / api / "cassettes" / RECORDED_REPORT).read_text())
     replayed = json.loads((tmp_path / "c.json").read_text())
     statuses = {rule: entry["status"] for rule, entry in replayed["apis"][api]["rules"].items()}
     expected = {rule: entry["status"] for rule, entry in recorded["apis"][api]["rules"].items()}

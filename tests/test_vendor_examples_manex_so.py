@@ -24,12 +24,13 @@ import yaml
 from referencing import Registry, Resource
 
 from b2bconform.contract import Contract
+from b2bconform.locations import SHIPPED_CONTRACTS
 from b2bconform.model import Exchange, Request, Response
 from b2bconform.review import ExampleCase, judge_case, manex_so
 from b2bconform.review.manex_so import ACTIONS, BASE, JSON_HEADERS, entry, parses, read_example, tolerant_json
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACT_DIR = ROOT / "contracts" / "manex_so"
+CONTRACT_DIR = SHIPPED_CONTRACTS / "manex_so"
 EXAMPLES = manex_so.load()
 VENDOR_DOC = ROOT.parent / "shared" / "vendor-docs" / "002_308d514f6d7e564e.txt"
 JUDGING = EXAMPLES.judging

@@ -19,20 +19,23 @@ import pytest
 import yaml
 
 from b2bconform.contract import Contract, Judgement
+from b2bconform.locations import SHIPPED_CONTRACTS, SHIPPED_PROFILES, SHIPPED_SUITES
 from b2bconform.review import ExampleCase, judge_case, westcon_rest
 from b2bconform.review.westcon_rest import example_exchange
 
 API = "westcon_rest"
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACT_DIR = ROOT / "contracts" / API
+CONTRACT_DIR = SHIPPED_CONTRACTS / API
 EXAMPLES = westcon_rest.load()
 VENDOR_DOCS = ROOT.parent / "shared" / "vendor-docs"
 INDEX: list[dict[str, Any]] = [dict(e) for e in EXAMPLES.index]
 JUDGING: dict[str, Any] = dict(EXAMPLES.judging)
 OPENAPI: dict[str, Any] = yaml.safe_load((CONTRACT_DIR / "openapi.yaml").read_text(encoding="utf-8"))
 CONFIGURATION_LINE = re.compile(r'< add key="([^"]+)" value="([^"]*)" />')
-# Where a sample credential must never appear: the harness's code, its suites and its target profiles.
-NO_SAMPLE_CREDENTIALS_UNDER = ("src", "suites", "profiles")
+# Where a sample credential must never appear: the harness's code, its suites and its target profiles
+# (all under src/). The one copy allowed is the vendor document's own sample among the contract's examples.
+NO_SAMPLE_CREDENTIALS_UNDER = ("src",)
+SAMPLE_ALLOWED_UNDER = CONTRACT_DIR / "examples"
 
 CASES = westcon_rest.cases(EXAMPLES)
 PAIRING_CASES = [
@@ -200,9 +203,14 @@ def test_sample_configuration_values_are_no_default_anywhere_in_the_harness() ->
     pairs = configuration()
     assert len(pairs) == 4 and all(value for _, value in pairs)
     scanned = 0
-    for folder in NO_SAMPLE_CREDENTIALS_UNDER:
-        for path in sorted((ROOT / folder).rglob("*")):
-            if not path.is_file():
+    folders = [ROOT / folder for folder in NO_SAMPLE_CREDENTIALS_UNDER]
+    for shipped in (SHIPPED_SUITES, SHIPPED_PROFILES):
+        assert any(shipped.resolve().is_relative_to(folder) for folder in folders), (
+            f"{shipped} is not scanned"
+        )
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or path.is_relative_to(SAMPLE_ALLOWED_UNDER.resolve()):
                 continue
             scanned += 1
             content = path.read_bytes()

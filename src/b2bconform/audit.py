@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from b2bconform import contract as contracts
 from b2bconform.contract import Contract, Judgement, known_apis
 from b2bconform.model import Exchange, Finding
 from b2bconform.redaction import SECRET_HEADERS, Redactor
@@ -185,8 +184,7 @@ def judge_traffic(
 
 class _Auditor:
     def __init__(self, api: str | None, side: Side, contracts_dir: Path | None) -> None:
-        folder = contracts_dir or contracts.CONTRACTS_DIR  # looked up now: tests point it elsewhere
-        apis = [api] if api is not None else known_apis(folder)
+        apis = [api] if api is not None else known_apis(contracts_dir)
         self.contracts = [Contract.load(name, contracts_dir) for name in apis]
         self.detector = ApiDetector(self.contracts) if api is None else None
         self.side = side

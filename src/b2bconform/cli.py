@@ -7,6 +7,7 @@ judge anything as asked (usage error, malformed input, nothing to judge, pytest 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,13 +17,16 @@ import click
 
 from b2bconform.audit import AuditReport, audit
 from b2bconform.cli_support import (
+    API,
     echo_html_report,
     pytest_args_argument,
     reports_errors,
     reports_option,
+    require_html_tools,
     target_options,
 )
-from b2bconform.contract import Contract, known_apis
+from b2bconform.contract import Contract
+from b2bconform.locations import PATH_VARIABLE
 from b2bconform.model import Finding
 from b2bconform.rules import Rule
 from b2bconform.runner import (
@@ -38,15 +42,12 @@ from b2bconform.runner import (
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
-__all__ = ["REPO_ROOT", "SUITES_DIR", "cli", "main"]
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SUITES_DIR = REPO_ROOT / "suites"
+__all__ = ["cli", "main"]
 
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_API = click.Choice(known_apis())
+_API = API
 _FORMAT = click.Choice(["text", "json"])
 
 
@@ -60,8 +61,19 @@ _reports_errors = reports_errors
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="b2bconform", prog_name="b2bconform")
-def cli() -> None:
+@click.option(
+    "--path",
+    "user_folders",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="a folder of your own contracts/, profiles/ and suites/, used beside the shipped ones "
+    f"(repeatable; added to ${PATH_VARIABLE}, which the runs it starts inherit)",
+)
+def cli(user_folders: tuple[Path, ...]) -> None:
     """Conformance harness for B2B partner APIs: vendor documents as executable contracts."""
+    if user_folders:
+        given = [str(folder.resolve()) for folder in user_folders]
+        os.environ[PATH_VARIABLE] = os.pathsep.join([*given, *filter(None, [os.environ.get(PATH_VARIABLE)])])
 
 
 # ── audit ─────────────────────────────────────────────────────────────────────────────────────
@@ -240,8 +252,11 @@ def sandbox_group() -> None:
 def sandbox_serve(api: str, port: int, fault: str | None, prefix: str | None) -> None:
     """Serve API's sandbox on 127.0.0.1 until interrupted.
 
-    It accepts its demo credentials (printed at start), or with --credentials-from-env only the
-    values in those environment variables: e.g. canary values, to prove a run writes none of them.
+    At start it prints what a client needs: the base URL (and the WSDL URL, or the token URL and
+    tenant), the operations, and each credential: what it is, where it is sent, the variable a live
+    profile reads it from, and its demo value. It accepts its demo credentials, or with
+    --credentials-from-env only the values in those environment variables (never printed): e.g.
+    canary values, to prove a run writes none of them.
     """
     from b2bconform.sandboxes.serve import credentials_from_env, serve  # uvicorn is only needed here
 
@@ -320,7 +335,8 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
 @click.option(
     "--html",
     is_flag=True,
-    help="then build the offline HTML report (reports/allure-report; needs Java and npm)",
+    help="then build the offline HTML report (reports/allure-report; needs Java and the Allure command "
+    "line that `b2bconform report setup` installs); without it the run exits 2",
 )
 @pytest_args_argument
 @_reports_errors
@@ -338,8 +354,11 @@ def run_command(
 ) -> None:
     """Run the conformance suites with pytest and write the reports.
 
-    Exit 0 when every test passed, 1 when tests failed, 2 when pytest could not run them.
+    Exit 0 when every test passed, 1 when tests failed, 2 when pytest could not run them (or, with
+    --html, when the HTML report could not be built).
     """
+    if html:
+        require_html_tools()
     result = SuiteRun(
         apis=apis,
         target=target,
@@ -353,7 +372,7 @@ def run_command(
     ).start()
     click.echo(f"reports: {result.reports} (allure-results/, junit.xml, conformance.json, conformance.md)")
     if html and result.exit_code != EXIT_USAGE:
-        echo_html_report(result.reports)
+        sys.exit(echo_html_report(result.reports, result.exit_code))
     sys.exit(result.exit_code)
 
 

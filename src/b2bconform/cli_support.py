@@ -7,16 +7,46 @@ import functools
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from b2bconform.errors import B2BConformError
 from b2bconform.runner import EXIT_USAGE
 
-__all__ = ["pytest_args_argument", "reports_errors", "reports_option", "target_options"]
+__all__ = ["API", "ApiChoice", "pytest_args_argument", "reports_errors", "reports_option", "target_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+if TYPE_CHECKING:
+    _TextParam = click.ParamType[str]
+else:  # generic only to type checkers in the click versions pyproject admits
+    _TextParam = click.ParamType
+
+
+class ApiChoice(_TextParam):
+    """An API id among the contracts found when the command runs (the shipped ones and those of
+    the user's folders, which --path or $B2BCONFORM_PATH may name after this module is imported)."""
+
+    name = "api"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from b2bconform.contract import known_apis
+
+        try:
+            apis = known_apis()
+        except B2BConformError as exc:
+            self.fail(str(exc), param, ctx)
+        if value not in apis:
+            self.fail(f"{value!r} is not one of {', '.join(apis) or '(no contracts found)'}", param, ctx)
+        return str(value)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "API"
+
+
+API = ApiChoice()
 
 
 def reports_errors(command: F) -> F:
@@ -92,14 +122,24 @@ def pytest_args_argument(command: F) -> F:
     )
 
 
-def echo_html_report(folder: Path) -> None:
-    """Build the HTML report beside the reports in ``folder`` and say where it is; a machine without
-    Java or npm still has every other report, so its absence is said, not raised."""
+def require_html_tools() -> None:
+    """Before a run asked for its HTML report starts: the report tool and Java are there, or the
+    command stops now with what to install (exit 2), instead of after the whole run."""
+    from b2bconform.reporting.html import require_report_tools
+
+    require_report_tools()
+
+
+def echo_html_report(folder: Path, exit_code: int) -> int:
+    """Build the HTML report beside the reports in ``folder`` and say where it is. The command's exit
+    code: ``exit_code`` with the report; 2 without it, for a run asked for its HTML report has not
+    succeeded without it (every other report is still written and named)."""
     from b2bconform.reporting.html import report_beside
 
     try:
         index = report_beside(folder)
     except B2BConformError as exc:
-        click.echo(f"no HTML report: {exc}", err=True)
-        return
+        click.echo(f"error: no HTML report: {exc}", err=True)
+        return 2
     click.echo(f"HTML report: {index} (serve it: python3 -m http.server -d {index.parent})")
+    return exit_code

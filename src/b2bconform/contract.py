@@ -16,13 +16,14 @@ from b2bconform.checks import CHECKS, CheckContext, get_check, validate_params
 from b2bconform.checks.registry import message_document
 from b2bconform.documents import describe_status, effective_status, parse_document, xml_root
 from b2bconform.errors import ContractLoadError, UsageError
+from b2bconform.locations import SHIPPED_CONTRACTS, contract_dir, contract_roots
 from b2bconform.model import Direction, Exchange, Finding, Request, Response, Violation
 from b2bconform.rules import Rule, RuleCatalogue, load_rules
 from b2bconform.yamlfile import load_yaml
 
 __all__ = ["CONTRACTS_DIR", "Contract", "Judgement", "Operation", "Outcome", "known_apis"]
 
-CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "contracts"
+CONTRACTS_DIR = SHIPPED_CONTRACTS  # the shipped contracts; a user's come from locations.contract_roots()
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
@@ -58,11 +59,11 @@ class Judgement:
         return not self.findings
 
 
-def known_apis(contracts_dir: Path = CONTRACTS_DIR) -> list[str]:
-    return (
-        sorted(p.name for p in contracts_dir.iterdir() if (p / "rules.yaml").is_file())
-        if contracts_dir.is_dir()
-        else []
+def known_apis(contracts_dir: Path | None = None) -> list[str]:
+    """The APIs with a contract in ``contracts_dir``, or (None) in the user's folders and the shipped ones."""
+    roots = [contracts_dir] if contracts_dir is not None else contract_roots()
+    return sorted(
+        {p.name for root in roots if root.is_dir() for p in root.iterdir() if (p / "rules.yaml").is_file()}
     )
 
 
@@ -83,7 +84,8 @@ class Contract:
     ) -> Contract:
         """The contract of ``api``; ``settings`` overrides its declared assumptions (a profile's)."""
         frozen = json.dumps(dict(settings or {}), sort_keys=True)
-        return _load(api, (contracts_dir or CONTRACTS_DIR).resolve(), frozen)
+        folder = contracts_dir if contracts_dir is not None else contract_dir(api).parent
+        return _load(api, folder.resolve(), frozen)
 
     @property
     def secret_url_patterns(self) -> tuple[str, ...]:

@@ -21,12 +21,13 @@ from typing import Any
 from b2bconform import clock
 from b2bconform.cassettes import write_cassette
 from b2bconform.errors import MissingCredentialsError
+from b2bconform.locations import SHIPPED_SUITES, suite_dir
 from b2bconform.model import Exchange
 from b2bconform.redaction import NOT_SECRET_CREDENTIALS
 
 __all__ = ["SUITES_DIR", "CassetteRecorder", "cassette_path", "cassette_root", "harness_version"]
 
-SUITES_DIR = Path(__file__).resolve().parents[2] / "suites"
+SUITES_DIR = SHIPPED_SUITES
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _MAX_NAME = 100
 
@@ -53,7 +54,7 @@ def cassette_path(api: str, test_id: str, cassette_dir: Path | None = None) -> P
 
 def cassette_root(api: str, cassette_dir: Path | None = None) -> Path:
     """Where ``api``'s cassettes live: ``suites/<api>/cassettes``, or ``<cassette_dir>/<api>``."""
-    return cassette_dir / api if cassette_dir is not None else SUITES_DIR / api / "cassettes"
+    return cassette_dir / api if cassette_dir is not None else suite_dir(api) / "cassettes"
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from b2bconform.errors import InputFileError, UsageError
-from b2bconform.recording import SUITES_DIR
+from b2bconform.locations import suite_dir, suite_roots
 
 __all__ = [
     "EXIT_FINDINGS",
@@ -29,14 +29,22 @@ __all__ = [
     "suite_apis",
 ]
 
-REPORTS_DIR = SUITES_DIR.parent / "reports"
+REPORTS_DIR = Path("reports")  # in the folder the command runs in
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 CONFORMANCE_FILE = "conformance.json"
 
 
 def suite_apis() -> list[str]:
-    """Every API with a suite under suites/."""
-    return sorted(p.name for p in SUITES_DIR.iterdir() if p.is_dir() and not p.name.startswith("_"))
+    """Every API with a suite (in the user's suite folders and the shipped ones)."""
+    return sorted(
+        {
+            p.name
+            for root in suite_roots()
+            if root.is_dir()
+            for p in root.iterdir()
+            if p.is_dir() and not p.name.startswith(("_", "."))
+        }
+    )
 
 
 def exit_code_of(pytest_code: int) -> int:
@@ -63,18 +71,21 @@ class SuiteRun:
     def pytest_args(self) -> list[str]:
         apis = list(self.apis) or suite_apis()
         if not apis:
-            raise UsageError(f"no suites found under {SUITES_DIR}")
-        missing = [api for api in apis if not (SUITES_DIR / api).is_dir()]
+            raise UsageError(f"no suites found under {', '.join(map(str, suite_roots()))}")
+        missing = [api for api in apis if not suite_dir(api).is_dir()]
         if missing:
             raise UsageError(
-                f"no suite for {', '.join(missing)} under {SUITES_DIR} (suites: {', '.join(suite_apis())})"
+                f"no suite for {', '.join(missing)} under {', '.join(map(str, suite_roots()))} "
+                f"(suites: {', '.join(suite_apis())})"
             )
         if self.target == "live" and not self.profile:
             raise UsageError("--target live needs --profile NAME (a file under profiles/)")
         if self.record and self.target != "live":
             raise UsageError("--record writes a live run's traffic; it needs --target live --profile NAME")
         reports = self.reports.resolve()
-        args = list(self.tests) if self.tests else [str(SUITES_DIR / api) for api in apis]
+        args = (
+            [_located(test) for test in self.tests] if self.tests else [str(suite_dir(api)) for api in apis]
+        )
         args += ["--alluredir", str(reports / "allure-results"), "--clean-alluredir"]
         args += ["--junitxml", str(reports / "junit.xml")]
         args += ["--conformance-report", str(reports / CONFORMANCE_FILE)]
@@ -95,10 +106,21 @@ class SuiteRun:
         code = subprocess.run(
             [sys.executable, "-m", "pytest", *args],
             check=False,
-            cwd=SUITES_DIR.parent,
             env={**os.environ, **self.env},
         ).returncode
         return RunResult(pytest_code=code, reports=self.reports.resolve())
+
+
+def _located(node_id: str) -> str:
+    """A node id as a report gives it (relative to its suite folder's root) made absolute, so that
+    pytest finds it from any folder."""
+    module, sep, rest = node_id.partition("::")
+    if Path(module).is_absolute():
+        return node_id
+    for root in suite_roots():
+        if (root / module).is_file():
+            return f"{root / module}{sep}{rest}"
+    return node_id
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 
 from b2bconform.errors import UsageError
-from b2bconform.recording import SUITES_DIR, cassette_root
+from b2bconform.locations import suite_dir
+from b2bconform.recording import cassette_root
 from b2bconform.sandboxes import get_sandbox
 from b2bconform.sandboxes.base import Sandbox
 from b2bconform.sandboxes.serve import credential_variable
@@ -96,7 +97,7 @@ def record_from_sandbox(
             for old in root.rglob("*.yaml"):
                 old.unlink()  # a re-recording replaces the set: no cassette of a removed test lingers
             command = [
-                sys.executable, "-m", "pytest", str(SUITES_DIR / api), "-p", "no:cacheprovider", "-q",
+                sys.executable, "-m", "pytest", str(suite_dir(api)), "-p", "no:cacheprovider", "-q",
                 "--target", "live", "--profile", str(profile), "--allow-writes", "--record",
                 # the served sandbox goes away with its data: a clean-up would only add deletes
                 # that no cassette holds to the recorded report

@@ -23,6 +23,7 @@ import httpx
 from b2bconform.azure_ad import ClientCredentials, ClientCredentialsAuth
 from b2bconform.errors import InputFileError, MissingCredentialsError, TargetError, UsageError
 from b2bconform.live_safety import RateGate
+from b2bconform.locations import SHIPPED_PROFILES, contract_dir, profile_roots
 from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.redaction import NOT_SECRET_CREDENTIALS, Redactor
 from b2bconform.rules import AuthFlow
@@ -38,7 +39,7 @@ __all__ = [
     "load_profile",
 ]
 
-PROFILES_DIR = Path(__file__).resolve().parents[2] / "profiles"
+PROFILES_DIR = SHIPPED_PROFILES  # the shipped profiles; a user's come from locations.profile_roots()
 Environment = Literal["qa", "uat", "production"]
 
 
@@ -69,7 +70,7 @@ class TargetProfile:
     # sandbox's own, for a profile that points at a served sandbox; a mapping = what this system
     # holds, in the shape contracts/<api>/test_data.schema.json gives; None = the profile gives none.
     test_data: KnownData = None
-    # The nightly workflow: where its runs are kept (relative to the repo root) and its policy
+    # The nightly workflow: where its runs are kept (relative to the folder the command runs in) and its policy
     # ({fail_on: new|any, response_time_change, response_time_floor_ms}; see NIGHTLY_KEYS).
     history: str | None = None
     nightly: dict[str, Any] = field(default_factory=dict)
@@ -135,9 +136,7 @@ def _nightly_problem(value: dict[Any, Any]) -> tuple[list[str], str] | None:
 
 def known_data_schema(api: str) -> Path:
     """Where an API's contract says which test data a live profile can give its suites."""
-    from b2bconform.contract import CONTRACTS_DIR
-
-    return CONTRACTS_DIR / api / "test_data.schema.json"
+    return contract_dir(api) / "test_data.schema.json"
 
 
 def _check_test_data(document: YamlDocument, api: str, value: str | dict[str, Any]) -> None:
@@ -158,13 +157,16 @@ def _check_test_data(document: YamlDocument, api: str, value: str | dict[str, An
     document.validate(schema, value, at=["test_data"])
 
 
-def load_profile(name_or_path: str, profiles_dir: Path = PROFILES_DIR) -> TargetProfile:
-    """Load ``profiles/<name>.yaml`` (or a path); problems name the file, the key and what was expected."""
+def load_profile(name_or_path: str, profiles_dir: Path | None = None) -> TargetProfile:
+    """Load ``<name>.yaml`` from ``profiles_dir`` (default: the user's profile folders, then the
+    shipped ones) or a path; problems name the file, the key and what was expected."""
+    roots = [profiles_dir] if profiles_dir is not None else profile_roots()
     path = Path(name_or_path)
     if not path.suffix:
-        path = profiles_dir / f"{name_or_path}.yaml"
+        found = [root / f"{name_or_path}.yaml" for root in roots if (root / f"{name_or_path}.yaml").is_file()]
+        path = found[0] if found else roots[0] / f"{name_or_path}.yaml"
     if not path.is_file():
-        known = sorted(p.stem for p in profiles_dir.glob("*.yaml")) if profiles_dir.is_dir() else []
+        known = sorted({p.stem for root in roots if root.is_dir() for p in root.glob("*.yaml")})
         raise UsageError(
             f"target profile {name_or_path!r} not found at {path} (known profiles: {', '.join(known) or 'none'})"
         )
@@ -202,7 +204,7 @@ def load_profile(name_or_path: str, profiles_dir: Path = PROFILES_DIR) -> Target
         _check_test_data(document, data["api"], data["test_data"])
     if "history" in data and not data["history"].strip():
         raise document.error(
-            ["history"], f"expected a directory (relative to the repository root), got {data['history']!r}"
+            ["history"], f"expected a directory (relative to the folder the command runs in), got {data['history']!r}"
         )
     if "nightly" in data and (problem := _nightly_problem(data["nightly"])) is not None:
         raise document.error(["nightly", *problem[0]], problem[1])
@@ -527,13 +529,18 @@ def _host(url: str) -> str:
     return (httpx.URL(url).host or "").lower()
 
 
+def known_production_hosts(profiles_dir: Path | None = None) -> frozenset[str]:
+    """The hosts the production profiles name (the shipped ones: the vendor documents' production
+    URLs), in ``profiles_dir`` or in every profile folder."""
+    return _production_hosts(tuple([profiles_dir] if profiles_dir is not None else profile_roots()))
+
+
 @cache
-def known_production_hosts(profiles_dir: Path = PROFILES_DIR) -> frozenset[str]:
-    """The hosts the shipped production profiles name (the vendor documents' production URLs)."""
+def _production_hosts(roots: tuple[Path, ...]) -> frozenset[str]:
     hosts = set()
-    for path in sorted(profiles_dir.glob("*.yaml")):
+    for path in sorted(p for root in roots for p in root.glob("*.yaml")):
         try:
-            profile = load_profile(str(path), profiles_dir)
+            profile = load_profile(str(path), path.parent)
         except UsageError:
             continue  # a broken profile is reported when it is used, not here
         if profile.environment == "production":

@@ -7,7 +7,6 @@ import json
 import re
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,6 +16,7 @@ from starlette.exceptions import StarletteDeprecationWarning
 
 from b2bconform.errors import UsageError
 from b2bconform.formats import get_format
+from b2bconform.locations import SHIPPED_CONTRACTS
 from b2bconform.sandboxes import SANDBOXES, Fault, Sandbox, get_sandbox
 from b2bconform.sandboxes.moduslink_po import FAIL_500_CUST_REFERENCE, SITES, ModusLinkSandbox
 from b2bconform.sandboxes.serve import serve, start_in_thread
@@ -26,8 +26,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from starlette.testclient import TestClient
 
-ROOT = Path(__file__).resolve().parents[2]
-CONTRACT = ROOT / "contracts" / "moduslink_po"
+CONTRACT = SHIPPED_CONTRACTS / "moduslink_po"
 EXAMPLE = json.loads((CONTRACT / "examples" / "request.create-order.json").read_text(encoding="utf-8"))
 RULES = yaml.safe_load((CONTRACT / "rules.yaml").read_text(encoding="utf-8"))["rules"]
 RULES_BY_ID = {rule["id"]: rule for rule in RULES}

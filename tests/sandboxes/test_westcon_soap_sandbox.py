@@ -8,7 +8,6 @@ import warnings
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -24,6 +23,7 @@ from zeep.wsse.username import UsernameToken
 
 from b2bconform.contract import Contract, Judgement
 from b2bconform.errors import UsageError
+from b2bconform.locations import SHIPPED_CONTRACTS
 from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.sandboxes import SANDBOXES, Fault, get_sandbox
 from b2bconform.sandboxes.serve import start_in_thread
@@ -43,8 +43,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from starlette.testclient import TestClient
 
-ROOT = Path(__file__).resolve().parents[2]
-CONTRACT_DIR = ROOT / "contracts" / "westcon_soap"
+CONTRACT_DIR = SHIPPED_CONTRACTS / "westcon_soap"
 SAMPLE_REQUEST = (CONTRACT_DIR / "examples" / "request.sample.xml").read_bytes()
 SAMPLE_RESPONSE = (CONTRACT_DIR / "examples" / "response.sample.xml").read_bytes()
 RULES = yaml.safe_load((CONTRACT_DIR / "rules.yaml").read_text(encoding="utf-8"))["rules"]

@@ -21,7 +21,6 @@ from b2bconform.model import Exchange, Severity
 __all__ = ["VENDOR_DOCS_VARIABLE", "attach_exchange", "label_test", "render_exchange", "source_url"]
 
 VENDOR_DOCS_VARIABLE = "B2BCONFORM_VENDOR_DOCS_URL"
-REPO_ROOT = Path(__file__).resolve().parents[3]
 
 _SEVERITY_ORDER = [s.value for s in Severity]
 
@@ -74,14 +73,14 @@ def label_test(contract: Contract, rule_ids: Sequence[str], test_name: str) -> N
 
 
 def source_url(file: str, section: str) -> str:
-    """Where a rule's source can be read: ``B2BCONFORM_VENDOR_DOCS_URL``/<file>#<section> (e.g. the
-    intranet page holding the vendor documents), else the documents beside the repository
-    (``../shared/vendor-docs``) as a file URL, else a path relative to the report."""
+    """Where a rule's source can be read: ``B2BCONFORM_VENDOR_DOCS_URL``/<file>#<section> (the
+    intranet page or folder holding the vendor documents; a folder path becomes a file URL), else
+    ``vendor-docs/<file>#<section>``, relative to the report: the documents are the vendor's, not
+    part of the harness, so it assumes no place for them."""
     base = os.environ.get(VENDOR_DOCS_VARIABLE, "").rstrip("/")
-    if not base:
-        local = REPO_ROOT.parent / "shared" / "vendor-docs"
-        base = local.as_uri() if local.is_dir() else "vendor-docs"
-    return f"{base}/{quote(file)}#{quote(section)}"
+    if base and "://" not in base and Path(base).expanduser().is_dir():
+        base = Path(base).expanduser().resolve().as_uri()
+    return f"{base or 'vendor-docs'}/{quote(file)}#{quote(section)}"
 
 
 def _readable(test_name: str) -> str:

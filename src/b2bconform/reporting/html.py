@@ -1,8 +1,10 @@
 """The HTML report: Allure 2's command line over ``allure-results``, offline and with a trend.
 
 - The Allure command line is ``$B2BCONFORM_ALLURE``, else ``allure`` on the PATH, else the pinned npm
-  package ``allure-commandline`` installed into ``<repo>/.tools/allure`` on first use (npm contacts only
-  its registry; the package's install scripts are not run). It runs on Java.
+  package ``allure-commandline`` that ``b2bconform report setup`` installs into the tools folder
+  (``tools_dir()``); npm contacts only its registry, the package's install scripts are not run, and
+  the shell's proxy and certificate variables reach it. It runs on Java. A report never installs
+  anything half-way through a run: without the tool it fails at once and says what to install.
 - Allure embeds an analytics tag unless ``ALLURE_NO_ANALYTICS=true``; that is set, and the generated
   page is then checked (``offline.check_offline``): a report that would request anything from another
   host fails (``ThirdPartyRequestError``) and is removed.
@@ -31,14 +33,26 @@ from pathlib import Path
 from filelock import FileLock
 
 from b2bconform.errors import UsageError
+from b2bconform.locations import PACKAGE_DIR
 from b2bconform.reporting.offline import ThirdPartyRequestError, check_offline
 
-__all__ = ["ALLURE_ENV", "ALLURE_VERSION", "TOOLS_DIR", "find_allure", "generate_html", "report_beside"]
+__all__ = [
+    "ALLURE_ENV",
+    "ALLURE_VERSION",
+    "TOOLS_ENV",
+    "find_allure",
+    "generate_html",
+    "install_allure",
+    "npm_environment",
+    "report_beside",
+    "require_report_tools",
+    "tools_dir",
+]
 
 ALLURE_VERSION = "2.46.1"
 ALLURE_ENV = "B2BCONFORM_ALLURE"
-REPO_ROOT = Path(__file__).resolve().parents[3]
-TOOLS_DIR = REPO_ROOT / ".tools" / "allure"
+TOOLS_ENV = "B2BCONFORM_TOOLS"  # the folder the report tool is installed into
+SETUP_COMMAND = "b2bconform report setup"
 
 NPM_TIMEOUT = 600  # seconds: a first install downloads about 30 MB
 ALLURE_TIMEOUT = 900  # seconds: the shipped suites' 7000 result files take 5-10 s on two cores
@@ -54,8 +68,21 @@ HISTORY_PREVIOUS = "previous"
 # ── locating the Allure command line ──────────────────────────────────────────────────────────
 
 
-def find_allure(*, tools_dir: Path = TOOLS_DIR, environ: Mapping[str, str] | None = None) -> Path:
-    """The Allure 2 executable to run, installing the pinned one with npm when there is none."""
+def tools_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the report tool is installed: ``$B2BCONFORM_TOOLS/allure``; in a checkout of the
+    project ``.tools/allure`` beside its pyproject.toml; else the user's cache folder."""
+    env = os.environ if environ is None else environ
+    if env.get(TOOLS_ENV):
+        return Path(env[TOOLS_ENV]).expanduser() / "allure"
+    checkout = PACKAGE_DIR.parents[1]
+    if (checkout / "pyproject.toml").is_file() and checkout / "src" / "b2bconform" == PACKAGE_DIR:
+        return checkout / ".tools" / "allure"
+    cache = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".cache")
+    return Path(cache).expanduser() / "b2bconform" / "allure"
+
+
+def find_allure(*, tools: Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """The Allure 2 executable to run; UsageError saying how to install it when there is none."""
     env = os.environ if environ is None else environ
     given = env.get(ALLURE_ENV)
     if given:
@@ -66,13 +93,57 @@ def find_allure(*, tools_dir: Path = TOOLS_DIR, environ: Mapping[str, str] | Non
     on_path = shutil.which("allure", path=env.get("PATH", ""))
     if on_path:
         return Path(on_path)
-    pinned = tools_dir / "node_modules" / "allure-commandline" / "dist" / "bin" / "allure"
-    with FileLock(str(tools_dir.parent / f"{tools_dir.name}.lock"), timeout=NPM_TIMEOUT):
-        if _pinned_version(tools_dir) != ALLURE_VERSION or not pinned.is_file():
-            _npm_install(tools_dir, env)
-    if _pinned_version(tools_dir) != ALLURE_VERSION or not pinned.is_file():
-        raise UsageError(f"npm did not install allure-commandline@{ALLURE_VERSION} into {tools_dir}")
+    folder = tools if tools is not None else tools_dir(env)
+    pinned = _pinned_executable(folder)
+    if _pinned_version(folder) != ALLURE_VERSION or not pinned.is_file():
+        raise UsageError(
+            f"the HTML report needs the Allure command line, and it is not installed: run `{SETUP_COMMAND}` "
+            f"(it installs allure-commandline@{ALLURE_VERSION} with npm into {folder}; `./run` does it "
+            f"in a checkout), or put Allure 2's `allure` on the PATH (or set {ALLURE_ENV} to it)"
+        )
     return pinned
+
+
+def install_allure(*, tools: Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """Install the pinned Allure command line with npm (once; a second call finds it) and return it."""
+    env = os.environ if environ is None else environ
+    folder = tools if tools is not None else tools_dir(env)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    pinned = _pinned_executable(folder)
+    with FileLock(str(folder.parent / f"{folder.name}.lock"), timeout=NPM_TIMEOUT):
+        if _pinned_version(folder) != ALLURE_VERSION or not pinned.is_file():
+            _npm_install(folder, env)
+    if _pinned_version(folder) != ALLURE_VERSION or not pinned.is_file():
+        raise UsageError(f"npm did not install allure-commandline@{ALLURE_VERSION} into {folder}")
+    return pinned
+
+
+def require_report_tools(environ: Mapping[str, str] | None = None) -> Path:
+    """The Allure command line and the Java it runs on, both present, or UsageError saying what to
+    install: checked before a run starts, so that a run asked for its HTML report cannot end without."""
+    env = dict(os.environ if environ is None else environ)
+    allure = find_allure(environ=env)
+    _require_java(env)
+    return allure
+
+
+def _pinned_executable(folder: Path) -> Path:
+    return folder / "node_modules" / "allure-commandline" / "dist" / "bin" / "allure"
+
+
+def npm_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment npm runs in: the caller's, proxy and certificate variables included. Node reads
+    no system CA bundle of its own: where the shell names one (SSL_CERT_FILE, REQUESTS_CA_BUNDLE,
+    CURL_CA_BUNDLE) and NODE_EXTRA_CA_CERTS is unset, npm is given it, so a TLS-intercepting proxy's
+    CA that the shell trusts is trusted by npm too."""
+    env = dict(environ)
+    if not env.get("NODE_EXTRA_CA_CERTS"):
+        for name in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+            if env.get(name) and Path(env[name]).is_file():
+                env["NODE_EXTRA_CA_CERTS"] = env[name]
+                break
+    env.setdefault("npm_config_update_notifier", "false")
+    return env
 
 
 def _pinned_version(tools_dir: Path) -> str | None:
@@ -84,23 +155,28 @@ def _pinned_version(tools_dir: Path) -> str | None:
     return version if isinstance(version, str) else None
 
 
-def _npm_install(tools_dir: Path, env: Mapping[str, str]) -> None:
+def _npm_install(folder: Path, env: Mapping[str, str]) -> None:
     npm = shutil.which("npm", path=env.get("PATH", ""))
     if npm is None:
         raise UsageError(
             f"the HTML report needs the Allure command line, and there is none: install Node.js with npm "
             f"(Debian: apt-get install npm) so that allure-commandline@{ALLURE_VERSION} can be installed "
-            f"into {tools_dir}, or install Allure 2 yourself and put `allure` on the PATH "
+            f"into {folder}, or install Allure 2 yourself and put `allure` on the PATH "
             f"(or set {ALLURE_ENV} to it)"
         )
-    tools_dir.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     command = [
-        npm, "install", "--prefix", str(tools_dir), "--no-audit", "--no-fund", "--ignore-scripts",
+        npm, "install", "--prefix", str(folder), "--no-audit", "--no-fund", "--ignore-scripts",
         "--save-exact", "--update-notifier=false", f"allure-commandline@{ALLURE_VERSION}",
     ]  # fmt: skip
     try:
         done = subprocess.run(
-            command, env=dict(env), capture_output=True, text=True, timeout=NPM_TIMEOUT, check=False
+            command,
+            env=npm_environment(env),
+            capture_output=True,
+            text=True,
+            timeout=NPM_TIMEOUT,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise UsageError(
@@ -108,9 +184,19 @@ def _npm_install(tools_dir: Path, env: Mapping[str, str]) -> None:
         ) from None
     if done.returncode != 0:
         raise UsageError(
-            f"npm could not install allure-commandline@{ALLURE_VERSION} into {tools_dir} "
-            f"(exit {done.returncode}): {_tail(done.stderr or done.stdout)}"
+            f"npm could not install allure-commandline@{ALLURE_VERSION} into {folder} "
+            f"(exit {done.returncode}): {_tail(done.stderr or done.stdout)}{_certificate_hint(done.stderr)}"
         )
+
+
+def _certificate_hint(npm_output: str) -> str:
+    if not any(code in npm_output for code in ("SELF_SIGNED_CERT", "UNABLE_TO_GET_ISSUER_CERT", "CERT_")):
+        return ""
+    return (
+        "\nnpm does not trust the certificate it was shown: behind a TLS-intercepting proxy, set "
+        "NODE_EXTRA_CA_CERTS (or SSL_CERT_FILE) to the proxy's CA bundle, and HTTPS_PROXY if the proxy "
+        "is not transparent"
+    )
 
 
 def _require_java(env: Mapping[str, str]) -> None:
@@ -183,9 +269,8 @@ def generate_html(results: Path, output: Path, *, history: Path | None, single_f
     result_files = _result_files(results)
     _refuse_to_clean(output, results, history)
     env = dict(os.environ)
-    allure = find_allure(environ=env)
-    _require_java(env)
-    version = ALLURE_VERSION if allure.is_relative_to(TOOLS_DIR) else _check_version(allure, env)
+    allure = require_report_tools(env)
+    version = ALLURE_VERSION if allure.is_relative_to(tools_dir(env)) else _check_version(allure, env)
 
     _write_if_absent(results / "categories.json", json.dumps(CATEGORIES, indent=2))
     _write_if_absent(results / "environment.properties", _environment(results, version))

@@ -11,12 +11,18 @@ from pathlib import Path
 import click
 
 from b2bconform.cli_support import reports_errors
-from b2bconform.reporting.html import REPO_ROOT, generate_html
+from b2bconform.reporting.html import (
+    ALLURE_VERSION,
+    generate_html,
+    install_allure,
+    require_report_tools,
+    tools_dir,
+)
 
-__all__ = ["html_command", "report_group"]
+__all__ = ["html_command", "report_group", "setup_command"]
 
 EXIT_USAGE = 2
-REPORTS = REPO_ROOT / "reports"
+REPORTS = Path("reports")  # in the folder the command runs in
 
 
 @click.group("report")
@@ -50,8 +56,8 @@ def html_command(results: Path, output: Path, history_dir: Path, no_history: boo
     """Build the HTML report of Allure results with the Allure command line (Allure 2, on Java).
 
     Offline: the analytics tag is turned off and the page is checked to request nothing from another
-    host. The Allure command line is $B2BCONFORM_ALLURE, `allure` on the PATH, or allure-commandline
-    installed with npm into .tools/allure on first use. Exit 0 with a report, 2 without.
+    host. The Allure command line is $B2BCONFORM_ALLURE, `allure` on the PATH, or the
+    allure-commandline that `b2bconform report setup` installs. Exit 0 with a report, 2 without.
     """
     history = None if no_history else history_dir
     index = generate_html(results, output, history=history, single_file=single_file)
@@ -63,6 +69,22 @@ def html_command(results: Path, output: Path, history_dir: Path, no_history: boo
                    f"python3 -m http.server -d {output}")  # fmt: skip
     if history is not None:
         click.echo(f"history: {history} ({_runs(history)} in the trend)")
+
+
+@report_group.command("setup")
+@reports_errors
+def setup_command() -> None:
+    """Install the HTML report's tool: the pinned Allure command line (npm package
+    allure-commandline) into $B2BCONFORM_TOOLS/allure, a checkout's .tools/allure, or the user's cache
+    folder; then check that it and the Java it runs on work. npm uses the shell's proxy and
+    certificate variables (HTTPS_PROXY, NODE_EXTRA_CA_CERTS or SSL_CERT_FILE). Idempotent.
+    Exit 0 when the report can be built, 2 (saying what to install) when it cannot.
+    """
+    allure = install_allure()
+    require_report_tools()
+    click.echo(
+        f"HTML report tool: allure-commandline@{ALLURE_VERSION} at {allure} (tools folder {tools_dir()})"
+    )
 
 
 def _runs(history: Path) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from b2bconform.cli_support import echo_html_report, reports_errors
+from b2bconform.cli_support import echo_html_report, reports_errors, require_html_tools
 from b2bconform.reporting.merge import merge_reports
 
 __all__ = ["merge_command"]
@@ -50,6 +50,8 @@ def merge_command(shards: tuple[Path, ...], output: Path, html: bool) -> None:
     Exit as `run` does over all shards: 0 when every test passed (or was skipped) and no rule failed,
     1 otherwise, 2 when an input is missing or malformed (nothing is written then).
     """
+    if html:
+        require_html_tools()
     result = merge_reports(list(shards), output)
     s, t = result.summary, result.tests
     click.echo(
@@ -66,6 +68,5 @@ def merge_command(shards: tuple[Path, ...], output: Path, html: bool) -> None:
     for path in (result.junit, result.cleanup):
         if path is not None:
             click.echo(f"-> {path}")
-    if html:
-        echo_html_report(result.output)
-    sys.exit(EXIT_FINDINGS if s["failed"] or t["failed"] or t["broken"] else EXIT_OK)
+    code = EXIT_FINDINGS if s["failed"] or t["failed"] or t["broken"] else EXIT_OK
+    sys.exit(echo_html_report(result.output, code) if html else code)

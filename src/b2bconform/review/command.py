@@ -13,13 +13,12 @@ from pathlib import Path
 import click
 
 from b2bconform.cli_support import reports_errors
-from b2bconform.contract import CONTRACTS_DIR
 from b2bconform.review.judging import review
 from b2bconform.review.report import write_report
 
 __all__ = ["DEFAULT_OUTPUT", "review_command"]
 
-DEFAULT_OUTPUT = CONTRACTS_DIR.parent / "reports" / "vendor-doc-review.md"
+DEFAULT_OUTPUT = Path("reports") / "vendor-doc-review.md"  # in the folder the command runs in
 EXIT_OK, EXIT_DRIFT, EXIT_USAGE = 0, 1, 2
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import jsonschema
 
-from b2bconform.contract import CONTRACTS_DIR
 from b2bconform.errors import InputFileError, UsageError
+from b2bconform.locations import contract_dir
 from b2bconform.model import Exchange
 from b2bconform.review.model import CaseKind, ExampleCase, ExampleSource
 from b2bconform.yamlfile import YamlDocument, explain_schema_error, load_yaml
@@ -176,7 +176,7 @@ def load_examples(
     api: str, judging_schema: Mapping[str, Any], contracts_dir: Path | None = None
 ) -> ExampleSet:
     """Read and validate ``<contracts_dir>/<api>/examples/`` against the API's judging schema."""
-    folder = (contracts_dir or CONTRACTS_DIR) / api / "examples"
+    folder = (contracts_dir / api if contracts_dir is not None else contract_dir(api)) / "examples"
     if not folder.is_dir():
         raise UsageError(f"{folder}: no examples folder for api {api!r}")
     index_document = load_yaml(folder / "index.yaml")

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from b2bconform.audit import Side, judge_traffic
 from b2bconform.cassettes import write_cassette
-from b2bconform.contract import CONTRACTS_DIR, Contract, Judgement, known_apis
+from b2bconform.contract import Contract, Judgement, known_apis
 from b2bconform.errors import UsageError
+from b2bconform.locations import contract_dir
 from b2bconform.redaction import Redactor
 from b2bconform.review import manex_po, manex_so, moduslink_po, westcon_rest, westcon_soap
 from b2bconform.review.examples import ExampleSet
@@ -76,8 +77,11 @@ def judge_cases(cases: Iterable[ExampleCase], contracts_dir: Path | None = None)
 
 def reviewed_apis(contracts_dir: Path | None = None) -> list[str]:
     """Every API whose contract has examples; each must have a builder, or the list would be partial."""
-    folder = contracts_dir or CONTRACTS_DIR
-    apis = [api for api in known_apis(folder) if (folder / api / "examples" / "judging.yaml").is_file()]
+
+    def folder(api: str) -> Path:
+        return contracts_dir / api if contracts_dir is not None else contract_dir(api)
+
+    apis = [api for api in known_apis(contracts_dir) if (folder(api) / "examples" / "judging.yaml").is_file()]
     unbuilt = [api for api in apis if api not in BUILDERS]
     if unbuilt:
         raise UsageError(f"no example builder for api(s) {unbuilt} (the review knows {sorted(BUILDERS)})")

@@ -3,6 +3,8 @@
 A served sandbox accepts its demo credentials, or the caller's in their place
 (``credentials=``, or ``credentials_from_env``: ``PREFIX_<NAME>`` for site 0 and
 ``PREFIX_SITE2_<NAME>`` for site 1), so that a run can present values nobody has seen before.
+
+At start it prints what a client needs to call in (``banner.banner``).
 """
 
 from __future__ import annotations
@@ -14,15 +16,26 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import uvicorn
 from starlette.types import ASGIApp
 
 from b2bconform.errors import TargetError, UsageError
 from b2bconform.sandboxes import get_sandbox
+from b2bconform.sandboxes.banner import banner
 from b2bconform.sandboxes.base import Credentials
 
-__all__ = ["credential_variable", "credentials_from_env", "serve", "serve_in_thread", "start_in_thread"]
+if TYPE_CHECKING:
+    pass
+
+__all__ = [
+    "credential_variable",
+    "credentials_from_env",
+    "serve",
+    "serve_in_thread",
+    "start_in_thread",
+]
 
 _STARTUP_TIMEOUT = 10.0
 _STOP_TIMEOUT = 10.0
@@ -107,14 +120,13 @@ def serve(
     demo ones) until interrupted."""
     sandbox = get_sandbox(api)(fault, credentials=credentials)
     sock, url = _bind(host, port)
-    if credentials is None:
-        # The demo credentials are sandbox-only values, not secrets: print them so a user can call in.
-        shown = "; ".join(f"{name}: {value}" for name, value in sandbox.client_credentials().items())
-    else:
-        # The caller's values may be real-looking secrets: only how many sites, never a value.
-        shown = f"the {len(credentials)} site(s) given, not shown"
-    running = f" with fault {fault}" if fault else ""
-    print(f"{api} sandbox{running} serving on {url} (credentials: {shown})", flush=True)
+    try:
+        # The demo credentials are sandbox-only values, not secrets: printed so a user can call in.
+        # The caller's values may be real-looking secrets: never printed (``given``).
+        print(banner(sandbox, url, given=credentials is not None), flush=True)
+    except BaseException:
+        sock.close()
+        raise
     try:
         _server(sandbox.asgi()).run(sockets=[sock])
     finally:
@@ -149,3 +161,6 @@ def serve_in_thread(app: ASGIApp, *, name: str = "sandbox") -> tuple[str, Callab
             raise TargetError(f"{name} did not start on {url}")
         time.sleep(0.01)
     return url, stop
+
+
+# ── the banner: everything a client needs to call the served sandbox ──────────────────────────

@@ -15,8 +15,7 @@ from typing import Any
 
 import click
 
-from b2bconform.cli_support import pytest_args_argument, reports_errors, reports_option, target_options
-from b2bconform.contract import known_apis
+from b2bconform.cli_support import API, pytest_args_argument, reports_errors, reports_option, target_options
 from b2bconform.errors import B2BConformError
 from b2bconform.reporting.matrix import finding_line
 from b2bconform.runner import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, REPORTS_DIR, RunResult, SuiteRun
@@ -163,7 +162,7 @@ def render_markdown(verdict: GoLiveVerdict) -> str:
 
 
 @click.command("golive")
-@click.option("--api", required=True, type=click.Choice(known_apis()), help="the API to judge (one)")
+@click.option("--api", required=True, type=API, help="the API to judge (one)")
 @target_options()
 @click.option("--strict", is_flag=True, help="an unverified blocker or critical rule is a NO-GO too")
 @click.option("--no-html", is_flag=True, help="skip the Allure HTML report")

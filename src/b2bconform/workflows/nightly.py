@@ -29,11 +29,10 @@ from typing import Any
 
 import click
 
-from b2bconform.cli_support import pytest_args_argument, reports_errors, reports_option, target_options
+from b2bconform.cli_support import API, pytest_args_argument, reports_errors, reports_option, target_options
 from b2bconform.contract import known_apis
 from b2bconform.errors import InputFileError, UsageError
 from b2bconform.live_safety import RUN_DIR_VARIABLE
-from b2bconform.recording import SUITES_DIR
 from b2bconform.redaction import NOT_SECRET_CREDENTIALS, Redactor
 from b2bconform.references import RUN_ID_VARIABLE
 from b2bconform.reporting.compare import Comparison, compare, failed_tests
@@ -60,7 +59,6 @@ __all__ = [
     "run_nightly",
 ]
 
-REPO_ROOT = SUITES_DIR.parent
 KEEP_RUNS = 30  # runs kept in a history directory; older ones are removed
 DAY_VARIABLE = "B2BCONFORM_DAY"  # what the pytest plugin reads to generate as on that day
 RETRY_DIR = "retry"
@@ -105,12 +103,12 @@ def policy_for(profile: TargetProfile | None, fail_on: str | None = None) -> Nig
 
 
 def history_directory(profile: TargetProfile | None, history_dir: Path | None) -> tuple[Path, str]:
-    """Where runs are kept, and why there: the profile's ``history`` key (relative to the repo
-    root), else ``--history-dir``, else reports/history/<profile name or "sandbox">."""
+    """Where runs are kept, and why there: the profile's ``history`` key (relative to the folder
+    the command runs in), else ``--history-dir``, else reports/history/<profile name or "sandbox">."""
     if profile is not None and profile.history:
         path = Path(profile.history).expanduser()
         return (
-            path if path.is_absolute() else REPO_ROOT / path
+            path if path.is_absolute() else Path.cwd() / path
         ), f"the history key of profile {profile.name!r}"
     if history_dir is not None:
         return history_dir.expanduser(), "--history-dir"
@@ -397,7 +395,7 @@ def _echo_summary(
     "--api",
     "apis",
     multiple=True,
-    type=click.Choice(known_apis()),
+    type=API,
     help="repeatable; default: every API with a suite (live: the profile's)",
 )
 @target_options(("sandbox", "live"))

@@ -13,9 +13,10 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
@@ -53,10 +54,12 @@ __all__ = [
     "Client",
     "Problem",
     "WestconRestSandbox",
+    "contract_tenants",
     "request_problems",
 ]
 
-# Sandbox-only demo values, never the vendor document's samples.
+# Sandbox-only demo values, never the vendor document's samples. The token endpoint also answers
+# under the tenant the contract shows (``contract_tenants``): a tenant names a directory, no secret.
 TENANT = "5b2bc0f0-0000-4000-8000-00000000cafe"
 RESOURCE = "5b2bc0f0-0000-4000-8000-0000000a9100"
 
@@ -109,6 +112,72 @@ _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 _TOKEN_PATH = re.compile(r"/([^/]+)/oauth2/token/?", re.IGNORECASE)
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _REQ = "WESTCON_REST-REQ-"
+
+
+# ── the tenant the contract shows ──────────────────────────────────────────────────────────
+
+
+@cache
+def contract_tenants() -> tuple[str, ...]:
+    """The tenants the contract's token endpoint shows as its example (the OpenAPI's ``tenant`` path
+    parameter, a ``tenant`` server variable), lower-cased: Westcon's own directory, printed in the
+    document's token URL. The sandbox accepts them beside its demo TENANT, as another name of the
+    same directory: a double must not refuse its contract's own example."""
+    from b2bconform.contract import Contract  # the contract is the source of truth for its examples
+
+    found = (value.strip().lower() for value in _tenant_examples(Contract.load("westcon_rest").spec))
+    return tuple(dict.fromkeys(value for value in found if value and "/" not in value))
+
+
+def _tenant_examples(spec: Mapping[str, Any]) -> Iterator[str]:
+    """Every value the spec gives as an example of the token endpoint's tenant."""
+
+    def resolve(node: Any) -> Any:
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            target: Any = spec
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target.get(part, {}) if isinstance(target, dict) else {}
+            node = target
+        return node
+
+    def strings(value: Any) -> Iterator[str]:
+        # a value, a list of them (examples, enum), an Example object or a map of named ones
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+        elif isinstance(value, dict):
+            yield from strings(value["value"]) if "value" in value else strings(list(value.values()))
+
+    def named(node: Any, *keys: str) -> Iterator[str]:
+        node = resolve(node)
+        for key in keys if isinstance(node, dict) else ():
+            yield from strings(node.get(key))
+
+    for template, item in (spec.get("paths") or {}).items():
+        if "{tenant}" not in template or not isinstance(item, dict):
+            continue
+        operations = [op for op in item.values() if isinstance(op, dict)]
+        parameters = [
+            *(item.get("parameters") or []),
+            *(p for op in operations for p in op.get("parameters") or []),
+        ]
+        for parameter in map(resolve, parameters):
+            if isinstance(parameter, dict) and (parameter.get("name"), parameter.get("in")) == (
+                "tenant",
+                "path",
+            ):
+                yield from named(parameter, "example", "examples")
+                yield from named(parameter.get("schema"), "example", "examples", "default", "enum")
+        servers = [
+            *(spec.get("servers") or []),
+            *(item.get("servers") or []),
+            *(server for op in operations for server in op.get("servers") or []),
+        ]
+        for server in servers:
+            if isinstance(server, dict) and isinstance(server.get("variables"), dict):
+                yield from named(server["variables"].get("tenant"), "default", "enum", "examples")
 
 
 # ── request validation (the 400s) ──────────────────────────────────────────────────────────
@@ -178,11 +247,20 @@ def _parse_json(raw: bytes) -> tuple[bool, Any]:
 
 
 class WestconRestSandbox(Sandbox):
-    """POST /{TENANT}/oauth2/token (Azure AD v1) and POST /Orders/orderStatus, held in memory."""
+    """POST /{tenant}/oauth2/token (Azure AD v1; TENANT or the contract's example tenant) and POST
+    /Orders/orderStatus, held in memory."""
 
     api: ClassVar[str] = "westcon_rest"
     faults: ClassVar[Mapping[str, Fault]] = FAULTS
+    #: The sandbox's own (demo) Azure AD tenant; ``accepted_tenants`` adds the contract's example.
+    tenant: ClassVar[str] = TENANT
     token_path: ClassVar[str] = f"/{TENANT}/oauth2/token"
+    #: What each credential is, where the contract describes none.
+    credential_notes: ClassVar[Mapping[str, str]] = {
+        "client_id": "The application (client) id registered in Westcon's Azure AD tenant.",
+        "client_secret": "That application's client secret.",
+        "partnerKey": "The partner key: the answer holds only this partner's orders.",
+    }
 
     def __init__(
         self,
@@ -210,6 +288,11 @@ class WestconRestSandbox(Sandbox):
     @classmethod
     def demo_credentials(cls) -> tuple[dict[str, str], ...]:
         return tuple(_credentials(client, RESOURCE) for client in CLIENTS)
+
+    @classmethod
+    def accepted_tenants(cls) -> tuple[str, ...]:
+        """The tenants the token endpoint serves: the demo TENANT, then the contract's example."""
+        return tuple(dict.fromkeys((cls.tenant, *contract_tenants())))
 
     def _seeded(self) -> OrderBook:
         owners = self._owners
@@ -277,7 +360,7 @@ class WestconRestSandbox(Sandbox):
 
     async def _token(self, request: Request, tenant: str) -> Response:
         """Azure AD's order of judgement: tenant, method, grant, client, secret, resource."""
-        if tenant.lower() != TENANT:
+        if tenant.lower() not in self.accepted_tenants():
             return self._aad_error(
                 400,
                 "invalid_request",

@@ -34,7 +34,7 @@ from b2bconform.sandboxes.westcon_soap.orders import (
     seed_orders,
 )
 from b2bconform.sandboxes.westcon_soap.request import Query, SoapFault
-from b2bconform.sandboxes.westcon_soap.security import Token, read_token
+from b2bconform.sandboxes.westcon_soap.security import PASSWORD_TEXT, Token, read_token
 from b2bconform.sandboxes.westcon_soap.service_documents import schema_document, wsdl_document
 
 __all__ = ["ACCOUNTS", "SERVICE_PATH", "SYSTEM_ERROR_ORDER_NUMBER", "Account", "WestconSoapSandbox"]
@@ -81,6 +81,18 @@ class WestconSoapSandbox(Sandbox):
 
     api: ClassVar[str] = "westcon_soap"
     faults: ClassVar[Mapping[str, Fault]] = FAULTS
+    #: Where the service answers (its WSDL at ``?wsdl``), below the base URL.
+    service_path: ClassVar[str] = SERVICE_PATH
+    #: What each credential is and where a client sends it: the WSDL describes no security policy.
+    credential_notes: ClassVar[Mapping[str, str]] = {
+        "Username": f"The customer account number; CustomerAccountNumber must equal it (up to {_ACCOUNT_LENGTH} characters).",
+        "Password": "The account's authentication key.",
+    }
+    credential_locations: ClassVar[Mapping[str, str]] = {
+        "Username": "SOAP Header: wsse:Security/wsse:UsernameToken/wsse:Username (WS-Security)",
+        "Password": "SOAP Header: wsse:Security/wsse:UsernameToken/wsse:Password, "
+        f"Type {PASSWORD_TEXT.rpartition('#')[2]} (WS-Security)",
+    }
 
     def __init__(self, fault: str | None = None, *, credentials: Credentials | None = None) -> None:
         super().__init__(fault, credentials=credentials)

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from b2bconform.contract import CONTRACTS_DIR
+from b2bconform import locations
 
 __all__ = ["SCHEMA_FILES", "WSDL_FILE", "contract_dir", "schema_document", "wsdl_document", "xsd_url"]
 
@@ -27,7 +27,7 @@ _SCHEMA_REFERENCES = frozenset(f"{{{_XS}}}{name}" for name in ("import", "includ
 
 
 def contract_dir() -> Path:
-    return CONTRACTS_DIR / "westcon_soap"
+    return locations.contract_dir("westcon_soap")
 
 
 @cache

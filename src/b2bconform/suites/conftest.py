@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from b2bconform.pytest_plugin import JUDGE_KEY
+from b2bconform.pytest_plugin.harness import JUDGE_KEY
 from b2bconform.sandboxes.manex.erp import SEED, Seed
 from b2bconform.session import HarnessSession
 

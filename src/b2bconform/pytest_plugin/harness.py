@@ -1,4 +1,5 @@
-"""The pytest plugin: options, markers, fixtures and the conformance report. Thin by design:
+"""The harness side of the pytest plugin, registered only for a b2bconform suite run (see the
+package): markers, Hypothesis profiles, fixtures and the conformance report. Thin by design:
 everything it does is delegated to ``b2bconform.session`` and ``b2bconform.reporting``."""
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from b2bconform.contract import Contract
 from b2bconform.errors import B2BConformError, InputFileError, TargetError, UsageError
 from b2bconform.generation import draw_without_local_constants
 from b2bconform.live_safety import RUN_DIR_VARIABLE, shared_run_directory
-from b2bconform.recording import SUITES_DIR, CassetteRecorder
+from b2bconform.locations import suite_roots
+from b2bconform.pytest_plugin import REPORT_DEFAULT, SUITE_RUN_INPUT
+from b2bconform.recording import CassetteRecorder
 from b2bconform.references import RUN_ID_VARIABLE
 from b2bconform.replay import run_facts
 from b2bconform.reporting import allure_labels
@@ -36,7 +39,6 @@ OUTCOME_KEY = pytest.StashKey[tuple[str, str | None]]()
 DAY_VARIABLE = "B2BCONFORM_DAY"
 VERDICT_KEY = pytest.StashKey[str]()  # passed | failed | broken, as the matrix counts the test
 CASSETTE_KEY = pytest.StashKey[Any]()  # the cassette a replayed test plays
-REPORT_DEFAULT = "reports/conformance.json"
 
 MARKERS = {
     "api(name)": "the API a suite test exercises (defaults to the folder under suites/)",
@@ -47,53 +49,8 @@ MARKERS = {
 }
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    _register_hypothesis_profiles()
-    group = parser.getgroup("b2bconform", "b2bconform conformance harness")
-    group.addoption(
-        "--target",
-        choices=("sandbox", "live", "replay"),
-        default="sandbox",
-        help="where requests go: the embedded sandbox (default), a live system, or recorded cassettes",
-    )
-    group.addoption(
-        "--keep-created",
-        action="store_true",
-        help="live runs: delete nothing the run created (it is still listed in cleanup.json)",
-    )
-    group.addoption(
-        "--record",
-        action="store_true",
-        help="with --target live: write each test's traffic, redacted, as a VCR.py cassette",
-    )
-    group.addoption(
-        "--cassette-dir",
-        default=None,
-        type=Path,
-        help="where --record writes and --target replay reads cassettes (default suites/<api>/cassettes)",
-    )
-    group.addoption(
-        "--profile", default=None, help="target profile name under profiles/ (or a path), for --target live"
-    )
-    group.addoption(
-        "--fault", default=None, help="run against the sandbox with this fault injected (self-tests)"
-    )
-    group.addoption(
-        "--allow-writes",
-        action="store_true",
-        help="let write operations reach a live target whose profile allows writes",
-    )
-    group.addoption(
-        "--allow-production", action="store_true", help="allow a profile whose environment is production"
-    )
-    group.addoption(
-        "--conformance-report",
-        default=REPORT_DEFAULT,
-        help=f"where to write the conformance matrix (default {REPORT_DEFAULT}); '' to skip",
-    )
-
-
 def pytest_configure(config: pytest.Config) -> None:
+    register_hypothesis_profiles()  # before Hypothesis's own plugin reads --hypothesis-profile
     for marker, text in MARKERS.items():
         config.addinivalue_line("markers", f"{marker}: {text}")
     _configure_hypothesis(config)
@@ -129,8 +86,9 @@ def pytest_configure(config: pytest.Config) -> None:
     _redact_logs(config)
 
 
-def _register_hypothesis_profiles() -> None:
-    """Registered when the plugin loads, before Hypothesis's own plugin reads --hypothesis-profile."""
+def register_hypothesis_profiles() -> None:
+    """Registered when a suite run is configured, before Hypothesis's own plugin reads
+    --hypothesis-profile (this module is registered from the package's tryfirst pytest_configure)."""
     from hypothesis import HealthCheck, Phase, settings
 
     in_ci = bool(os.environ.get("CI"))
@@ -183,7 +141,7 @@ def _recorded_hypothesis(config: pytest.Config) -> dict[str, Any]:
     if config.getoption("target") != "replay":
         return {}
     directory = config.getoption("cassette_dir")
-    dirs = [directory] if directory else sorted(SUITES_DIR.glob("*/cassettes"))
+    dirs = [directory] if directory else sorted(p for root in suite_roots() for p in root.glob("*/cassettes"))
     facts = run_facts(dirs).get("hypothesis") or {}
     return dict(facts) if isinstance(facts, dict) else {}
 
@@ -439,6 +397,7 @@ def pytest_configure_node(node: Any) -> None:
     command line again, and a profile that is not derandomized would give each its own random
     seed: the report could then name no seed that reproduces the run."""
     node.workerinput[SEED_INPUT] = node.config.getoption("hypothesis_seed", None)
+    node.workerinput[SUITE_RUN_INPUT] = True  # the worker runs the harness as the controller does
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -1,0 +1,103 @@
+"""The pytest plugin (entry point ``pytest11: b2bconform``), which minds its own business.
+
+Installed with b2bconform it loads into every pytest run in the environment, so this module only
+adds the harness's command-line options and decides whether the run is a b2bconform suite run: its
+paths lie in a suite folder (the shipped suites, or a ``suites/`` folder of ``$B2BCONFORM_PATH``), or
+``--b2bconform`` asks for it. Only then is ``harness`` registered, which loads the harness's
+Hypothesis profiles and seed, its markers, fixtures and reports. Any other pytest run keeps
+Hypothesis's own settings and writes nothing of ours.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+__all__ = ["SUITE_RUN_INPUT", "is_suite_run"]
+
+REPORT_DEFAULT = "reports/conformance.json"
+SUITE_RUN_INPUT = "b2bconform_suite_run"  # pytest-xdist workerinput key: the controller's decision
+_HARNESS = "b2bconform.harness"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("b2bconform", "b2bconform conformance harness")
+    group.addoption(
+        "--b2bconform",
+        action="store_true",
+        help="run these tests as b2bconform suites (implied when the paths lie in a suite folder)",
+    )
+    group.addoption(
+        "--target",
+        choices=("sandbox", "live", "replay"),
+        default="sandbox",
+        help="where requests go: the embedded sandbox (default), a live system, or recorded cassettes",
+    )
+    group.addoption(
+        "--keep-created",
+        action="store_true",
+        help="live runs: delete nothing the run created (it is still listed in cleanup.json)",
+    )
+    group.addoption(
+        "--record",
+        action="store_true",
+        help="with --target live: write each test's traffic, redacted, as a VCR.py cassette",
+    )
+    group.addoption(
+        "--cassette-dir",
+        default=None,
+        type=Path,
+        help="where --record writes and --target replay reads cassettes (default suites/<api>/cassettes)",
+    )
+    group.addoption(
+        "--profile", default=None, help="target profile name under profiles/ (or a path), for --target live"
+    )
+    group.addoption(
+        "--fault", default=None, help="run against the sandbox with this fault injected (self-tests)"
+    )
+    group.addoption(
+        "--allow-writes",
+        action="store_true",
+        help="let write operations reach a live target whose profile allows writes",
+    )
+    group.addoption(
+        "--allow-production", action="store_true", help="allow a profile whose environment is production"
+    )
+    group.addoption(
+        "--conformance-report",
+        default=REPORT_DEFAULT,
+        help=f"where to write the conformance matrix (default {REPORT_DEFAULT}); '' to skip",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """First of all plugins, so that the harness's Hypothesis profiles exist when Hypothesis's own
+    plugin loads the one --hypothesis-profile names."""
+    if is_suite_run(config) and not config.pluginmanager.has_plugin(_HARNESS):
+        from b2bconform.pytest_plugin import harness
+
+        config.pluginmanager.register(harness, _HARNESS)  # its pytest_configure runs now
+
+
+def is_suite_run(config: pytest.Config) -> bool:
+    """A b2bconform suite run: --b2bconform, a path inside a suite folder, or (an xdist worker) the
+    controller's decision."""
+    workerinput: dict[str, Any] = getattr(config, "workerinput", {})
+    if workerinput.get(SUITE_RUN_INPUT) or config.getoption("b2bconform", False):
+        return True
+    from b2bconform.errors import UsageError
+    from b2bconform.locations import suite_roots
+
+    try:
+        roots = [root.resolve() for root in suite_roots()]
+    except UsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    here = config.invocation_params.dir
+    for arg in config.args:
+        path = (here / arg.split("::", 1)[0]).resolve()
+        if any(path == root or root in path.parents for root in roots):
+            return True
+    return False
