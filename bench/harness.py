@@ -15,6 +15,7 @@ from b2bconform.contract import Contract
 from b2bconform.live_safety import RUN_DIR_VARIABLE
 from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.model import Direction
+from b2bconform.runner import located_node_id
 from b2bconform.served import sandbox_profile
 from bench.common import PYTHON, Served, run
 
@@ -57,13 +58,6 @@ def _pytest(paths: Sequence[str], report: Path, *extra: str) -> list[str]:
     ]  # fmt: skip
 
 
-def _located(node_id: str) -> str:
-    """A node id as a conformance report gives it (relative to the suites folder) made absolute, so that
-    pytest finds it from the folder the bench runs in."""
-    module, sep, rest = node_id.partition("::")
-    return node_id if Path(module).is_absolute() else f"{SHIPPED_SUITES / module}{sep}{rest}"
-
-
 def _result(api: str, report: Path, finished: Any) -> SuiteResult:
     conformance: dict[str, Any] = {}
     if report.is_file():
@@ -92,7 +86,7 @@ def run_suite(
     tests/test_fault_detection.py runs them."""
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as tmp:
         report = Path(tmp) / "conformance.json"
-        paths = [_located(test) for test in tests] or [str(SHIPPED_SUITES / api)]
+        paths = [located_node_id(test) for test in tests] or [str(SHIPPED_SUITES / api)]
         command = _pytest(paths, report, "--hypothesis-profile", profile)
         if fault is not None:
             command += ["--fault", fault]

@@ -195,8 +195,8 @@ def _cleanup_report(reports: Path) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("api", "sandbox_class", "tests"),
     [
-        ("manex_so", ManexSoSandbox, "manex_so/test_so_actions.py"),
-        ("manex_po", ManexPoSandbox, "manex_po/test_po_actions.py"),
+        ("manex_so", ManexSoSandbox, "suites/manex_so/test_so_actions.py"),
+        ("manex_po", ManexPoSandbox, "suites/manex_po/test_po_actions.py"),
     ],
 )
 def test_a_live_manex_run_deletes_the_lines_it_added_and_lists_the_orders_it_cannot_delete(
@@ -208,7 +208,7 @@ def test_a_live_manex_run_deletes_the_lines_it_added_and_lists_the_orders_it_can
     with serving(sandbox.asgi()) as url:
         profile, credentials = write_profile(tmp_path, sandbox, url)
         done = run_live(
-            [str(SHIPPED_SUITES / tests), "-k", "conforming_parameters"],
+            [str(SHIPPED_SUITES.parent / tests), "-k", "conforming_parameters"],
             profile,
             credentials,
             tmp_path / "reports",

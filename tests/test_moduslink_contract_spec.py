@@ -19,13 +19,14 @@ import schemathesis
 import yaml
 from referencing.jsonschema import DRAFT202012
 
+from vendor_documents import vendor_doc
+
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT_DIR = ROOT / "src" / "b2bconform" / "contracts" / "moduslink_po"
 OPENAPI_PATH = CONTRACT_DIR / "openapi.yaml"
 EXAMPLES_DIR = CONTRACT_DIR / "examples"
 INDEX_PATH = EXAMPLES_DIR / "index.yaml"
 VENDOR_DOC_NAME = "003_8002e29a024b2ca5.txt"
-VENDOR_DOC = ROOT.parent / "shared" / "vendor-docs" / VENDOR_DOC_NAME
 DOC_URI = "urn:b2bconform:moduslink-po:openapi"
 
 # Sample credentials printed in the vendor's code samples; they must never be copied into the contract.
@@ -192,10 +193,9 @@ def test_example_file_parses_as_json_unless_flagged_invalid(entry: dict[str, Any
             json.loads(text)
 
 
-@pytest.mark.skipif(not VENDOR_DOC.exists(), reason="vendor document not available in this checkout")
 @pytest.mark.parametrize("entry", INDEX, ids=lambda e: e["file"])
 def test_example_file_is_verbatim_from_vendor_document(entry: dict[str, Any]) -> None:
-    doc = VENDOR_DOC.read_text(encoding="utf-8")
+    doc = vendor_doc(VENDOR_DOC_NAME).read_text(encoding="utf-8")
     body = (EXAMPLES_DIR / entry["file"]).read_text(encoding="utf-8")[:-1]
     if entry["file"] == "request.schema-example.json":
         # Stored decoded; the document carries it as a JSON string literal.

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-import b2bconform.contract
 from b2bconform.audit import audit
 from b2bconform.cassettes import write_cassette
 from b2bconform.checks import CheckContext, get_check
@@ -20,6 +19,7 @@ from b2bconform.cli import _render_text
 from b2bconform.contract import CONTRACTS_DIR, Contract, Judgement
 from b2bconform.documents import effective_status, request_parameters
 from b2bconform.errors import InputFileError
+from b2bconform.locations import PATH_VARIABLE
 from b2bconform.model import Direction, Exchange, Headers, Request, Response, Severity
 from b2bconform.redaction import MASK, Redactor
 from b2bconform.rules import BodyCondition, Rule, Source
@@ -683,7 +683,7 @@ def test_an_audit_of_traffic_with_the_key_in_the_url_never_shows_it(
 ) -> None:
     contracts = tmp_path / "contracts"
     write_contract(contracts)
-    monkeypatch.setattr(b2bconform.contract, "CONTRACTS_DIR", contracts)
+    monkeypatch.setenv(PATH_VARIABLE, str(tmp_path))  # a user folder holding contracts/manex_x
     cassette = tmp_path / "manex.yaml"
     url_error = {"$id": "1", "Message": f"No resource at /API/X/Add/{KEY}"}  # a short echo: shown whole
     exchanges = [

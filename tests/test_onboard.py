@@ -310,6 +310,6 @@ def test_every_smoke_test_only_reads_and_each_api_has_its_auth_rules_in_the_subs
     writes = [test for test, item in items.items() if "writes" in item["marks"]]
     assert writes == []
     for api in suite_apis():
-        mine = [item for test, item in items.items() if test.startswith(f"{api}/")]
+        mine = [item for test, item in items.items() if test.startswith(f"suites/{api}/")]
         assert len(mine) >= 2, api
         assert any("-AUTH-" in rule for item in mine for rule in item["rules"]), api

@@ -174,10 +174,10 @@ def test_record_needs_a_live_target(tmp_path: Path) -> None:
 
 
 def test_cassette_paths_are_per_test_file_safe_and_distinct() -> None:
-    plain = cassette_path("moduslink_po", "moduslink_po/test_auth.py::test_x")
+    plain = cassette_path("moduslink_po", "suites/moduslink_po/test_auth.py::test_x")
     assert plain == SHIPPED_SUITES / "moduslink_po" / "cassettes" / "test_auth" / "test_x.yaml"
-    a = cassette_path("manex_so", "manex_so/t.py::test_y[a/b]", Path("/c"))
-    b = cassette_path("manex_so", "manex_so/t.py::test_y[a_b]", Path("/c"))
+    a = cassette_path("manex_so", "suites/manex_so/t.py::test_y[a/b]", Path("/c"))
+    b = cassette_path("manex_so", "suites/manex_so/t.py::test_y[a_b]", Path("/c"))
     assert a != b and a.parent == Path("/c/manex_so/t") and "/" not in a.name
 
 
@@ -213,7 +213,7 @@ def _recorded(path: Path, day: str, run_id: str) -> None:
 
 
 def test_a_replayed_test_runs_on_its_recorded_day_with_its_recorded_run_id(tmp_path: Path) -> None:
-    test_id = "westcon_soap/test_x.py::test_y"
+    test_id = "suites/westcon_soap/test_x.py::test_y"
     _recorded(cassette_path("westcon_soap", test_id, tmp_path), "2020-01-02", "RECORDED1")
     session = HarnessSession(options=TargetOptions(kind="replay", cassette_dir=tmp_path))
     try:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
-from pathlib import Path
 
 import pytest
 
@@ -14,17 +13,13 @@ from b2bconform.checks import CHECKS
 from b2bconform.contract import CONTRACTS_DIR, known_apis
 from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.rules import Rule, load_rules
+from vendor_documents import VENDOR_DOCS, needs_vendor_docs
 
-VENDOR_DOCS = Path(__file__).resolve().parents[1].parent / "shared" / "vendor-docs"
 APIS = known_apis(CONTRACTS_DIR)
 CATALOGUES = {api: load_rules(CONTRACTS_DIR / api / "rules.yaml") for api in APIS}
 RULES = [
     pytest.param(api, rule, id=rule.id) for api, catalogue in CATALOGUES.items() for rule in catalogue.rules
 ]
-
-needs_vendor_docs = pytest.mark.skipif(
-    not VENDOR_DOCS.is_dir(), reason=f"vendor documents not available at {VENDOR_DOCS}"
-)
 
 
 def normalise(text: str) -> str:

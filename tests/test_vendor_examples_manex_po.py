@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,13 +20,13 @@ from b2bconform.contract import Contract
 from b2bconform.model import Exchange, Request
 from b2bconform.review import ExampleCase, judge_case, manex_po
 from b2bconform.review.manex_po import JSON_HEADERS, pairing_exchange, read_body, url
+from vendor_documents import vendor_doc
 
 API = "manex_po"
 EXAMPLES = manex_po.load()
 INDEX = list(EXAMPLES.index)
 JUDGING = EXAMPLES.judging
 BY_FILE = {entry["file"]: entry for entry in INDEX}
-VENDOR_DOCS = Path(__file__).resolve().parents[2] / "shared" / "vendor-docs"
 CASES = manex_po.cases(EXAMPLES)
 
 # The fault-backed rules of the shared plan: their ids are fixed, and so is what they check.
@@ -153,9 +152,7 @@ def test_every_example_cites_its_section_of_the_document(entry: dict[str, Any]) 
     source = entry["source"]
     assert source["file"] == Contract.load(API).rules.document
     assert re.fullmatch(r"1\.[123]\.[1-4]\. PO .+", source["section"])
-    document = VENDOR_DOCS / source["file"]
-    if not document.is_file():
-        pytest.skip(f"vendor document not available at {document}")
+    document = vendor_doc(source["file"])
     text = " ".join(document.read_text(encoding="utf-8").split()).casefold()
     section_at = text.find(source["section"].casefold())
     assert section_at >= 0

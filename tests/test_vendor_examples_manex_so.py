@@ -28,17 +28,18 @@ from b2bconform.locations import SHIPPED_CONTRACTS
 from b2bconform.model import Exchange, Request, Response
 from b2bconform.review import ExampleCase, judge_case, manex_so
 from b2bconform.review.manex_so import ACTIONS, BASE, JSON_HEADERS, entry, parses, read_example, tolerant_json
+from vendor_documents import VENDOR_DOCS, needs_vendor_docs
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT_DIR = SHIPPED_CONTRACTS / "manex_so"
 EXAMPLES = manex_so.load()
-VENDOR_DOC = ROOT.parent / "shared" / "vendor-docs" / "002_308d514f6d7e564e.txt"
+VENDOR_DOC = VENDOR_DOCS / "002_308d514f6d7e564e.txt"
 JUDGING = EXAMPLES.judging
 INDEX = list(EXAMPLES.index)
 OPENAPI = yaml.safe_load((CONTRACT_DIR / "openapi.yaml").read_text(encoding="utf-8"))
 CASES = manex_so.cases(EXAMPLES)
 
-needs_vendor_doc = pytest.mark.skipif(not VENDOR_DOC.is_file(), reason=f"{VENDOR_DOC} not available")
+needs_vendor_doc = needs_vendor_docs
 
 
 @cache

@@ -21,6 +21,8 @@ import zeep
 from lxml import etree
 from zeep.transports import Transport
 
+from vendor_documents import vendor_doc
+
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT_DIR = ROOT / "src" / "b2bconform" / "contracts" / "westcon_soap"
 WSDL_PATH = CONTRACT_DIR / "OrderStatus.wsdl"
@@ -28,7 +30,6 @@ XSD_PATH = CONTRACT_DIR / "OrderStatus.xsd"
 EXAMPLES_DIR = CONTRACT_DIR / "examples"
 INDEX_PATH = EXAMPLES_DIR / "index.yaml"
 VENDOR_DOC_NAME = "001_2b4e72c753f32ece.txt"
-VENDOR_DOC = ROOT.parent / "shared" / "vendor-docs" / VENDOR_DOC_NAME
 
 TEMPURI = "http://tempuri.org/"
 REQ_NS = "http://schemas.datacontract.org/2004/07/Westcon.B2B.WebServices.OrderStatus.Contracts.Request"
@@ -349,9 +350,7 @@ def test_examples_index() -> None:
 
 
 def _vendor_text() -> str:
-    if not VENDOR_DOC.is_file():
-        pytest.skip(f"vendor document {VENDOR_DOC_NAME} not present")
-    return VENDOR_DOC.read_text(encoding="utf-8")
+    return vendor_doc(VENDOR_DOC_NAME).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ __all__ = [
     "RunResult",
     "SuiteRun",
     "exit_code_of",
+    "located_node_id",
     "suite_apis",
 ]
 
@@ -84,7 +85,9 @@ class SuiteRun:
             raise UsageError("--record writes a live run's traffic; it needs --target live --profile NAME")
         reports = self.reports.resolve()
         args = (
-            [_located(test) for test in self.tests] if self.tests else [str(suite_dir(api)) for api in apis]
+            [located_node_id(test) for test in self.tests]
+            if self.tests
+            else [str(suite_dir(api)) for api in apis]
         )
         args += ["--alluredir", str(reports / "allure-results"), "--clean-alluredir"]
         args += ["--junitxml", str(reports / "junit.xml")]
@@ -111,15 +114,16 @@ class SuiteRun:
         return RunResult(pytest_code=code, reports=self.reports.resolve())
 
 
-def _located(node_id: str) -> str:
-    """A node id as a report gives it (relative to its suite folder's root) made absolute, so that
-    pytest finds it from any folder."""
+def located_node_id(node_id: str) -> str:
+    """A node id as a report gives it (relative to pytest's rootdir: the folder holding a suite
+    folder, ``suites/<api>/...``) made absolute, so that pytest finds it from any folder."""
     module, sep, rest = node_id.partition("::")
     if Path(module).is_absolute():
         return node_id
     for root in suite_roots():
-        if (root / module).is_file():
-            return f"{root / module}{sep}{rest}"
+        for base in (root.parent, root):
+            if (base / module).is_file():
+                return f"{base / module}{sep}{rest}"
     return node_id
 
 

@@ -204,7 +204,8 @@ def load_profile(name_or_path: str, profiles_dir: Path | None = None) -> TargetP
         _check_test_data(document, data["api"], data["test_data"])
     if "history" in data and not data["history"].strip():
         raise document.error(
-            ["history"], f"expected a directory (relative to the folder the command runs in), got {data['history']!r}"
+            ["history"],
+            f"expected a directory (relative to the folder the command runs in), got {data['history']!r}",
         )
     if "nightly" in data and (problem := _nightly_problem(data["nightly"])) is not None:
         raise document.error(["nightly", *problem[0]], problem[1])

@@ -3,7 +3,8 @@
 Installed with b2bconform it loads into every pytest run in the environment, so this module only
 adds the harness's command-line options and decides whether the run is a b2bconform suite run: its
 paths lie in a suite folder (the shipped suites, or a ``suites/`` folder of ``$B2BCONFORM_PATH``), or
-``--b2bconform`` asks for it. Only then is ``harness`` registered, which loads the harness's
+``--b2bconform`` asks for it. Only then is ``harness`` registered (before pytest configures its
+plugins), which loads the harness's
 Hypothesis profiles and seed, its markers, fixtures and reports. Any other pytest run keeps
 Hypothesis's own settings and writes nothing of ours.
 """
@@ -73,13 +74,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_configure(config: pytest.Config) -> None:
-    """First of all plugins, so that the harness's Hypothesis profiles exist when Hypothesis's own
-    plugin loads the one --hypothesis-profile names."""
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Before any plugin is configured: a suite run gets the harness. Its Hypothesis profiles are
+    registered now, so that Hypothesis's plugin finds the one --hypothesis-profile names; the
+    harness configures itself after Hypothesis has loaded it (its pytest_configure is trylast)."""
     if is_suite_run(config) and not config.pluginmanager.has_plugin(_HARNESS):
         from b2bconform.pytest_plugin import harness
 
-        config.pluginmanager.register(harness, _HARNESS)  # its pytest_configure runs now
+        harness.register_hypothesis_profiles()
+        config.pluginmanager.register(harness, _HARNESS)
 
 
 def is_suite_run(config: pytest.Config) -> bool:

@@ -49,8 +49,8 @@ MARKERS = {
 }
 
 
+@pytest.hookimpl(trylast=True)  # after Hypothesis's plugin has loaded --hypothesis-profile
 def pytest_configure(config: pytest.Config) -> None:
-    register_hypothesis_profiles()  # before Hypothesis's own plugin reads --hypothesis-profile
     for marker, text in MARKERS.items():
         config.addinivalue_line("markers", f"{marker}: {text}")
     _configure_hypothesis(config)
@@ -87,8 +87,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def register_hypothesis_profiles() -> None:
-    """Registered when a suite run is configured, before Hypothesis's own plugin reads
-    --hypothesis-profile (this module is registered from the package's tryfirst pytest_configure)."""
+    """Registered for a suite run before pytest configures its plugins, so that Hypothesis's own
+    plugin finds the profile --hypothesis-profile names (see the package's pytest_cmdline_main)."""
     from hypothesis import HealthCheck, Phase, settings
 
     in_ci = bool(os.environ.get("CI"))

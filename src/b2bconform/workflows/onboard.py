@@ -186,7 +186,7 @@ def _node_id(classname: str, name: str) -> str:
     parts = classname.split(".")
     for cut in range(len(parts), 0, -1):
         module = "/".join(parts[:cut]) + ".py"
-        if any((root / module).is_file() for root in suite_roots()):
+        if any((base / module).is_file() for root in suite_roots() for base in (root.parent, root)):
             return "::".join([module, *parts[cut:], name])
     return "::".join([*parts, name])
 
