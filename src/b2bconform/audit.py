@@ -67,6 +67,7 @@ class Unjudged:
 class RuleCounts:
     passed: int = 0
     failed: int = 0
+    not_judged: int = 0  # interactions whose recording did not show what the rule reads
 
 
 @dataclass
@@ -76,6 +77,7 @@ class ApiCounts:
     interactions: int = 0
     operations: Counter[str] = field(default_factory=Counter)
     rules: dict[str, RuleCounts] = field(default_factory=dict)
+    not_judged: dict[str, str] = field(default_factory=dict)  # rule -> why (the first reason seen)
 
     def count(self, judgement: Judgement) -> None:
         self.interactions += 1
@@ -86,12 +88,19 @@ class ApiCounts:
                 counts.failed += 1
             else:
                 counts.passed += 1
+        for rule, reason in judgement.not_judged.items():
+            self.rules.setdefault(rule, RuleCounts()).not_judged += 1
+            self.not_judged.setdefault(rule, reason)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "interactions": self.interactions,
             "operations": dict(sorted(self.operations.items())),
             "rules": {rule: vars(self.rules[rule]).copy() for rule in sorted(self.rules)},
+            "not_judged": {
+                rule: {"interactions": self.rules[rule].not_judged, "reason": self.not_judged[rule]}
+                for rule in sorted(self.not_judged)
+            },
         }
 
 
@@ -230,10 +239,16 @@ class _Auditor:
             return None
         # judged as redacted by name: masking a header never changes a verdict, and what a
         # finding quotes is already masked
+        undocumented = contract.undocumented_method(exchange.request) if operation is None else None
+        if undocumented is not None:
+            report.skip(self._unjudged(exchange, undocumented), unclassified=True)
+            return None
         judged = self.redactors[contract.api].exchange(exchange)
         judged = contract.classify(judged if operation is None else _with(judged, contract.api, operation))
         history = histories.setdefault(contract.api, deque(maxlen=HISTORY_WINDOW))
-        judgement = contract.check(judged, history=history, side=self.side)
+        # what the recording itself does not show, read before our own masking adds placeholders
+        unknown = contract.unknown_parts(exchange)
+        judgement = contract.check(judged, history=history, side=self.side, unknown=unknown)
         judgement.findings = [self.scrubber.finding(f) for f in judgement.findings]
         history.append(judged)
         return judgement

@@ -185,6 +185,7 @@ def _render_text(report: AuditReport, *, detected: bool = False) -> str:
             operations = ", ".join(f"{op} {n}" for op, n in sorted(counts.operations.items()))
             blocks.append(f"{api}: {counts.interactions} interactions ({operations})")
     blocks.extend(_render_unjudged(report))
+    blocks.extend(_render_not_judged(report))
     blocks.append(_summary(report))
     return "\n".join(blocks)
 
@@ -203,6 +204,17 @@ def _render_unjudged(report: AuditReport) -> list[str]:
     left_out = report.unclassified + report.unanswered - len(report.unjudged)
     if left_out > 0:
         lines.append(f"    ... and {left_out} more")
+    return lines
+
+
+def _render_not_judged(report: AuditReport) -> list[str]:
+    """Rules the recordings could not judge (they did not show what the rule reads): said, with
+    why, so that "no finding" is never read as "verified"."""
+    lines = []
+    for api in sorted(report.apis):
+        counts = report.apis[api]
+        for rule, reason in sorted(counts.not_judged.items()):
+            lines.append(f"not judged: {rule} on {counts.rules[rule].not_judged} interactions: {reason}")
     return lines
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -18,6 +19,7 @@ from b2bconform.documents import describe_status, effective_status, parse_docume
 from b2bconform.errors import ContractLoadError, UsageError
 from b2bconform.locations import SHIPPED_CONTRACTS, contract_dir, contract_roots
 from b2bconform.model import Direction, Exchange, Finding, Request, Response, Violation
+from b2bconform.recordings import RECORDER_FILTERED, Unknown, hidden_from, names_read, unknown_parts
 from b2bconform.rules import Rule, RuleCatalogue, load_rules
 from b2bconform.yamlfile import load_yaml
 
@@ -26,6 +28,9 @@ __all__ = ["CONTRACTS_DIR", "Contract", "Judgement", "Operation", "Outcome", "kn
 CONTRACTS_DIR = SHIPPED_CONTRACTS  # the shipped contracts; a user's come from locations.contract_roots()
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+# Checks that judge a request by everything it holds ("breaks no documented rule"): a recording that
+# hides part of the request cannot be judged by them.
+_NEEDS_THE_WHOLE_REQUEST = frozenset({"accepts_conforming"})
 
 Side = Literal["vendor", "client"]
 Outcome = Literal["passed", "failed"]
@@ -53,6 +58,8 @@ class Judgement:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     # Request rules this exchange's request broke: the negative evidence (a rejection was due).
     broken_by_request: set[str] = field(default_factory=set)
+    # Rules this exchange cannot judge, and why (a recording that does not show what they read).
+    not_judged: dict[str, str] = field(default_factory=dict)
 
     @property
     def conforms(self) -> bool:
@@ -103,9 +110,25 @@ class Contract:
         examples excluded): a cassette recorded under another version may be judged differently."""
         return _version(self.root)
 
+    def undocumented_method(self, request: Request) -> str | None:
+        """Why a request to a documented path is no operation: its method is not documented there."""
+        if self.operation_for(request) is not None:
+            return None
+        paths = [op for op in self.operations if op.matches(request, any_method=True)]
+        if not paths:
+            return None
+        documented = sorted(self.rules.path_methods or {op.method for op in paths})
+        return (
+            f"{request.method.upper()} is not a documented method of {paths[0].template} "
+            f"(documented: {', '.join(documented)}); not judged as one of its operations"
+        )
+
     def operation_for(self, request: Request) -> str | None:
-        # `operation_match: path`: the vendor never states methods, so the path alone names the action
+        # `operation_match: path`: the vendor never states methods, so the path alone names the action,
+        # for the methods the document shows (`path_methods`)
         any_method = self.rules.operation_match == "path"
+        if any_method and self.rules.path_methods and request.method.upper() not in self.rules.path_methods:
+            return None
         for operation in self.operations:
             if operation.matches(request, any_method=any_method):
                 return operation.id
@@ -149,19 +172,32 @@ class Contract:
         )
 
     def check(
-        self, exchange: Exchange, *, history: Sequence[Exchange] = (), side: Side = "vendor"
+        self,
+        exchange: Exchange,
+        *,
+        history: Sequence[Exchange] = (),
+        side: Side = "vendor",
+        unknown: Mapping[str, Unknown] | None = None,
     ) -> Judgement:
-        """Apply every rule that applies to this exchange; ``history`` holds the earlier, classified exchanges."""
+        """Apply every rule that applies to this exchange; ``history`` holds the earlier, classified
+        exchanges. ``unknown``: what the recording does not show (``unknown_parts`` of the exchange as
+        read, before any masking); worked out here when not given."""
         exchange = self.classify(exchange)
         judgement = Judgement(exchange)
         applicable = self._applicable_to(exchange.operation)
         refused = exchange.response is not None and self.refused_credentials(exchange.response)
         documents = self._documents(exchange)
+        if unknown is None:
+            unknown = self.unknown_parts(exchange)
         # Every request rule is evaluated, whoever it judges: a request that breaks a client-only rule
         # may be rejected by the vendor without that rejection counting against it.
         violations: dict[str, list[Violation]] = {}
         for rule in applicable:
             if rule.is_request_side:
+                hidden = hidden_from(rule.check, rule.params, unknown)
+                if hidden is not None:
+                    judgement.not_judged[rule.id] = hidden
+                    continue
                 found = self._run(rule, exchange, history, {}, refused, documents)
                 if found is not None:
                     violations[rule.id] = found
@@ -181,10 +217,29 @@ class Contract:
         for rule in rules:
             if rule.is_request_side or not rule.applies_to_answer(status, document):
                 continue
+            if unknown and rule.check in _NEEDS_THE_WHOLE_REQUEST:
+                shown = ", ".join(sorted(unknown))
+                judgement.not_judged[rule.id] = (
+                    f"the recording does not show the whole request ({shown}), so whether it broke a rule "
+                    "cannot be told"
+                )
+                continue
             found = self._run(rule, exchange, history, violations, refused, documents)
             if found is not None:
                 self._record(judgement, rule, found, _message(rule))
         return judgement
+
+    def unknown_parts(self, exchange: Exchange) -> dict[str, Unknown]:
+        """What a recorded exchange's request does not show (see ``recordings``); {} otherwise."""
+        if not exchange.recorded:
+            return {}
+        return unknown_parts(exchange, self._documents(exchange)[0], self._credentials)
+
+    @functools.cached_property
+    def _credentials(self) -> frozenset[str]:
+        """The credentials recorders remove that this contract's request rules read."""
+        read = {name for rule in self.rules if rule.is_request_side for name in names_read(rule.params)}
+        return frozenset(read & RECORDER_FILTERED)
 
     def _documents(self, exchange: Exchange) -> tuple[Any, Any]:
         """The request's and the response's documents, as every check of this exchange reads them."""

@@ -130,6 +130,8 @@ class Exchange:
     operation: str | None = None
     index: int | None = None
     source: str | None = None
+    # Read from a recording: what the recorder removed or replaced is unknown, not absent.
+    recorded: bool = False
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,13 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
         "auth_refused": {"$ref": "#/$defs/body_condition"},
         # How traffic is matched to operations: by method and path, or by path alone.
         "operation_match": {"enum": ["method_and_path", "path"]},
+        # With `operation_match: path`: the methods the document shows for every path (others are
+        # undocumented, and traffic using them is not judged as the path's operation).
+        "path_methods": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"enum": ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]},
+        },
         # How a client obtains what it presents: an OAuth2 client-credentials token (Azure AD v1)
         # from the operation named here, sent as a Bearer token with the gateway's subscription key.
         "auth_flow": {
@@ -216,6 +223,7 @@ class RuleCatalogue:
     status_path: str | None = None
     auth_refused: BodyCondition | None = None
     operation_match: str = "method_and_path"  # or "path"
+    path_methods: frozenset[str] = frozenset()  # with "path": the documented methods (empty: any)
     settings: Mapping[str, Setting] = field(default_factory=dict)
     auth_flow: AuthFlow | None = None
 
@@ -272,6 +280,7 @@ def load_rules(path: Path, settings: Mapping[str, Any] | None = None) -> RuleCat
         status_path=data.get("status_path"),
         auth_refused=_condition(data.get("auth_refused")),
         operation_match=data.get("operation_match", "method_and_path"),
+        path_methods=frozenset(data.get("path_methods", ())),
         settings=declared,
         auth_flow=AuthFlow(**data["auth_flow"]) if data.get("auth_flow") else None,
     )

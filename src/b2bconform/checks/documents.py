@@ -66,9 +66,11 @@ def _values(ctx: CheckContext, path: Paths) -> list[tuple[str, Any]] | None:
 def required(ctx: CheckContext, *, path: str) -> Outcome:
     """The member at ``path`` is present in every object that should hold it."""
     document = ctx.subject
-    if document is NO_JSON:
-        return None
     parent, key = parent_and_key(path)
+    if document is NO_JSON:
+        # an empty request lacks every top-level member its body rules require
+        empty = ctx.empty_request and parent in ("", "/")
+        return [Violation(path, f"member {key!r} present", "absent: the body is empty")] if empty else None
     parents = [(where, node) for where, node in select(document, parent) if isinstance(node, dict)]
     if not parents:
         return None
@@ -363,6 +365,8 @@ def _empty(value: Any) -> bool:
 def json_body(ctx: CheckContext, *, root: str = "object") -> Outcome:
     """The body is well-formed JSON whose root is an object (or array)."""
     message = ctx.exchange.request if ctx.rule.is_request_side else ctx.exchange.response
+    if ctx.empty_request:
+        return [Violation("", f"well-formed JSON {root}", "an empty body")]
     if message is None or not message.body:
         return None
     value = message.json()

@@ -84,6 +84,16 @@ class CheckContext:
         return self.document_of(self.exchange.response)
 
     @property
+    def empty_request(self) -> bool:
+        """A request-side rule's request carries no body at all (nothing but whitespace), where the
+        API takes its parameters from the body alone (not ManEx's query string)."""
+        return (
+            self.rule.is_request_side
+            and self.request_parameters == "body"
+            and not (self.exchange.request.body or b"").strip()
+        )
+
+    @property
     def subject(self) -> Any:
         """The document the rule speaks about: the request for request rules, else the response."""
         return self.request_document if self.rule.is_request_side else self.response_document

@@ -6,6 +6,7 @@ refuse the same mistake with the same words.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -13,9 +14,11 @@ from b2bconform.errors import InputFileError
 from b2bconform.model import Headers
 
 __all__ = [
+    "MAX_DECODED_BODY",
     "Location",
     "Site",
     "absolute_url",
+    "content_decoded",
     "dotted",
     "header_map",
     "http_method",
@@ -97,3 +100,29 @@ def header_map(site: Site, where: Location, raw: Any) -> Headers:
                 raise site.error([*where, str(name)], f"expected header values as text, got {kind(value)}")
             pairs.append((str(name), text_of(value)))
     return Headers(pairs)
+
+
+MAX_DECODED_BODY = 64 * 1024 * 1024  # a compressed body is inflated this far at most (bombs stay bounded)
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def content_decoded(headers: Headers, body: bytes | None) -> bytes | None:
+    """The body as the application sent it: recorders keep a gzip or deflate body as it travelled
+    (VCR.py does, with its Content-Encoding header), and the rules speak about what it holds.
+    Decoded only where the header says so and the bytes are what it says (HAR writers store decoded
+    text and keep the header); a body that does not inflate, or inflates too far, stays as recorded."""
+    if not body:
+        return body
+    encoding = (headers.get("Content-Encoding") or "").strip().lower()
+    if encoding in ("gzip", "x-gzip") and body.startswith(_GZIP_MAGIC):
+        window = 16 + zlib.MAX_WBITS
+    elif encoding == "deflate" and body[:1] == b"\x78":
+        window = zlib.MAX_WBITS
+    else:
+        return body
+    inflater = zlib.decompressobj(window)
+    try:
+        decoded = inflater.decompress(body, MAX_DECODED_BODY)
+    except zlib.error:
+        return body
+    return body if inflater.unconsumed_tail else decoded

@@ -18,7 +18,15 @@ import ijson
 
 from b2bconform.errors import InputFileError
 from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.traffic._entries import Location, Site, absolute_url, http_method, kind, status_code
+from b2bconform.traffic._entries import (
+    Location,
+    Site,
+    absolute_url,
+    content_decoded,
+    http_method,
+    kind,
+    status_code,
+)
 from b2bconform.traffic._json_position import line_of_value, syntax_error_position
 from b2bconform.traffic._source import CountingReader, open_traffic
 
@@ -151,20 +159,25 @@ def _exchange(site: Site, entry: Any, index: int, source: str) -> Exchange:
     raw = entry["response"]
     if raw.get("status") == 0:  # how HAR writers record a call that got no answer
         error = str(raw.get("_error") or entry.get("_error") or "no response recorded (status 0)")
-        return Exchange(api="", request=request, error=error, index=index, source=source)
+        return Exchange(api="", request=request, error=error, index=index, source=source, recorded=True)
     response = _response(site, raw, entry.get("time"))
     unrecorded = _unrecorded_body(raw.get("content"))
     if unrecorded:
         # judging a missing or cut body would blame the vendor for the recorder
-        return Exchange(api="", request=request, error=unrecorded, index=index, source=source)
-    return Exchange(api="", request=request, response=response, index=index, source=source)
+        return Exchange(api="", request=request, error=unrecorded, index=index, source=source, recorded=True)
+    return Exchange(api="", request=request, response=response, index=index, source=source, recorded=True)
 
 
 def _request(site: Site, raw: dict[str, Any]) -> Request:
     method = http_method(site, ["request", "method"], raw.get("method"))
     url = absolute_url(site, ["request", "url"], raw.get("url"))
     headers = _headers(site, ["request", "headers"], raw.get("headers"))
-    return Request(method, url, headers, _post_data(site, ["request", "postData"], raw.get("postData")))
+    return Request(
+        method,
+        url,
+        headers,
+        content_decoded(headers, _post_data(site, ["request", "postData"], raw.get("postData"))),
+    )
 
 
 def _response(site: Site, raw: dict[str, Any], time: Any) -> Response:
@@ -172,7 +185,7 @@ def _response(site: Site, raw: dict[str, Any], time: Any) -> Response:
         raise site.error(["response", "status"], "missing status: expected an integer HTTP status")
     code = status_code(site, ["response", "status"], raw["status"])
     headers = _headers(site, ["response", "headers"], raw.get("headers"))
-    body = _content(site, ["response", "content"], raw.get("content"))
+    body = content_decoded(headers, _content(site, ["response", "content"], raw.get("content"))) or b""
     elapsed = time / 1000 if isinstance(time, int | float) and not isinstance(time, bool) else None
     return Response(code, headers, body, elapsed)
 

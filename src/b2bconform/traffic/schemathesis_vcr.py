@@ -23,6 +23,7 @@ from b2bconform.traffic._entries import (
     Location,
     Site,
     absolute_url,
+    content_decoded,
     header_map,
     http_method,
     kind,
@@ -72,7 +73,7 @@ def _exchange(site: Site, index: int, interaction: Any, source: str) -> Exchange
     if raw_response is None:
         status = interaction.get("status") or "ERROR"
         error = f"no response recorded (schemathesis status {status})"
-        return Exchange(api="", request=request, error=error, index=index, source=source)
+        return Exchange(api="", request=request, error=error, index=index, source=source, recorded=True)
     if not isinstance(raw_response, dict):
         raise site.error(["response"], f"expected a 'response' mapping or null, got {kind(raw_response)}")
     response = _response(site, raw_response)
@@ -80,15 +81,17 @@ def _exchange(site: Site, index: int, interaction: Any, source: str) -> Exchange
     if truncated is not None:
         # judging a prefix of a body would blame the vendor for the recorder's cut
         error = f"response body truncated in the recording (of {truncated} bytes)"
-        return Exchange(api="", request=request, error=error, index=index, source=source)
-    return Exchange(api="", request=request, response=response, index=index, source=source)
+        return Exchange(api="", request=request, error=error, index=index, source=source, recorded=True)
+    return Exchange(api="", request=request, response=response, index=index, source=source, recorded=True)
 
 
 def _request(site: Site, raw: Mapping[str, Any]) -> Request:
     method = http_method(site, ["request", "method"], raw.get("method"))
     uri = absolute_url(site, ["request", "uri"], raw.get("uri"))
     headers = header_map(site, ["request", "headers"], raw.get("headers"))
-    return Request(method, uri, headers, _body(site, ["request", "body"], raw.get("body")))
+    return Request(
+        method, uri, headers, content_decoded(headers, _body(site, ["request", "body"], raw.get("body")))
+    )
 
 
 def _response(site: Site, raw: Mapping[str, Any]) -> Response:
@@ -98,7 +101,7 @@ def _response(site: Site, raw: Mapping[str, Any]) -> Response:
         raise site.error(where, "missing status code: expected status: {code: '<integer>'}")
     code = status_code(site, where, status["code"], digits_as_text=True)
     headers = header_map(site, ["response", "headers"], raw.get("headers"))
-    body = _body(site, ["response", "body"], raw.get("body")) or b""
+    body = content_decoded(headers, _body(site, ["response", "body"], raw.get("body"))) or b""
     return Response(code, headers, body, _seconds(raw.get("elapsed")))
 
 

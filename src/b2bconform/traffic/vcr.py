@@ -16,6 +16,7 @@ from b2bconform.traffic._entries import (
     Location,
     Site,
     absolute_url,
+    content_decoded,
     header_map,
     http_method,
     kind,
@@ -72,14 +73,16 @@ def _exchange(site: Site, index: int, interaction: Any, source: str) -> Exchange
             raise site.error([part], f"expected a '{part}' mapping ({found})")
     request = _request(site, ["request"], interaction["request"])
     response = _response(site, ["response"], interaction["response"])
-    return Exchange(api="", request=request, response=response, index=index, source=source)
+    return Exchange(api="", request=request, response=response, index=index, source=source, recorded=True)
 
 
 def _request(site: Site, where: list[str | int], raw: Mapping[str, Any]) -> Request:
     method = http_method(site, [*where, "method"], raw.get("method"))
     uri = absolute_url(site, [*where, "uri"], raw.get("uri"))
     headers = header_map(site, [*where, "headers"], raw.get("headers"))
-    return Request(method, uri, headers, _body(site, [*where, "body"], raw.get("body")))
+    return Request(
+        method, uri, headers, content_decoded(headers, _body(site, [*where, "body"], raw.get("body")))
+    )
 
 
 def _response(site: Site, where: list[str | int], raw: Mapping[str, Any]) -> Response:
@@ -90,7 +93,9 @@ def _response(site: Site, where: list[str | int], raw: Mapping[str, Any]) -> Res
         )
     code = status_code(site, [*where, "status", "code"], status["code"])
     headers = header_map(site, [*where, "headers"], raw.get("headers"))
-    return Response(code, headers, _body(site, [*where, "body"], raw.get("body")) or b"")
+    return Response(
+        code, headers, content_decoded(headers, _body(site, [*where, "body"], raw.get("body"))) or b""
+    )
 
 
 def _body(site: Site, where: Location, raw: Any) -> bytes | None:

@@ -1,0 +1,287 @@
+"""A recording says only what it kept: traffic recorded by VCR.py (and with pytest-recording's
+documented configuration) from the faithful sandboxes, with the recorders' usual secret filters,
+audits with no finding; what the filters removed or replaced is reported as not judged, with the
+reason. Real violations in the same recordings are still found, and nothing else."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from b2bconform.audit import AuditReport, audit
+from b2bconform.contract import Contract
+from b2bconform.locations import SHIPPED_CONTRACTS
+from b2bconform.model import Exchange, Headers, Request
+from b2bconform.recordings import hidden_from, is_placeholder, names_read, unknown_parts
+from b2bconform.sandboxes import get_sandbox
+from b2bconform.sandboxes.serve import start_in_thread
+from b2bconform.traffic._entries import MAX_DECODED_BODY
+
+vcr = pytest.importorskip("vcr")
+
+MODUSLINK_FILTERS: dict[str, dict[str, Any]] = {
+    "vcr-filter-headers": {
+        "filter_headers": ["authorization", "Ocp-Apim-Subscription-Key", "ClientAuthKey", "ClientConfigId"]
+    },
+    "vcr-placeholders": {
+        "filter_headers": [
+            ("ClientAuthKey", "REDACTED"),
+            ("ClientConfigId", "REDACTED"),
+            ("Ocp-Apim-Subscription-Key", "[Filtered]"),
+        ]
+    },
+    "pytest-recording-documented": {"filter_headers": ["authorization"]},
+    "unfiltered": {},
+}
+WESTCON_FILTERS: dict[str, dict[str, Any]] = {
+    "vcr-filter-post-data": {
+        "filter_headers": ["authorization", "Ocp-Apim-Subscription-Key"],
+        "filter_post_data_parameters": ["client_id", "client_secret"],
+    },
+    "vcr-placeholders": {
+        "filter_headers": [("authorization", "REDACTED"), ("Ocp-Apim-Subscription-Key", "REDACTED")],
+        "filter_post_data_parameters": [("client_id", "REDACTED"), ("client_secret", "REDACTED")],
+    },
+    "pytest-recording-documented": {"filter_headers": ["authorization"]},
+}
+
+
+@pytest.fixture
+def served() -> Iterator[Callable[..., str]]:
+    """(api, fault) -> the served sandbox's base URL, stopped after the test."""
+    stops = []
+
+    def start(api: str, fault: str | None = None) -> str:
+        base, stop = start_in_thread(api, fault)
+        stops.append(stop)
+        return base
+
+    yield start
+    for stop in stops:
+        stop()
+
+
+def _moduslink_traffic(base: str) -> None:
+    headers = get_sandbox("moduslink_po")().client_credentials()
+    order = json.loads(
+        (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_text()
+    )
+    with httpx.Client(base_url=base, headers=headers) as client:
+        created = client.post("/purchaseapi/v1/orders", json=order)
+        assert created.status_code == 202, created.text
+        client.get(created.json()["links"][0]["href"])
+        # an empty body, rightly refused: it breaks the body rules, so the refusal is no finding
+        refused = client.post(
+            "/purchaseapi/v1/orders", content=b"", headers={"Content-Type": "application/json"}
+        )
+        assert refused.status_code == 400
+
+
+def _westcon_traffic(base: str) -> None:
+    sandbox = get_sandbox("westcon_rest")()
+    credentials = sandbox.client_credentials()
+    form = {"grant_type": "client_credentials"} | {
+        k: credentials[k] for k in ("client_id", "client_secret", "resource")
+    }
+    spec = Contract.load("westcon_rest").spec
+    body = spec["paths"]["/Orders/orderStatus"]["post"]["requestBody"]["content"]["application/json"][
+        "example"
+    ]
+    body = {
+        "mT_OrderStatus_API_REQ": {**body["mT_OrderStatus_API_REQ"], "partnerKey": credentials["partnerKey"]}
+    }
+    with httpx.Client(base_url=base) as client:
+        token = client.post(f"/{sandbox.tenant}/oauth2/token", data=form).json()["access_token"]
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Ocp-Apim-Subscription-Key": credentials["Ocp-Apim-Subscription-Key"],
+        }
+        client.post("/Orders/orderStatus", json=body, headers=headers)
+
+
+def _record(path: Path, config: dict[str, Any], traffic: Any, base: str) -> Path:
+    with vcr.use_cassette(str(path), record_mode="all", **config):
+        traffic(base)
+    return path
+
+
+def _not_judged(report: AuditReport, api: str) -> dict[str, str]:
+    return report.apis[api].not_judged
+
+
+def _conforming_recording(
+    path: Path, config: dict[str, Any], api: str, base: str, judged: int
+) -> AuditReport:
+    """The audit of a recording of the faithful ``api`` sandbox: no finding, every interaction judged."""
+    traffic = {"moduslink_po": _moduslink_traffic, "westcon_rest": _westcon_traffic}[api]
+    report = audit([_record(path, config, traffic, base)], api)
+    assert report.findings == [], [f.as_dict() for f in report.findings]
+    assert report.judged == judged
+    return report
+
+
+RECORDINGS = [("moduslink_po", name, config) for name, config in sorted(MODUSLINK_FILTERS.items())] + [
+    ("westcon_rest", name, config) for name, config in sorted(WESTCON_FILTERS.items())
+]
+# What each recording cannot show (its rules not judged), and what it shows although replaced
+# (presence rules judged on a placeholder: they passed)
+NOT_JUDGED = {
+    ("moduslink_po", "vcr-filter-headers"): {
+        "MODUSLINK_PO-AUTH-001",
+        "MODUSLINK_PO-AUTH-002",
+        "MODUSLINK_PO-AUTH-003",
+    },
+    ("westcon_rest", "vcr-filter-post-data"): {
+        "WESTCON_REST-TOK-003",
+        "WESTCON_REST-TOK-005",
+        "WESTCON_REST-AUTH-001",
+    },
+    ("westcon_rest", "vcr-placeholders"): {
+        "WESTCON_REST-TOK-004"
+    },  # a REDACTED client_id is no GUID to judge
+}
+JUDGED_ON_A_PLACEHOLDER = {("moduslink_po", "vcr-placeholders"): "MODUSLINK_PO-AUTH-001"}
+INTERACTIONS = {"moduslink_po": 3, "westcon_rest": 2}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("api", "recorder", "config"), RECORDINGS, ids=[f"{a}-{r}" for a, r, _ in RECORDINGS]
+)
+def test_recordings_of_the_faithful_sandboxes_have_no_finding(
+    api: str, recorder: str, config: dict[str, Any], served: Any, tmp_path: Path
+) -> None:
+    report = _conforming_recording(tmp_path / "c.yaml", config, api, served(api), INTERACTIONS[api])
+    not_judged = _not_judged(report, api)
+    for rule in NOT_JUDGED.get((api, recorder), set()):
+        assert "the recording" in not_judged[rule]
+    if (api, recorder) in JUDGED_ON_A_PLACEHOLDER:
+        rule = JUDGED_ON_A_PLACEHOLDER[api, recorder]
+        assert report.apis[api].rules[rule].passed == INTERACTIONS[api] and rule not in not_judged
+    if recorder == "unfiltered":
+        assert not not_judged  # everything was shown: everything is judged
+
+
+@pytest.mark.slow
+def test_a_real_violation_in_a_filtered_recording_is_still_found(served: Any, tmp_path: Path) -> None:
+    config = MODUSLINK_FILTERS["vcr-filter-headers"]
+    base = served("moduslink_po", "error-code-mismatch")
+
+    def traffic(url: str) -> None:
+        headers = get_sandbox("moduslink_po")().client_credentials()
+        order = json.loads(
+            (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_text()
+        )
+        del order["clientRequest"]["item"][0]["sku"]  # a documented 412
+        with httpx.Client(base_url=url, headers=headers) as client:
+            assert client.post("/purchaseapi/v1/orders", json=order).status_code == 412
+
+    report = audit([_record(tmp_path / "c.yaml", config, traffic, base)], "moduslink_po")
+    assert report.rules == ["MODUSLINK_PO-ERR-002"]
+
+
+def _request(headers: dict[str, str], body: bytes = b"") -> Exchange:
+    return Exchange(
+        "moduslink_po",
+        Request("POST", "https://x.example/purchaseapi/v1/orders", Headers(headers), body),
+        recorded=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "REDACTED",
+        "[Filtered]",
+        "***",
+        "<SECRET>",
+        "Bearer [Filtered]",
+        "Basic REDACTED",
+        "********",
+        "[REMOVED]",
+    ],
+)
+def test_recorders_placeholders_are_recognised(value: str) -> None:
+    assert is_placeholder(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["SBX-NL", "sbx-key-nl-7f3a9c21", "Bearer eyJhbGciOi.x.y", "", "secretariat-42"]
+)
+def test_real_values_are_no_placeholders(value: str) -> None:
+    assert not is_placeholder(value)
+
+
+def test_only_recorded_traffic_has_unknown_parts() -> None:
+    sent = _request({"ClientConfigId": "REDACTED"})
+    assert unknown_parts(sent, None, ["clientauthkey"])  # recorded: replaced and removed
+    assert unknown_parts(Exchange(sent.api, sent.request), None, ["clientauthkey"]) == {}
+
+
+def test_a_rule_is_hidden_only_by_what_it_reads() -> None:
+    unknown = unknown_parts(_request({"ClientConfigId": "REDACTED"}), None, ["clientauthkey"])
+    assert names_read({"path": "/clientRequest/requestHeader/client"}) == {"client"}
+    assert hidden_from("header_present", {"name": "ClientAuthKey"}, unknown)  # removed
+    assert hidden_from("header_present", {"name": "ClientConfigId"}, unknown) is None  # replaced: it was sent
+    assert hidden_from("header_present", {"name": "ClientConfigId", "pattern": "SBX-.*"}, unknown)
+    assert hidden_from("required", {"path": "/clientRequest"}, unknown) is None
+
+
+def test_sent_traffic_missing_a_credential_is_still_a_finding() -> None:
+    contract = Contract.load("moduslink_po")
+    order = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_bytes()
+    from b2bconform.model import Response
+
+    exchange = Exchange(
+        "moduslink_po",
+        Request(
+            "POST",
+            "https://x.example/purchaseapi/v1/orders",
+            Headers({"Content-Type": "application/json"}),
+            order,
+        ),
+        Response(202, Headers({"Content-Type": "application/json"}), b'{"result": "true"}'),
+    )
+    judgement = contract.check(exchange)
+    assert "MODUSLINK_PO-AUTH-002" in {f.rule for f in judgement.findings}
+    assert not judgement.not_judged
+
+
+def _gzip_cassette(path: Path, body: bytes) -> Path:
+    """A VCR.py cassette as VCR.py keeps a gzip answer: the bytes as they travelled, and the header."""
+    order = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_text()
+    interaction = {
+        "request": {
+            "method": "POST",
+            "uri": "https://api.example.com/purchaseapi/v1/orders",
+            "body": order,
+            "headers": {"Content-Type": ["application/json"]},
+        },
+        "response": {
+            "status": {"code": 202, "message": "Accepted"},
+            "headers": {"Content-Type": ["application/json"], "Content-Encoding": ["gzip"]},
+            "body": {"string": gzip.compress(body)},
+        },
+    }
+    path.write_text(yaml.safe_dump({"version": 1, "interactions": [interaction]}), encoding="utf-8")
+    return path
+
+
+def test_a_gzip_answer_is_judged_as_the_json_it_holds(tmp_path: Path) -> None:
+    answer = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "response.202.json").read_bytes()
+    report = audit([_gzip_cassette(tmp_path / "c.yaml", answer)], "moduslink_po")
+    assert "MODUSLINK_PO-RES-003" not in report.rules  # "well-formed JSON": it is, once inflated
+    assert report.apis["moduslink_po"].rules["MODUSLINK_PO-RES-003"].passed == 1
+
+
+def test_a_gzip_bomb_stays_as_recorded(tmp_path: Path) -> None:
+    bomb = b"{" + b" " * (MAX_DECODED_BODY + 1) + b"}"
+    report = audit([_gzip_cassette(tmp_path / "c.yaml", bomb)], "moduslink_po")
+    assert "MODUSLINK_PO-RES-003" in report.rules  # not inflated past the bound: not JSON as recorded
