@@ -5,6 +5,7 @@ reason. Real violations in the same recordings are still found, and nothing else
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 from collections.abc import Callable, Iterator
@@ -285,3 +286,28 @@ def test_a_gzip_bomb_stays_as_recorded(tmp_path: Path) -> None:
     bomb = b"{" + b" " * (MAX_DECODED_BODY + 1) + b"}"
     report = audit([_gzip_cassette(tmp_path / "c.yaml", bomb)], "moduslink_po")
     assert "MODUSLINK_PO-RES-003" in report.rules  # not inflated past the bound: not JSON as recorded
+
+
+def test_a_har_body_base64_encoded_without_a_marker_is_read_as_the_json_it_holds(tmp_path: Path) -> None:
+    order = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_bytes()
+    answer = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "response.202.json").read_text()
+    entry = {
+        "startedDateTime": "2026-12-07T00:00:00Z",
+        "time": 5,
+        "request": {
+            "method": "POST",
+            "url": "https://api.example.com/purchaseapi/v1/orders",
+            "headers": [{"name": "Content-Type", "value": "application/json"}],
+            "postData": {"mimeType": "application/json", "text": base64.b64encode(order).decode()},
+        },
+        "response": {
+            "status": 202,
+            "headers": [{"name": "Content-Type", "value": "application/json"}],
+            "content": {"mimeType": "application/json", "text": answer},
+        },
+    }
+    har = tmp_path / "t.har"
+    har.write_text(json.dumps({"log": {"version": "1.2", "entries": [entry]}}), encoding="utf-8")
+    report = audit([har], "moduslink_po")
+    assert "MODUSLINK_PO-REQ-001" not in report.rules, [f.as_dict() for f in report.findings]
+    assert report.apis["moduslink_po"].rules["MODUSLINK_PO-REQ-001"].passed == 1

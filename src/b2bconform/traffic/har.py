@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -241,15 +243,37 @@ def _content(site: Site, where: Location, raw: Any) -> bytes:
     return _decoded(site, [*where, "text"], text, raw.get("encoding"))
 
 
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
 def _decoded(site: Site, where: Location, text: str, encoding: Any) -> bytes:
     if encoding in (None, ""):
-        return text.encode("utf-8")
+        return _unmarked(text)
     if encoding != "base64":
         raise site.error(where, f"unsupported encoding {encoding!r}: expected base64 or none")
     try:
         return base64.b64decode(text, validate=True)
     except binascii.Error:
         raise site.error(where, "expected base64 text (encoding: base64)") from None
+
+
+def _unmarked(text: str) -> bytes:
+    """Text without an ``encoding`` marker, as written. Some writers (schemathesis's HAR) store a
+    body base64-encoded without saying so: where the text is base64 and no JSON, and decodes to
+    JSON, the reading is unambiguous and the decoded body is what was sent."""
+    raw = text.encode("utf-8")
+    if len(text) < 8 or _BASE64.fullmatch(text) is None or _is_json(raw):
+        return raw
+    decoded = base64.b64decode(text)
+    return decoded if _is_json(decoded) else raw
+
+
+def _is_json(data: bytes) -> bool:
+    try:
+        json.loads(data)
+    except ValueError:
+        return False
+    return True
 
 
 def _unrecorded_body(content: Any) -> str | None:
