@@ -14,6 +14,8 @@ import pytest
 from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.sandboxes import get_sandbox
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 RULE = "WESTCON_SOAP-REQ-004"
 MODUSLINK = SHIPPED_SUITES / "moduslink_po"
 

@@ -847,6 +847,7 @@ def _peak_while_reading(path: Path) -> tuple[int, int]:
     return count, peak
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_reading_streams_memory_does_not_grow_with_the_number_of_interactions(
     tmp_path: Path, fmt: str

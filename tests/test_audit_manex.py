@@ -137,6 +137,7 @@ def test_recorded_purchase_order_traffic_audits_clean_and_a_bad_time_is_found(tm
     assert {f["rule"] for f in json.loads(result.output)["findings"]} == {"MANEX_PO-PO-002"}
 
 
+@pytest.mark.slow
 def test_a_suite_run_writes_the_api_key_nowhere(tmp_path: Path) -> None:
     """The ManEx key travels in every URL: a run with failures (so messages carry requests) must not
     leave it in its output, Allure results, JUnit XML or conformance report."""

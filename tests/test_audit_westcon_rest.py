@@ -106,6 +106,7 @@ def test_a_recording_keeps_no_secret_token_or_key_and_neither_does_the_audit(tmp
     assert "client_secret=***" in text and "Bearer ***" in text and '"access_token": "***"' in text
 
 
+@pytest.mark.slow
 def test_a_suite_run_writes_no_secret_token_or_key(tmp_path: Path) -> None:
     """A run with failures (so messages carry requests) leaves no client secret, subscription key or
     token in its output, Allure results, JUnit XML or conformance report."""

@@ -34,6 +34,8 @@ from b2bconform.redaction import NOT_SECRET_CREDENTIALS
 from b2bconform.sandboxes import SANDBOXES, get_sandbox
 from b2bconform.sandboxes.serve import credential_variable, serve_in_thread
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 ROOT = Path(__file__).resolve().parents[1]
 APIS = sorted(SANDBOXES)
 # In every secret canary and in nothing else: not hex (ids and hashes are), not a word (paths are).

@@ -199,6 +199,7 @@ def _cleanup_report(reports: Path) -> dict[str, Any]:
         ("manex_po", ManexPoSandbox, "suites/manex_po/test_po_actions.py"),
     ],
 )
+@pytest.mark.slow
 def test_a_live_manex_run_deletes_the_lines_it_added_and_lists_the_orders_it_cannot_delete(
     tmp_path: Path, api: str, sandbox_class: Any, tests: str
 ) -> None:
@@ -229,6 +230,7 @@ def test_a_live_manex_run_deletes_the_lines_it_added_and_lists_the_orders_it_can
     assert f"{len(created)} left on the target" in done.stdout
 
 
+@pytest.mark.slow
 def test_a_live_moduslink_run_lists_every_order_it_created_by_request_reference(tmp_path: Path) -> None:
     sandbox = ModusLinkSandbox()
     with serving(sandbox.asgi()) as url:
@@ -269,6 +271,7 @@ def _refusing_item_deletes(app: Any) -> Any:
     return wrapped
 
 
+@pytest.mark.slow
 def test_a_delete_the_vendor_refuses_is_listed_with_its_reason(tmp_path: Path) -> None:
     sandbox = ManexSoSandbox()
     with serving(_refusing_item_deletes(sandbox.asgi())) as url:

@@ -12,6 +12,8 @@ import pytest
 
 from b2bconform.workflows.golive import judge_go_live
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

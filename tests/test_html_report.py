@@ -28,6 +28,8 @@ from b2bconform.reporting.html_command import report_group
 from b2bconform.reporting.offline import PLAYWRIGHT_TRACE_TYPE, ThirdPartyRequestError, check_offline
 from headless_chromium import Visit, off_machine, png_colours, rendered_text, visit
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 TINY_SUITE = """
 import pytest
 

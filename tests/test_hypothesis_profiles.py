@@ -13,6 +13,8 @@ import pytest
 
 from b2bconform.locations import SHIPPED_SUITES
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

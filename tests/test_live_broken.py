@@ -16,6 +16,8 @@ from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.sandboxes.moduslink_po import ModusLinkSandbox
 from live_runs import Counting, closed_port, run_live, serving, write_profile
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 AUTH_TESTS = str(SHIPPED_SUITES / "moduslink_po" / "test_auth.py")
 # tied to two tests of AUTH_TESTS; nothing else evaluates it when no answer ever comes
 RULE = "MODUSLINK_PO-AUTH-001"

@@ -16,6 +16,8 @@ from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.sandboxes import get_sandbox
 from b2bconform.sandboxes.serve import start_in_thread
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 ROOT = Path(__file__).resolve().parents[1]
 VARIABLES = {
     "ClientConfigId": "B2BTEST_CCID",

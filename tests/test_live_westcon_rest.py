@@ -18,6 +18,8 @@ from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.sandboxes.serve import start_in_thread
 from b2bconform.sandboxes.westcon_rest import WestconRestSandbox
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 ROOT = Path(__file__).resolve().parents[1]
 VARIABLES = {
     "client_id": "B2BTEST_WR_CLIENT_ID",

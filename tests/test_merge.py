@@ -265,6 +265,7 @@ def _testcases(path: Path) -> list[str]:
     return [f"{c.get('classname')}::{c.get('name')}" for c in ET.parse(path).getroot().iter("testcase")]
 
 
+@pytest.mark.slow
 def test_shards_merge_into_one_report(shards: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "reports"
     result = _merge(*shards.values(), "--output", out)
@@ -311,6 +312,7 @@ def test_shards_merge_into_one_report(shards: dict[str, Path], tmp_path: Path) -
     assert not (out / "cleanup.json").exists()  # sandbox runs create nothing to clean up
 
 
+@pytest.mark.slow
 def test_identical_copies_are_merged_once_and_clean_up_lists_are_joined(
     shards: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -355,6 +357,7 @@ def _broken(shards: dict[str, Path], tmp_path: Path, how: str) -> Path:
 @pytest.mark.parametrize(
     "how", ["no conformance.json", "malformed junit.xml", "no junit.xml", "allure clash"]
 )
+@pytest.mark.slow
 def test_a_missing_or_malformed_input_exits_2_naming_the_file_and_writes_nothing(
     shards: dict[str, Path], tmp_path: Path, how: str
 ) -> None:
@@ -487,6 +490,7 @@ def test_the_example_live_shard_gets_the_profiles_credentials_from_the_secret_st
         assert f"secrets.{variable}" in mapped and "matrix.target == 'live'" in mapped, variable
 
 
+@pytest.mark.slow
 def test_a_folder_named_twice_is_refused(shards: dict[str, Path], tmp_path: Path) -> None:
     result = _merge(shards["soap"], shards["soap"], "--output", tmp_path / "out")
     assert result.exit_code == 2 and "named twice" in result.output

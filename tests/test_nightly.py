@@ -523,6 +523,7 @@ FAULT = "status-71-invoiced"  # b2bconform sandbox faults --api westcon_soap: br
 FAULT_RULE = "WESTCON_SOAP-RES-005"
 
 
+@pytest.mark.slow
 def test_three_real_nights_on_the_sandbox_find_the_fault_as_new_and_then_as_fixed(tmp_path: Path) -> None:
     reports, history = tmp_path / "reports", tmp_path / "history"
     common = ["--api", API, "--reports", str(reports), "--history-dir", str(history)]

@@ -34,6 +34,8 @@ from b2bconform.workflows.onboard import onboard, onboard_command
 from b2bconform.workflows.preflight import probe
 from live_runs import closed_port
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 API = "westcon_soap"  # the smallest suite: its smoke subset runs in seconds
 PREFIX = "B2BTEST_ONBOARD"
 MARKER = "qx9onbrdz"  # in every secret value below and nowhere else

@@ -15,6 +15,8 @@ import pytest
 
 from b2bconform.locations import SHIPPED_SUITES
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 UNRELATED = """
 import json, os
 import pytest

@@ -21,6 +21,8 @@ from b2bconform.targets import known_data_schema, load_profile
 from b2bconform.workflows.onboard import onboard
 from live_runs import run_live, serving, write_profile
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 API = "westcon_soap"
 ORDERS = [{"number": "704571"}, {"number": "PO-4471", "type": "C"}]  # two the sandbox holds
 SMOKE_TEST = "test_an_order_the_account_holds_is_found_and_answered_per_contract"

@@ -28,6 +28,8 @@ from b2bconform.references import RunTag
 from b2bconform.served import RECORDED_REPORT, record_from_sandbox
 from b2bconform.session import HarnessSession, TargetOptions
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 QUIET = ["-W", "ignore::DeprecationWarning", "--hypothesis-profile", "selftest"]
 
 

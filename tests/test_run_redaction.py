@@ -17,6 +17,8 @@ from b2bconform.sandboxes.manex import API_KEYS
 ROOT = Path(__file__).resolve().parents[1]
 KEY = API_KEYS[0]  # what the embedded ManEx sandbox target sends in every URL
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 SUITE = """
 import logging
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from tests.live_runs import run_live, serving, write_profile
 
 from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.sandboxes import get_sandbox
+
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
 
 
 def test_a_test_skipped_for_lack_of_test_data_leaves_its_rules_untested_with_the_reason(

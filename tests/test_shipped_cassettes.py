@@ -14,6 +14,8 @@ from b2bconform.contract import Contract
 from b2bconform.locations import SHIPPED_SUITES
 from b2bconform.served import RECORDED_REPORT
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 APIS = sorted(p.parent.parent.name for p in SHIPPED_SUITES.glob(f"*/cassettes/{RECORDED_REPORT}"))
 
 

@@ -103,6 +103,7 @@ def test_the_password_is_redacted_from_the_judged_exchange(target: LiveTarget) -
     assert PASSWORD not in json.dumps([f.as_dict() for f in redacted.findings])
 
 
+@pytest.mark.slow
 def test_a_suite_run_writes_no_password_to_any_report(tmp_path: Path) -> None:
     import subprocess
     import sys

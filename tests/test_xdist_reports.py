@@ -21,6 +21,8 @@ from b2bconform.pytest_plugin.harness import MATRIX_OUTPUT, SESSION_KEY, pytest_
 from b2bconform.reporting.matrix import ConformanceMatrix
 from b2bconform.session import HarnessSession
 
+pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
+
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = ("westcon_soap", "moduslink_po")
 COUNTS = ("evaluated", "positive", "negative", "passed", "failed", "broken", "findings_total")
