@@ -311,3 +311,31 @@ def test_a_har_body_base64_encoded_without_a_marker_is_read_as_the_json_it_holds
     report = audit([har], "moduslink_po")
     assert "MODUSLINK_PO-REQ-001" not in report.rules, [f.as_dict() for f in report.findings]
     assert report.apis["moduslink_po"].rules["MODUSLINK_PO-REQ-001"].passed == 1
+
+
+def test_a_request_body_the_recording_did_not_keep_is_not_judged_as_empty() -> None:
+    from b2bconform.model import Response
+
+    contract = Contract.load("moduslink_po")
+    answer = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "response.202.json").read_bytes()
+    headers = {"Content-Type": "application/json", "Content-Length": "444", **_CREDENTIALS}
+    request = Request("POST", "https://api.example.com/purchaseapi/v1/orders", Headers(headers), b"")
+    recorded = Exchange(
+        "moduslink_po",
+        request,
+        Response(202, Headers({"Content-Type": "application/json"}), answer),
+        recorded=True,
+    )
+    judgement = contract.check(recorded)
+    assert not judgement.findings, [f.rule for f in judgement.findings]
+    assert "did not keep the request body" in judgement.not_judged["MODUSLINK_PO-REQ-001"]
+    # sent by the harness itself, the same empty body is what was sent: accepting it is a finding
+    sent = contract.check(Exchange(recorded.api, recorded.request, recorded.response))
+    assert "MODUSLINK_PO-REQ-001" in {f.rule for f in sent.findings}
+
+
+_CREDENTIALS = {
+    "ClientConfigId": "SBX-NL",
+    "ClientAuthKey": "sbx-key",
+    "Ocp-Apim-Subscription-Key": "sbx-sub",
+}

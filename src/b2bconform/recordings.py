@@ -57,6 +57,9 @@ class Unknown:
     reason: str
 
 
+BODY = "<request body>"  # the key of a request body the recording did not keep
+# Checks that read the request's headers, not its body: judged whatever became of the body.
+HEADER_CHECKS = frozenset({"header_present", "content_type", "https"})
 # Checks that only ask whether a part is there: a placeholder answers them (the recorder replaced
 # a value that was sent), a removed part does not.
 PRESENCE_CHECKS = frozenset({"header_present", "required", "any_present", "present", "not_empty"})
@@ -72,6 +75,8 @@ def unknown_parts(
         return {}
     unknown: dict[str, Unknown] = {}
     headers = exchange.request.headers
+    if _body_not_kept(exchange):
+        unknown[BODY] = Unknown(True, "the recording did not keep the request body (Content-Length says it had one)")
     for name, value in headers.items():
         if is_placeholder(value):
             unknown[name.lower()] = Unknown(
@@ -97,11 +102,21 @@ def unknown_parts(
     return unknown
 
 
+def _body_not_kept(exchange: Exchange) -> bool:
+    request = exchange.request
+    if (request.body or b"").strip():
+        return False
+    length = (request.headers.get("Content-Length") or "").strip()
+    return length.isdigit() and int(length) > 0
+
+
 def hidden_from(check: str | None, params: Mapping[str, Any], unknown: Mapping[str, Unknown]) -> str | None:
     """Why a rule (its check and parameters) cannot be judged on a recording that does not show
     ``unknown``, or None when it can: it reads none of it, or only asks whether a replaced part is there."""
     if not unknown:
         return None
+    if BODY in unknown and check not in HEADER_CHECKS:
+        return unknown[BODY].reason
     presence_only = check in PRESENCE_CHECKS and not params.get("pattern")
     reasons = [
         unknown[name].reason
