@@ -8,6 +8,8 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,10 +19,12 @@ import pytest
 import yaml
 
 from b2bconform.audit import AuditReport, audit
+from b2bconform.cassettes import write_cassette
 from b2bconform.contract import Contract
 from b2bconform.locations import SHIPPED_CONTRACTS
-from b2bconform.model import Exchange, Headers, Request
+from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.recordings import hidden_from, is_placeholder, names_read, unknown_parts
+from b2bconform.redaction import Redactor
 from b2bconform.sandboxes import get_sandbox
 from b2bconform.sandboxes.serve import start_in_thread
 from b2bconform.traffic._entries import MAX_DECODED_BODY
@@ -150,6 +154,11 @@ NOT_JUDGED = {
 }
 JUDGED_ON_A_PLACEHOLDER = {("moduslink_po", "vcr-placeholders"): "MODUSLINK_PO-AUTH-001"}
 INTERACTIONS = {"moduslink_po": 3, "westcon_rest": 2}
+_CREDENTIALS = {
+    "ClientConfigId": "SBX-NL",
+    "ClientAuthKey": "sbx-key",
+    "Ocp-Apim-Subscription-Key": "sbx-sub",
+}
 
 
 @pytest.mark.slow
@@ -229,17 +238,19 @@ def test_only_recorded_traffic_has_unknown_parts() -> None:
 def test_a_rule_is_hidden_only_by_what_it_reads() -> None:
     unknown = unknown_parts(_request({"ClientConfigId": "REDACTED"}), None, ["clientauthkey"])
     assert names_read({"path": "/clientRequest/requestHeader/client"}) == {"client"}
-    assert hidden_from("header_present", {"name": "ClientAuthKey"}, unknown)  # removed
-    assert hidden_from("header_present", {"name": "ClientConfigId"}, unknown) is None  # replaced: it was sent
-    assert hidden_from("header_present", {"name": "ClientConfigId", "pattern": "SBX-.*"}, unknown)
-    assert hidden_from("required", {"path": "/clientRequest"}, unknown) is None
+    assert hidden_from("header_present", {"name": "ClientAuthKey"}, unknown, request_side=True)  # removed
+    assert (
+        hidden_from("header_present", {"name": "ClientConfigId"}, unknown, request_side=True) is None
+    )  # replaced: it was sent
+    assert hidden_from(
+        "header_present", {"name": "ClientConfigId", "pattern": "SBX-.*"}, unknown, request_side=True
+    )
+    assert hidden_from("required", {"path": "/clientRequest"}, unknown, request_side=True) is None
 
 
 def test_sent_traffic_missing_a_credential_is_still_a_finding() -> None:
     contract = Contract.load("moduslink_po")
     order = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_bytes()
-    from b2bconform.model import Response
-
     exchange = Exchange(
         "moduslink_po",
         Request(
@@ -314,8 +325,6 @@ def test_a_har_body_base64_encoded_without_a_marker_is_read_as_the_json_it_holds
 
 
 def test_a_request_body_the_recording_did_not_keep_is_not_judged_as_empty() -> None:
-    from b2bconform.model import Response
-
     contract = Contract.load("moduslink_po")
     answer = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "response.202.json").read_bytes()
     headers = {"Content-Type": "application/json", "Content-Length": "444", **_CREDENTIALS}
@@ -334,8 +343,47 @@ def test_a_request_body_the_recording_did_not_keep_is_not_judged_as_empty() -> N
     assert "MODUSLINK_PO-REQ-001" in {f.rule for f in sent.findings}
 
 
-_CREDENTIALS = {
-    "ClientConfigId": "SBX-NL",
-    "ClientAuthKey": "sbx-key",
-    "Ocp-Apim-Subscription-Key": "sbx-sub",
-}
+@pytest.mark.parametrize("method", ["TRACE", "PUT", "QUERY"])
+def test_a_method_the_document_does_not_show_is_not_judged_as_the_action(method: str, tmp_path: Path) -> None:
+    contract = Contract.load("manex_so")
+    url = "https://erp.example.com/API/SO/Get/k"
+    assert contract.operation_for(Request("POST", url, Headers(), b"{}")) == "SOGet"
+    assert contract.operation_for(Request("GET", url + "?sono=1", Headers(), b"")) == "SOGet"
+    request = Request(method, url, Headers(), b"")
+    assert contract.operation_for(request) is None
+    assert "not a documented method of /API/SO/Get/{apiKey} (documented: GET, POST)" in str(
+        contract.undocumented_method(request)
+    )
+    cassette = tmp_path / "c.yaml"
+    exchange = Exchange(
+        "manex_so", request, Response(405, Headers({"Content-Type": "text/html"}), b"<html/>")
+    )
+    write_cassette(cassette, [exchange], Redactor())
+    report = audit([cassette], "manex_so")
+    assert report.judged == 0 and report.findings == []
+    assert "not a documented method" in report.unjudged[0].reason
+
+
+@pytest.mark.slow
+def test_schemathesis_reports_of_the_faithful_sandbox_with_default_sanitizing_have_no_finding(
+    served: Any, tmp_path: Path
+) -> None:
+    base = served("moduslink_po")
+    st = [
+        str(Path(sys.executable).parent / "st"),
+        "run",
+        str(SHIPPED_CONTRACTS / "moduslink_po" / "openapi.yaml"),
+    ]
+    st += ["--url", base, "--report", "vcr,har", "--report-dir", str(tmp_path), "--max-examples", "15"]
+    st += ["--phases", "examples,fuzzing", "--seed", "1"]
+    for name, value in get_sandbox("moduslink_po")().client_credentials().items():
+        st += ["-H", f"{name}: {value}"]
+    done = subprocess.run(st, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout[-2000:]
+    reports = sorted(tmp_path.glob("vcr-*.yaml")) + sorted(tmp_path.glob("har-*.json"))
+    assert len(reports) == 2 and all("[Filtered]" in r.read_text() for r in reports)  # sanitized
+    for recording in reports:
+        report = audit([recording], "moduslink_po")
+        assert report.findings == [], [f.as_dict() for f in report.findings]
+        assert report.judged > 10
+        assert "MODUSLINK_PO-AUTH-002" in report.apis["moduslink_po"].not_judged

@@ -28,9 +28,6 @@ __all__ = ["CONTRACTS_DIR", "Contract", "Judgement", "Operation", "Outcome", "kn
 CONTRACTS_DIR = SHIPPED_CONTRACTS  # the shipped contracts; a user's come from locations.contract_roots()
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
-# Checks that judge a request by everything it holds ("breaks no documented rule"): a recording that
-# hides part of the request cannot be judged by them.
-_NEEDS_THE_WHOLE_REQUEST = frozenset({"accepts_conforming"})
 
 Side = Literal["vendor", "client"]
 Outcome = Literal["passed", "failed"]
@@ -194,7 +191,7 @@ class Contract:
         violations: dict[str, list[Violation]] = {}
         for rule in applicable:
             if rule.is_request_side:
-                hidden = hidden_from(rule.check, rule.params, unknown)
+                hidden = hidden_from(rule.check, rule.params, unknown, request_side=True)
                 if hidden is not None:
                     judgement.not_judged[rule.id] = hidden
                     continue
@@ -217,12 +214,9 @@ class Contract:
         for rule in rules:
             if rule.is_request_side or not rule.applies_to_answer(status, document):
                 continue
-            if unknown and rule.check in _NEEDS_THE_WHOLE_REQUEST:
-                shown = ", ".join(sorted(unknown))
-                judgement.not_judged[rule.id] = (
-                    f"the recording does not show the whole request ({shown}), so whether it broke a rule "
-                    "cannot be told"
-                )
+            hidden = hidden_from(rule.check, rule.params, unknown, request_side=False)
+            if hidden is not None:
+                judgement.not_judged[rule.id] = hidden
                 continue
             found = self._run(rule, exchange, history, violations, refused, documents)
             if found is not None:
@@ -231,8 +225,6 @@ class Contract:
 
     def unknown_parts(self, exchange: Exchange) -> dict[str, Unknown]:
         """What a recorded exchange's request does not show (see ``recordings``); {} otherwise."""
-        if not exchange.recorded:
-            return {}
         return unknown_parts(exchange, self._documents(exchange)[0], self._credentials)
 
     @functools.cached_property

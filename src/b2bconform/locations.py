@@ -23,6 +23,7 @@ __all__ = [
     "contract_roots",
     "profile_roots",
     "suite_dir",
+    "suite_file",
     "suite_roots",
     "user_folders",
 ]
@@ -77,6 +78,16 @@ def contract_dir(api: str) -> Path:
 def suite_dir(api: str) -> Path:
     """The suite folder of ``api`` (the first root that has one; the shipped path if none has)."""
     return _first(api, suite_roots(), None)
+
+
+def suite_file(module: str) -> Path | None:
+    """The test module a node id names (``suites/<api>/test_x.py``, relative to the folder holding a
+    suites folder, pytest's rootdir; or ``<api>/test_x.py``), found in the suite folders; None if none has it."""
+    for root in suite_roots():
+        for base in (root.parent, root):
+            if (base / module).is_file():
+                return base / module
+    return None
 
 
 def _first(api: str, roots: list[Path], marker: str | None) -> Path:

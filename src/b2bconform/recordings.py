@@ -21,6 +21,7 @@ from b2bconform.redaction import SECRET_FIELDS, SECRET_HEADERS
 __all__ = [
     "PRESENCE_CHECKS",
     "RECORDER_FILTERED",
+    "WHOLE_REQUEST_CHECKS",
     "Unknown",
     "hidden_from",
     "is_placeholder",
@@ -57,6 +58,9 @@ class Unknown:
     reason: str
 
 
+# Checks that judge a request by everything it holds ("breaks no documented rule"): a recording that
+# hides part of the request cannot be judged by them.
+WHOLE_REQUEST_CHECKS = frozenset({"accepts_conforming"})
 BODY = "<request body>"  # the key of a request body the recording did not keep
 # Checks that read the request's headers, not its body: judged whatever became of the body.
 HEADER_CHECKS = frozenset({"header_present", "content_type", "https"})
@@ -76,7 +80,9 @@ def unknown_parts(
     unknown: dict[str, Unknown] = {}
     headers = exchange.request.headers
     if _body_not_kept(exchange):
-        unknown[BODY] = Unknown(True, "the recording did not keep the request body (Content-Length says it had one)")
+        unknown[BODY] = Unknown(
+            True, "the recording did not keep the request body (Content-Length says it had one)"
+        )
     for name, value in headers.items():
         if is_placeholder(value):
             unknown[name.lower()] = Unknown(
@@ -110,11 +116,19 @@ def _body_not_kept(exchange: Exchange) -> bool:
     return length.isdigit() and int(length) > 0
 
 
-def hidden_from(check: str | None, params: Mapping[str, Any], unknown: Mapping[str, Unknown]) -> str | None:
+def hidden_from(
+    check: str | None, params: Mapping[str, Any], unknown: Mapping[str, Unknown], *, request_side: bool
+) -> str | None:
     """Why a rule (its check and parameters) cannot be judged on a recording that does not show
-    ``unknown``, or None when it can: it reads none of it, or only asks whether a replaced part is there."""
+    ``unknown``, or None when it can: a request rule that reads none of it, or only asks whether a
+    replaced part is there; a response rule unless it judges the request whole."""
     if not unknown:
         return None
+    if not request_side:
+        if check not in WHOLE_REQUEST_CHECKS:
+            return None
+        shown = ", ".join(sorted(unknown))
+        return f"the recording does not show the whole request ({shown}), so whether it broke a rule cannot be told"
     if BODY in unknown and check not in HEADER_CHECKS:
         return unknown[BODY].reason
     presence_only = check in PRESENCE_CHECKS and not params.get("pattern")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from b2bconform.errors import InputFileError, UsageError
-from b2bconform.locations import suite_dir, suite_roots
+from b2bconform.locations import suite_dir, suite_file, suite_roots
 
 __all__ = [
     "EXIT_FINDINGS",
@@ -118,13 +118,8 @@ def located_node_id(node_id: str) -> str:
     """A node id as a report gives it (relative to pytest's rootdir: the folder holding a suite
     folder, ``suites/<api>/...``) made absolute, so that pytest finds it from any folder."""
     module, sep, rest = node_id.partition("::")
-    if Path(module).is_absolute():
-        return node_id
-    for root in suite_roots():
-        for base in (root.parent, root):
-            if (base / module).is_file():
-                return f"{base / module}{sep}{rest}"
-    return node_id
+    found = None if Path(module).is_absolute() else suite_file(module)
+    return node_id if found is None else f"{found}{sep}{rest}"
 
 
 @dataclass(frozen=True)

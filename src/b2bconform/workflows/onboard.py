@@ -24,7 +24,7 @@ import click
 from b2bconform.cli_support import reports_errors
 from b2bconform.contract import Contract
 from b2bconform.errors import InputFileError, UsageError
-from b2bconform.locations import suite_roots
+from b2bconform.locations import suite_file
 from b2bconform.recording import harness_version
 from b2bconform.redaction import NOT_SECRET_CREDENTIALS, Redactor
 from b2bconform.references import RUN_ID_VARIABLE, new_run_id
@@ -186,7 +186,7 @@ def _node_id(classname: str, name: str) -> str:
     parts = classname.split(".")
     for cut in range(len(parts), 0, -1):
         module = "/".join(parts[:cut]) + ".py"
-        if any((base / module).is_file() for root in suite_roots() for base in (root.parent, root)):
+        if suite_file(module) is not None:
             return "::".join([module, *parts[cut:], name])
     return "::".join([*parts, name])
 
