@@ -375,11 +375,12 @@ def test_schemathesis_reports_of_the_faithful_sandbox_with_default_sanitizing_ha
         str(SHIPPED_CONTRACTS / "moduslink_po" / "openapi.yaml"),
     ]
     st += ["--url", base, "--report", "vcr,har", "--report-dir", str(tmp_path), "--max-examples", "15"]
-    st += ["--phases", "examples,fuzzing", "--seed", "1"]
+    st += ["--phases", "examples,fuzzing", "--seed", "1", "--generation-database", "none"]
     for name, value in get_sandbox("moduslink_po")().client_credentials().items():
         st += ["-H", f"{name}: {value}"]
-    done = subprocess.run(st, capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stdout[-2000:]
+    done = subprocess.run(st, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    # schemathesis's own verdicts follow the schema alone, not the document's decisions: exit 0 or 1
+    assert done.returncode in (0, 1), done.stdout[-2000:]
     reports = sorted(tmp_path.glob("vcr-*.yaml")) + sorted(tmp_path.glob("har-*.json"))
     assert len(reports) == 2 and all("[Filtered]" in r.read_text() for r in reports)  # sanitized
     for recording in reports:
