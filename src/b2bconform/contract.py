@@ -7,7 +7,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -19,8 +19,15 @@ from b2bconform.documents import describe_status, effective_status, parse_docume
 from b2bconform.errors import ContractLoadError, UsageError
 from b2bconform.locations import SHIPPED_CONTRACTS, contract_dir, contract_roots
 from b2bconform.model import Direction, Exchange, Finding, Request, Response, Violation
-from b2bconform.recordings import RECORDER_FILTERED, Unknown, hidden_from, names_read, unknown_parts
-from b2bconform.rules import Rule, RuleCatalogue, load_rules
+from b2bconform.recordings import (
+    RECORDER_FILTERED,
+    WHOLE_REQUEST_CHECKS,
+    Unknown,
+    hidden_from,
+    names_read,
+    unknown_parts,
+)
+from b2bconform.rules import Reading, Rule, RuleCatalogue, load_rules
 from b2bconform.yamlfile import load_yaml
 
 __all__ = ["CONTRACTS_DIR", "Contract", "Judgement", "Operation", "Outcome", "known_apis"]
@@ -30,7 +37,9 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 Side = Literal["vendor", "client"]
-Outcome = Literal["passed", "failed"]
+# failed: the document states the rule without contradiction and the traffic breaks it;
+# discrepancy: the traffic breaks the adopted reading and follows another the document supports.
+Outcome = Literal["passed", "failed", "discrepancy"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,9 @@ class Judgement:
     broken_by_request: set[str] = field(default_factory=set)
     # Rules this exchange cannot judge, and why (a recording that does not show what they read).
     not_judged: dict[str, str] = field(default_factory=dict)
+    # Where the traffic follows another reading of a rule the document contradicts or is silent on:
+    # for the vendor to settle, never a failure.
+    discrepancies: list[Finding] = field(default_factory=list)
 
     @property
     def conforms(self) -> bool:
@@ -189,6 +201,8 @@ class Contract:
         # Every request rule is evaluated, whoever it judges: a request that breaks a client-only rule
         # may be rejected by the vendor without that rejection counting against it.
         violations: dict[str, list[Violation]] = {}
+        # Readings the request breaks although it honours the adopted one: a refusal of it may follow them.
+        stricter: list[tuple[Rule, Reading]] = []
         for rule in applicable:
             if rule.is_request_side:
                 hidden = hidden_from(rule.check, rule.params, unknown, request_side=True)
@@ -198,6 +212,16 @@ class Contract:
                 found = self._run(rule, exchange, history, {}, refused, documents)
                 if found is not None:
                     violations[rule.id] = found
+                if not found and rule.readings:
+                    run = functools.partial(
+                        self._run,
+                        exchange=exchange,
+                        history=history,
+                        violations={},
+                        credentials_refused=refused,
+                        documents=documents,
+                    )
+                    stricter += [(rule, r) for r in rule.readings if r.check and not _follows(r, rule, run)]
         rules = [r for r in applicable if side in r.judged]
         request_rules = [r for r in rules if r.is_request_side]
         if side == "client":
@@ -209,7 +233,7 @@ class Contract:
         if response is None:
             return judgement  # a transport error: nothing about the contract can be said
         status = self.status_of(response)
-        self._judge_behaviour(judgement, request_rules, violations, response)
+        self._judge_behaviour(judgement, request_rules, violations, response, exchange, history, documents)
         document = parse_document(response.body, self.rules.list_elements, xml=self.rules.xml)
         for rule in rules:
             if rule.is_request_side or not rule.applies_to_answer(status, document):
@@ -219,7 +243,20 @@ class Contract:
                 judgement.not_judged[rule.id] = hidden
                 continue
             found = self._run(rule, exchange, history, violations, refused, documents)
-            if found is not None:
+            if found:
+                run = functools.partial(
+                    self._run,
+                    exchange=exchange,
+                    history=history,
+                    violations=violations,
+                    credentials_refused=refused,
+                    documents=documents,
+                )
+                followed = [(rule, r) for r in rule.readings if _follows(r, rule, run)]
+                if rule.check in WHOLE_REQUEST_CHECKS:
+                    followed += stricter  # refused a request that breaks another reading of a rule
+                self._record(judgement, rule, found, _message(rule), followed)
+            elif found is not None:
                 self._record(judgement, rule, found, _message(rule))
         return judgement
 
@@ -255,8 +292,12 @@ class Contract:
         rules: list[Rule],
         violations: dict[str, list[Violation]],
         response: Response,
+        exchange: Exchange,
+        history: Sequence[Exchange],
+        documents: tuple[Any, Any],
     ) -> None:
-        """Request rules are judged by behaviour: breaking one must get a documented rejection."""
+        """Request rules are judged by behaviour: breaking one must get a documented rejection.
+        Accepting it is a discrepancy where another reading of the rule allows the request."""
         status = self.status_of(response)
         answered = describe_status(response, self.rules.status_path)
         if self.refused_credentials(response):
@@ -284,7 +325,16 @@ class Contract:
                 dataclasses.replace(v, received=f"{v.received}; answered {answered}")
                 for v in violations[rule.id]
             ]
-            self._record(judgement, rule, found, message)
+            run = functools.partial(
+                self._run,
+                exchange=exchange,
+                history=history,
+                violations={},
+                credentials_refused=False,
+                documents=documents,
+            )
+            followed = [(rule, r) for r in rule.readings if _follows(r, rule, run)]
+            self._record(judgement, rule, found, message, followed)
 
     def _run(
         self,
@@ -311,14 +361,34 @@ class Contract:
         )
         return get_check(rule.check)(context, **rule.params)
 
-    def _record(self, judgement: Judgement, rule: Rule, violations: list[Violation], message: str) -> None:
+    def _record(
+        self,
+        judgement: Judgement,
+        rule: Rule,
+        violations: list[Violation],
+        message: str,
+        followed: Sequence[tuple[Rule, Reading]] = (),
+    ) -> None:
+        """Record the rule's outcome. A breach that follows other readings (``followed``: each with the
+        rule it reads, this one or a request rule the refused request breaks under it) is a discrepancy."""
         exchange = judgement.exchange
         if not violations:
             judgement.outcomes.setdefault(rule.id, "passed")
             return
-        judgement.outcomes[rule.id] = "failed"
+        readings: tuple[dict[str, Any], ...] = ()
+        if followed:
+            if judgement.outcomes.get(rule.id) != "failed":
+                judgement.outcomes[rule.id] = "discrepancy"
+            readings = _readings(followed)
+            message = (
+                f"{message.rstrip(':')}, as one reading of the document allows (for the vendor to settle):"
+            )
+            into = judgement.discrepancies
+        else:
+            judgement.outcomes[rule.id] = "failed"
+            into = judgement.findings
         for violation in violations:
-            judgement.findings.append(
+            into.append(
                 Finding(
                     rule=rule.id,
                     api=self.api,
@@ -331,8 +401,31 @@ class Contract:
                     severity=rule.severity,
                     interaction=exchange.index,
                     source=exchange.source,
+                    readings=readings,
+                    decision=" / ".join(r["reading"] for r in readings if r["adopted"]) or None,
                 )
             )
+
+
+def _readings(followed: Sequence[tuple[Rule, Reading]]) -> tuple[dict[str, Any], ...]:
+    """Each contested rule's adopted reading, then the readings the traffic follows instead."""
+    by_rule: dict[str, tuple[Rule, list[Reading]]] = {}
+    for rule, reading in followed:
+        chosen = by_rule.setdefault(rule.id, (rule, []))[1]
+        if all(reading is not other for other in chosen):
+            chosen.append(reading)
+    return tuple(
+        entry
+        for rule, readings in by_rule.values()
+        for entry in (rule.adopted_reading(), *(r.as_dict(rule.id) for r in readings))
+    )
+
+
+def _follows(reading: Reading, rule: Rule, run: Callable[..., list[Violation] | None]) -> bool:
+    """Whether the traffic honours ``reading`` (a reading without a check: the document is silent)."""
+    if reading.check is None:
+        return True
+    return not run(dataclasses.replace(rule, check=reading.check, params=reading.params))
 
 
 def _message(rule: Rule) -> str:
@@ -367,15 +460,22 @@ def _load(api: str, contracts_dir: Path, settings: str = "{}") -> Contract:
             raise ContractLoadError(str(spec_path), "expected an OpenAPI document with 'paths'")
         spec = loaded
     for index, rule in enumerate(rules.rules):
-        if rule.check is None:
-            continue
-        problem = validate_params(rule.check, rule.params)
-        if problem:
-            key = "params" if rule.check in CHECKS else "check"
-            line = load_yaml(rules.path).line_of(["rules", index, key])
-            raise ContractLoadError(
-                str(rules.path), problem, location=f"line {line}, rule {rule.id} (rules[{index}].{key})"
-            )
+        checked: list[tuple[list[str | int], str, Mapping[str, Any]]] = [
+            (["rules", index, "readings", n], r.check, r.params)
+            for n, r in enumerate(rule.readings)
+            if r.check
+        ]
+        if rule.check is not None:
+            checked.insert(0, (["rules", index], rule.check, rule.params))
+        for where, name, params in checked:
+            problem = validate_params(name, params)
+            if problem:
+                key = "params" if name in CHECKS else "check"
+                line = load_yaml(rules.path).line_of([*where, key])
+                place = "".join(f".{w}" if isinstance(w, str) else f"[{w}]" for w in where[1:])
+                raise ContractLoadError(
+                    str(rules.path), problem, location=f"line {line}, rule {rule.id} (rules{place}.{key})"
+                )
     known_ops = {op.id for op in _operations(spec)} | _wsdl_operations(root)
     for rule in rules.rules:
         unknown = [op for op in rule.operations if op != "*" and known_ops and op not in known_ops]

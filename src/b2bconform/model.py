@@ -156,8 +156,19 @@ class Finding:
     severity: Severity
     interaction: int | None = None
     source: str | None = None
+    # A discrepancy: the traffic breaks the adopted reading of a rule the document contradicts or is
+    # silent on, and follows another. ``readings``: the adopted one first, then those it follows.
+    readings: tuple[Mapping[str, Any], ...] = ()
+    decision: str | None = None
+
+    @property
+    def is_discrepancy(self) -> bool:
+        return bool(self.readings)
 
     def as_dict(self) -> dict[str, Any]:
+        extra: dict[str, Any] = (
+            {"decision": self.decision, "readings": [dict(r) for r in self.readings]} if self.readings else {}
+        )
         return {
             "rule": self.rule,
             "api": self.api,
@@ -169,6 +180,7 @@ class Finding:
             "received": self.received,
             "message": self.message,
             "severity": self.severity.value,
+            **extra,
         }
 
     def __str__(self) -> str:

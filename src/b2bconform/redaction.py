@@ -185,6 +185,7 @@ class Redactor:
             judgement,
             exchange=self.exchange(judgement.exchange),
             findings=[self.finding(f) for f in judgement.findings],
+            discrepancies=[self.finding(f) for f in judgement.discrepancies],
         )
 
     def exchange(self, exchange: Exchange) -> Exchange:

@@ -14,7 +14,16 @@ from b2bconform.model import Direction, Severity
 from b2bconform.pointers import resolve
 from b2bconform.yamlfile import YamlDocument, load_yaml
 
-__all__ = ["AuthFlow", "BodyCondition", "Rule", "RuleCatalogue", "Setting", "Source", "load_rules"]
+__all__ = [
+    "AuthFlow",
+    "BodyCondition",
+    "Reading",
+    "Rule",
+    "RuleCatalogue",
+    "Setting",
+    "Source",
+    "load_rules",
+]
 
 SIDES = ("vendor", "client")
 
@@ -111,6 +120,30 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
                 "rejects_with": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
                 "judged": {"type": "array", "items": {"enum": list(SIDES)}, "minItems": 1},
                 "decision": {"type": ["string", "null"]},
+                # Other readings the document supports (it contradicts itself or is silent): traffic
+                # that breaks the adopted reading (`check`) but follows one of these is a discrepancy
+                # for the vendor to settle, never a failure.
+                "readings": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/reading"}},
+            },
+        },
+        "reading": {
+            "type": "object",
+            "required": ["reading", "source"],
+            "additionalProperties": False,
+            "properties": {
+                "reading": {"type": "string", "minLength": 10},
+                "source": {
+                    "type": "object",
+                    "required": ["file", "section"],
+                    "additionalProperties": False,
+                    "properties": {"file": {"type": "string"}, "section": {"type": "string", "minLength": 1}},
+                },
+                # The document's own words that support this reading.
+                "quote": {"type": "string", "minLength": 3},
+                # What this reading demands, as a check; without one the document is silent and any
+                # traffic follows this reading.
+                "check": {"type": "string"},
+                "params": {"type": "object"},
             },
         },
     },
@@ -121,6 +154,26 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
 class Source:
     file: str
     section: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Another reading of a rule that the document supports (it contradicts itself or is silent)."""
+
+    reading: str
+    source: Source
+    quote: str | None = None
+    check: str | None = None  # what the reading demands; None: the document is silent, anything follows it
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self, rule: str) -> dict[str, Any]:
+        return {
+            "rule": rule,
+            "adopted": False,
+            "reading": self.reading,
+            "source": {"file": self.source.file, "section": self.source.section},
+            "quote": self.quote,
+        }
 
 
 @dataclass(frozen=True)
@@ -184,6 +237,22 @@ class Rule:
     rejects_with: tuple[int, ...] = ()
     judged: tuple[str, ...] = SIDES
     decision: str | None = None
+    readings: tuple[Reading, ...] = ()
+
+    @property
+    def contested(self) -> bool:
+        """Whether the document supports more than the adopted reading of this rule."""
+        return bool(self.readings)
+
+    def adopted_reading(self) -> dict[str, Any]:
+        """The reading the harness judges by, with where the document states it."""
+        return {
+            "rule": self.id,
+            "adopted": True,
+            "reading": self.decision or self.statement,
+            "source": {"file": self.source.file, "section": self.source.section},
+            "quote": None,
+        }
 
     def applies_to(self, operation: str | None) -> bool:
         return "*" in self.operations or (operation is not None and operation in self.operations)
@@ -347,6 +416,11 @@ def _validate_rule(
     seen.add(rule_id)
     if raw.get("check") is None and raw.get("params"):
         raise document.error(["rules", index], "params given but no check names what uses them")
+    for number, reading in enumerate(raw.get("readings") or ()):
+        if reading.get("params") and not reading.get("check"):
+            raise document.error(
+                ["rules", index, "readings", number], "params given but no check names what uses them"
+            )
     if re.search(r"\s{2,}", raw["statement"].strip()):
         raise document.error(["rules", index, "statement"], "statement has runs of blank space")
 
@@ -368,4 +442,14 @@ def _build_rule(raw: Mapping[str, Any], default_rejections: tuple[int, ...]) -> 
         rejects_with=tuple(raw.get("rejects_with", default_rejections)),
         judged=tuple(raw.get("judged", SIDES)),
         decision=" ".join(raw["decision"].split()) if raw.get("decision") else None,
+        readings=tuple(
+            Reading(
+                reading=" ".join(r["reading"].split()),
+                source=Source(**r["source"]),
+                quote=" ".join(r["quote"].split()) if r.get("quote") else None,
+                check=r.get("check"),
+                params=dict(r.get("params") or {}),
+            )
+            for r in raw.get("readings") or ()
+        ),
     )

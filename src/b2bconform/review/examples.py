@@ -43,7 +43,12 @@ def judging_schema(**lists: Any) -> dict[str, Any]:
 def entry_list(*required: str, **properties: Any) -> dict[str, Any]:
     """The schema of a judging.yaml list of entries: mappings holding the ``required`` keys, with
     ``expected_findings`` and ``discrepancy`` typed as in every API's judging file."""
-    typed = {"expected_findings": EXPECTED_FINDINGS, "discrepancy": NOTE, **properties}
+    typed = {
+        "expected_findings": EXPECTED_FINDINGS,
+        "expected_discrepancies": EXPECTED_FINDINGS,
+        "discrepancy": NOTE,
+        **properties,
+    }
     return {"type": "array", "items": {"type": "object", "required": list(required), "properties": typed}}
 
 
@@ -211,11 +216,11 @@ def try_building(build: Callable[[], Exchange]) -> tuple[list[Exchange], str | N
 def _require_notes(document: YamlDocument, node: Any, where: list[str | int]) -> None:
     """An entry expecting findings must say what the document does: that text is the vendor's list."""
     if isinstance(node, Mapping):
-        if node.get("expected_findings") and not node.get("discrepancy"):
-            raise document.error(
-                where,
-                "expected a 'discrepancy' text saying what the document does (expected_findings is not empty)",
-            )
+        for key in ("expected_findings", "expected_discrepancies"):
+            if node.get(key) and not node.get("discrepancy"):
+                raise document.error(
+                    where, f"expected a 'discrepancy' text saying what the document does ({key} is not empty)"
+                )
         for key, value in node.items():
             _require_notes(document, value, [*where, key])
     elif isinstance(node, list):

@@ -107,7 +107,7 @@ def review_api(api: str, contracts_dir: Path | None = None) -> ApiReview:
     discrepancies = [
         _discrepancy(item, examples, contract.rules, redactor)
         for item in sorted(judged, key=lambda item: printed[item.case.example])
-        if item.case.discrepancy or item.case.expected
+        if item.case.discrepancy or item.case.expected or item.case.expected_discrepancies
     ]
     shown = {rule for d in discrepancies for rule in d.rules}
     return ApiReview(
@@ -129,7 +129,13 @@ def _discrepancy(
 ) -> Discrepancy:
     case = item.case
     says = case.discrepancy or "(judging.yaml records findings but no text)"
-    named = [*case.expected, *item.found, *_rules_named(says, rules)]
+    named = [
+        *case.expected,
+        *case.expected_discrepancies,
+        *item.found,
+        *item.discrepant,
+        *_rules_named(says, rules),
+    ]
     ids = tuple(dict.fromkeys(named))
     findings = tuple(
         FindingText(
@@ -139,7 +145,7 @@ def _discrepancy(
             redactor.text(f.received),
             redactor.text(f.expected),
         )
-        for f in item.findings
+        for f in (*item.findings, *item.discrepancies)
     )
     readings = tuple(_reading(rules, rule) for rule in ids) or (_unruled_reading(case),)
     return Discrepancy(

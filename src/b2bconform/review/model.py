@@ -57,7 +57,9 @@ class ExampleCase:
     location: tuple[str | int, ...]  # the entry's place in judging.yaml (``("pairings", 2)``)
     entry: Mapping[str, Any]  # the judging.yaml entry, for what only the tests read
     exchanges: tuple[Exchange, ...] = ()  # the last is judged; those before it are its history
-    expected: tuple[str, ...] = ()  # the rules the entry expects to be broken
+    expected: tuple[str, ...] = ()  # the rules the entry expects to be broken (failed findings)
+    # the rules the entry expects the example to read otherwise than the adopted reading (discrepancies)
+    expected_discrepancies: tuple[str, ...] = ()
     discrepancy: str | None = None  # what the document does, in judging.yaml's words
     operation: str | None = None  # the operation the judged exchange must be classified as
     # The example no longer reads as judging.yaml records (a changed document copy): drift.
@@ -92,6 +94,7 @@ class ExampleCase:
             entry=entry,
             exchanges=tuple(exchanges),
             expected=tuple(entry.get("expected_findings") or ()),
+            expected_discrepancies=tuple(entry.get("expected_discrepancies") or ()),
             discrepancy=discrepancy or entry.get("discrepancy"),
             operation=operation,
             reading_drift=reading_drift,
@@ -113,17 +116,38 @@ class JudgedExample:
         return list(self.judgement.findings) if self.judgement is not None else []
 
     @property
+    def discrepancies(self) -> list[Finding]:
+        return list(self.judgement.discrepancies) if self.judgement is not None else []
+
+    @property
     def found(self) -> list[str]:
-        """The ids of the rules the example breaks, sorted."""
+        """The ids of the rules the example breaks (failed findings), sorted."""
         return sorted({f.rule for f in self.findings})
 
     @property
+    def discrepant(self) -> list[str]:
+        """The ids of the rules the example reads otherwise than the adopted reading, sorted."""
+        return sorted({f.rule for f in self.discrepancies})
+
+    @property
     def unexpected(self) -> list[str]:
-        return sorted(set(self.found) - set(self.case.expected)) if self.judgement is not None else []
+        """Found and not expected, as a finding or as a discrepancy."""
+        if self.judgement is None:
+            return []
+        return sorted(
+            (set(self.found) - set(self.case.expected))
+            | (set(self.discrepant) - set(self.case.expected_discrepancies))
+        )
 
     @property
     def missing(self) -> list[str]:
-        return sorted(set(self.case.expected) - set(self.found)) if self.judgement is not None else []
+        """Expected, as a finding or as a discrepancy, and not found as that."""
+        if self.judgement is None:
+            return []
+        return sorted(
+            (set(self.case.expected) - set(self.found))
+            | (set(self.case.expected_discrepancies) - set(self.discrepant))
+        )
 
 
 @dataclass(frozen=True)
