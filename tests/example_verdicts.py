@@ -23,4 +23,6 @@ def assert_judged_as_recorded(case: ExampleCase, judgement: Judgement | None) ->
         assert discrepancy.readings[0]["adopted"], discrepancy
         assert any(not reading["adopted"] for reading in discrepancy.readings), discrepancy
     if findings or discrepancies:
-        assert entry.get("discrepancy"), f"{case.example}: a recorded discrepancy must say what the document does"
+        assert entry.get("discrepancy"), (
+            f"{case.example}: a recorded discrepancy must say what the document does"
+        )

@@ -67,6 +67,7 @@ class Unjudged:
 class RuleCounts:
     passed: int = 0
     failed: int = 0
+    discrepancy: int = 0  # interactions that follow another reading the document supports
     not_judged: int = 0  # interactions whose recording did not show what the rule reads
 
 
@@ -86,6 +87,8 @@ class ApiCounts:
             counts = self.rules.setdefault(rule, RuleCounts())
             if outcome == "failed":
                 counts.failed += 1
+            elif outcome == "discrepancy":
+                counts.discrepancy += 1
             else:
                 counts.passed += 1
         for rule, reason in judgement.not_judged.items():
@@ -112,6 +115,9 @@ class AuditReport:
 
     interactions: int = 0
     findings: list[Finding] = field(default_factory=list)
+    # Traffic that follows another reading of a self-contradicting or silent document: for the vendor
+    # to settle, never a finding (exit 1 is for findings only).
+    discrepancies: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     apis: dict[str, ApiCounts] = field(default_factory=dict)
     unclassified: int = 0
@@ -137,6 +143,7 @@ class AuditReport:
     def count(self, judgement: Judgement) -> None:
         self.apis.setdefault(judgement.exchange.api, ApiCounts()).count(judgement)
         self.findings.extend(judgement.findings)
+        self.discrepancies.extend(judgement.discrepancies)
 
     def skip(self, unjudged: Unjudged, *, unclassified: bool) -> None:
         if unclassified:
@@ -151,6 +158,7 @@ class AuditReport:
             "interactions": self.interactions,
             "judged": self.judged,
             "findings": [f.as_dict() for f in self.findings],
+            "discrepancies": [f.as_dict() for f in self.discrepancies],
             "files": list(self.files),
             "apis": {api: self.apis[api].as_dict() for api in sorted(self.apis)},
             "unclassified": self.unclassified,
@@ -250,6 +258,7 @@ class _Auditor:
         unknown = contract.unknown_parts(exchange)
         judgement = contract.check(judged, history=history, side=self.side, unknown=unknown)
         judgement.findings = [self.scrubber.finding(f) for f in judgement.findings]
+        judgement.discrepancies = [self.scrubber.finding(f) for f in judgement.discrepancies]
         history.append(judged)
         return judgement
 
@@ -265,6 +274,7 @@ class _Auditor:
 
     def scrub(self, report: AuditReport) -> None:
         report.findings = [self.scrubber.finding(f) for f in report.findings]
+        report.discrepancies = [self.scrubber.finding(f) for f in report.discrepancies]
         report.unjudged = [
             Unjudged(
                 u.source, u.interaction, u.method, self.scrubber.text(u.url), self.scrubber.text(u.reason)

@@ -28,6 +28,7 @@ from b2bconform.cli_support import (
 from b2bconform.contract import Contract
 from b2bconform.locations import PATH_VARIABLE
 from b2bconform.model import Finding
+from b2bconform.reporting.matrix import reading_line
 from b2bconform.rules import Rule
 from b2bconform.runner import (
     EXIT_FINDINGS,
@@ -184,6 +185,7 @@ def _render_text(report: AuditReport, *, detected: bool = False) -> str:
             counts = report.apis[api]
             operations = ", ".join(f"{op} {n}" for op, n in sorted(counts.operations.items()))
             blocks.append(f"{api}: {counts.interactions} interactions ({operations})")
+    blocks.extend(_render_discrepancies(report))
     blocks.extend(_render_unjudged(report))
     blocks.extend(_render_not_judged(report))
     blocks.append(_summary(report))
@@ -218,6 +220,19 @@ def _render_not_judged(report: AuditReport) -> list[str]:
     return lines
 
 
+def _render_discrepancies(report: AuditReport) -> list[str]:
+    """Traffic following another reading of the document: listed apart, with every reading."""
+    lines = []
+    for found in report.discrepancies:
+        where = f"{found.source} " if len(report.files) > 1 else ""
+        lines.append(
+            f"discrepancy: {where}interaction {found.interaction}  {found.rule} {found.operation} "
+            f"{found.path or '(message)'}\n    Received: {found.received}"
+        )
+        lines += [f"    {reading_line(reading)}" for reading in found.readings]
+    return lines
+
+
 def _render_finding(finding: Finding) -> str:
     return (
         f"interaction {finding.interaction}  {finding.rule} [{finding.severity.value}] "
@@ -232,9 +247,14 @@ def _summary(report: AuditReport) -> str:
     judged = f"{report.interactions} interactions"
     if report.judged != report.interactions:
         judged += f" ({report.judged} judged)"
+    settle = (
+        f", {len(report.discrepancies)} discrepancies for the vendor to settle"
+        if report.discrepancies
+        else ""
+    )
     if not report.findings:
-        return f"{judged}, conforming"
-    return f"{judged}, {len(report.findings)} findings ({len(report.rules)} rules)"
+        return f"{judged}, conforming{settle}"
+    return f"{judged}, {len(report.findings)} findings ({len(report.rules)} rules){settle}"
 
 
 # ── sandbox ───────────────────────────────────────────────────────────────────────────────────

@@ -381,6 +381,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         summary = harness.matrix.as_dict()["summary"]
         reporter.write_line(
             f"conformance: {summary['passed']}/{summary['rules']} rules passed, {summary['failed']} failed, "
+            f"{summary['discrepancy']} discrepancies for the vendor to settle, "
             f"{summary['broken']} broken, {summary['untested']} untested -> {json_path}, {md_path}"
         )
 

@@ -120,7 +120,8 @@ def _pretty(body: bytes) -> str:
 
 
 def attach_exchange(exchange: Exchange, judgement: Judgement) -> None:
-    """Attach one redacted exchange (the caller redacts) and its findings to the running test."""
+    """Attach one redacted exchange (the caller redacts), its findings and its discrepancies to the
+    running test."""
     allure = _allure()
     if allure is None:
         return
@@ -130,4 +131,16 @@ def attach_exchange(exchange: Exchange, judgement: Judgement) -> None:
         findings = json.dumps([f.as_dict() for f in judgement.findings], indent=2, ensure_ascii=False)
         allure.attach(
             findings, name=f"findings #{exchange.index}", attachment_type=allure.attachment_type.JSON
+        )
+    if judgement.discrepancies:
+        # The vendor follows another reading of its own document: shown, with every reading, and
+        # tagged so a report can filter them; never a failed test.
+        allure.dynamic.tag("discrepancy")
+        for rule in sorted({f.rule for f in judgement.discrepancies}):
+            allure.dynamic.label("discrepancy", rule)
+        contested = json.dumps([f.as_dict() for f in judgement.discrepancies], indent=2, ensure_ascii=False)
+        allure.attach(
+            contested,
+            name=f"discrepancies for the vendor to settle #{exchange.index}",
+            attachment_type=allure.attachment_type.JSON,
         )

@@ -10,6 +10,8 @@ Pure: reports in (``conformance.json`` as dicts), a ``Comparison`` out. Per API 
   rule passed. A flaky rule is not counted as a failure of the run;
 - ``newly_broken`` / ``newly_untested``: broken (only target errors touched it) or untested now,
   and not so before;
+- ``discrepancies``: the traffic followed another reading of a rule the document contradicts or
+  is silent on (listed for the vendor to settle, never a failure of the run);
 - ``unattributed``: tests that failed naming no rule (and failed again on the retry), new when
   they did not fail in the previous run;
 - response times per API and operation whose median changed by more than ``time_change`` (a ratio,
@@ -36,7 +38,15 @@ __all__ = [
     "render_markdown",
 ]
 
-CATEGORIES = ("new_failures", "still_failing", "fixed", "flaky", "newly_broken", "newly_untested")
+CATEGORIES = (
+    "new_failures",
+    "still_failing",
+    "fixed",
+    "flaky",
+    "newly_broken",
+    "newly_untested",
+    "discrepancies",
+)
 _TITLES = {
     "new_failures": "New failures",
     "still_failing": "Still failing",
@@ -44,6 +54,7 @@ _TITLES = {
     "flaky": "Flaky (failed, then passed when re-run with the same data)",
     "newly_broken": "Newly broken (only target errors touched them)",
     "newly_untested": "Newly untested",
+    "discrepancies": "Discrepancies for the vendor to settle (the vendor follows another reading of its document; not failures)",
 }
 # what the last column of a category's table shows
 _DETAIL = {
@@ -53,6 +64,7 @@ _DETAIL = {
     "fixed": "before",
     "newly_broken": "why",
     "newly_untested": "why",
+    "discrepancies": "why",
 }
 
 
@@ -130,6 +142,7 @@ class Comparison:
     flaky: tuple[RuleChange, ...] = ()
     newly_broken: tuple[RuleChange, ...] = ()
     newly_untested: tuple[RuleChange, ...] = ()
+    discrepancies: tuple[RuleChange, ...] = ()
     response_times: tuple[TimeChange, ...] = ()
     retried: tuple[str, ...] = ()  # the failed tests the retry re-ran
     failed_tests: tuple[str, ...] = ()  # the tests that failed in this run
@@ -188,6 +201,7 @@ class Comparison:
             f"{c['flaky']} flaky, {c['newly_broken']} newly broken, {c['newly_untested']} newly untested; "
             f"response times: {c['slower']} slower, {c['faster']} faster"
             + (f"; {c['tests_failed_without_rule']} failed tests naming no rule" if self.unattributed else "")
+            + (f"; {c['discrepancies']} discrepancies for the vendor to settle" if self.discrepancies else "")
         )
 
     def markdown(self) -> str:
@@ -240,6 +254,8 @@ def compare(
                 broken += 1
                 if was != "broken":
                     lists["newly_broken"].append(change)
+            elif status == "discrepancy":
+                lists["discrepancies"].append(change)
             elif status == "untested" and was != "untested":
                 lists["newly_untested"].append(change)
     times = _time_changes(previous_apis, _apis(current), time_change, time_floor_ms)
@@ -333,7 +349,19 @@ def _change(
         status=str(rule.get("status")),
         previous=was,
         tests=tests,
-        reason=rule.get("untested_reason"),
+        reason=rule.get("untested_reason") or _other_readings(rule),
+    )
+
+
+def _other_readings(rule: Mapping[str, Any]) -> str | None:
+    """What a discrepancy's traffic followed instead of the adopted reading."""
+    first = next(iter(rule.get("discrepancies") or ()), None)
+    if not isinstance(first, Mapping):
+        return None
+    readings = [r for r in first.get("readings") or () if isinstance(r, Mapping)]
+    return (
+        "; ".join(f"{'adopted' if r.get('adopted') else 'followed'}: {r.get('reading')}" for r in readings)
+        or None
     )
 
 
@@ -376,8 +404,9 @@ def render_markdown(comparison: Comparison) -> str:
         "",
         f"Rules failed in this run: **{c.failed}** (flaky ones not counted); broken: {c.broken}.",
         "",
-        "| new failures | still failing | fixed | flaky | newly broken | newly untested | slower | faster |",
-        "|---|---|---|---|---|---|---|---|",
+        "| new failures | still failing | fixed | flaky | newly broken | newly untested | discrepancies "
+        "| slower | faster |",
+        "|---|---|---|---|---|---|---|---|---|",
         "| " + " | ".join(str(counts[k]) for k in (*CATEGORIES, "slower", "faster")) + " |",
     ]
     for note in c.notes:

@@ -2,6 +2,8 @@
 
 Status of a rule, from strongest evidence down:
 - ``failed``: a check found a violation, or a test tied to the rule failed on a plain assertion;
+- ``discrepancy``: the traffic broke the adopted reading of a rule the document contradicts or is
+  silent on, and followed another reading it supports: for the vendor to settle, never a failure;
 - ``broken``: only tests that hit an infrastructure problem touched it (never blamed on the contract);
 - ``passed``: evaluated at least once and never failed;
 - ``untested``: no check evaluated it and no test tied to it ran (the report says why).
@@ -37,7 +39,14 @@ from b2bconform.errors import InputFileError, UsageError
 from b2bconform.model import Direction, Finding, Severity
 from b2bconform.rules import Rule
 
-__all__ = ["SCORE_DEFINITION", "ConformanceMatrix", "RuleEvidence", "TestOutcome", "finding_line"]
+__all__ = [
+    "SCORE_DEFINITION",
+    "ConformanceMatrix",
+    "RuleEvidence",
+    "TestOutcome",
+    "finding_line",
+    "reading_line",
+]
 
 MAX_FINDINGS_PER_RULE = 20
 MAX_REASONS_PER_RULE = 3
@@ -45,9 +54,10 @@ SCORE_DEFINITION = (
     "score = (rules verified both ways / all rules) x pass rate. A rule is verified both ways when it has "
     "positive evidence (it passed on a request that honoured it, or a test tied to it passed) and negative "
     "evidence (this run sent a request breaking it and judged the answer, or a sandbox fault breaks it and "
-    "the fault-detection self-test proves the harness then fails that rule). Pass rate = passed / (passed + "
-    "failed) over the rules that reached a verdict. Untested and broken rules lower the first factor, failed "
-    "rules the second."
+    "the fault-detection self-test proves the harness then fails that rule). Pass rate = (passed + "
+    "discrepancy) / (passed + discrepancy + failed) over the rules that reached a verdict: a discrepancy "
+    "(the traffic follows another reading of a self-contradicting or silent document) is for the vendor "
+    "to settle, not a failure. Untested and broken rules lower the first factor, failed rules the second."
 )
 
 
@@ -57,11 +67,14 @@ class RuleEvidence:
     negative: int = 0  # evaluations where the request broke the rule (the vendor had to reject it)
     passed: int = 0
     failed: int = 0
+    discrepancy: int = 0  # evaluations where the traffic followed another reading of the document
     broken: int = 0
     positive: int = 0  # passing evaluations on requests that honoured the rule, and passing tests
     tests: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     finding_count: int = 0
+    discrepancies: list[Finding] = field(default_factory=list)
+    discrepancy_count: int = 0
     skip_reasons: list[str] = field(default_factory=list)
 
     def merge(self, other: RuleEvidence) -> None:
@@ -70,12 +83,16 @@ class RuleEvidence:
         self.negative += other.negative
         self.passed += other.passed
         self.failed += other.failed
+        self.discrepancy += other.discrepancy
         self.broken += other.broken
         self.positive += other.positive
         self.tests |= other.tests
         room = MAX_FINDINGS_PER_RULE - len(self.findings)
         self.findings.extend(other.findings[: max(room, 0)])
         self.finding_count += other.finding_count
+        room = MAX_FINDINGS_PER_RULE - len(self.discrepancies)
+        self.discrepancies.extend(other.discrepancies[: max(room, 0)])
+        self.discrepancy_count += other.discrepancy_count
         for reason in other.skip_reasons:
             if reason not in self.skip_reasons and len(self.skip_reasons) < MAX_REASONS_PER_RULE:
                 self.skip_reasons.append(reason)
@@ -84,6 +101,8 @@ class RuleEvidence:
     def status(self) -> str:
         if self.failed:
             return "failed"
+        if self.discrepancy:
+            return "discrepancy"
         if self.passed:
             return "passed"
         if self.broken:
@@ -135,7 +154,7 @@ class ConformanceMatrix:
     def record_judgement(self, judgement: Judgement, test: str | None = None) -> None:
         api = judgement.exchange.api
         by_rule: dict[str, list[Finding]] = {}
-        for finding in judgement.findings:
+        for finding in (*judgement.findings, *judgement.discrepancies):
             by_rule.setdefault(finding.rule, []).append(finding)
         for rule_id, outcome in judgement.outcomes.items():
             evidence = self._rule(api, rule_id)
@@ -149,6 +168,12 @@ class ConformanceMatrix:
                 evidence.finding_count += len(found)
                 room = MAX_FINDINGS_PER_RULE - len(evidence.findings)
                 evidence.findings.extend(found[: max(room, 0)])
+            elif outcome == "discrepancy":
+                evidence.discrepancy += 1
+                found = by_rule.get(rule_id, [])
+                evidence.discrepancy_count += len(found)
+                room = MAX_FINDINGS_PER_RULE - len(evidence.discrepancies)
+                evidence.discrepancies.extend(found[: max(room, 0)])
             else:
                 evidence.passed += 1
                 evidence.positive += rule_id not in judgement.broken_by_request
@@ -252,6 +277,7 @@ class ConformanceMatrix:
                     "negative": ev.negative,
                     "passed": ev.passed,
                     "failed": ev.failed,
+                    "discrepancy": ev.discrepancy,
                     "broken": ev.broken,
                     "verified": verified,
                     "untested_reason": _untested_reason(rule, ev)
@@ -260,6 +286,9 @@ class ConformanceMatrix:
                     "tests": sorted(ev.tests),
                     "findings": [f.as_dict() for f in ev.findings],
                     "findings_total": ev.finding_count,
+                    "discrepancies": [f.as_dict() for f in ev.discrepancies],
+                    "discrepancies_total": ev.discrepancy_count,
+                    "readings": [r.as_dict(rule.id) for r in rule.readings],
                     "skip_reasons": list(ev.skip_reasons),
                     "fault_proven": rule.id in self.fault_proven.get(api, set()),
                 }
@@ -298,16 +327,38 @@ def finding_line(finding: Mapping[str, Any]) -> str:
     )
 
 
+def reading_line(reading: Mapping[str, Any]) -> str:
+    """One reading of a contested rule, as the reports print it: which, where, what it says."""
+    label = "adopted reading" if reading.get("adopted") else "other reading"
+    source = reading.get("source") or {}
+    quote = f' ("{reading["quote"]}")' if reading.get("quote") else ""
+    return (
+        f"{label} of {reading.get('rule')} ({source.get('file')} § {source.get('section')}): "
+        f"{reading.get('reading')}{quote}"
+    )
+
+
 def _counts() -> dict[str, int]:
-    return {"rules": 0, "passed": 0, "failed": 0, "broken": 0, "untested": 0, "verified_both": 0}
+    return {
+        "rules": 0,
+        "passed": 0,
+        "failed": 0,
+        "discrepancy": 0,
+        "broken": 0,
+        "untested": 0,
+        "verified_both": 0,
+    }
 
 
 def _scores(counts: dict[str, int]) -> dict[str, float]:
     """The score and its two factors (see SCORE_DEFINITION), and the plain share of passed rules."""
     rules = counts["rules"]
-    judged = counts["passed"] + counts["failed"]
+    settled = (
+        counts["passed"] + counts["discrepancy"]
+    )  # a discrepancy is the vendor's to settle, not a failure
+    judged = settled + counts["failed"]
     coverage = counts["verified_both"] / rules if rules else 0.0
-    pass_rate = counts["passed"] / judged if judged else 0.0
+    pass_rate = settled / judged if judged else 0.0
     return {
         "coverage": round(coverage, 4),
         "pass_rate": round(pass_rate, 4),
@@ -466,11 +517,19 @@ class _Reader:
             evidence = matrix.evidence[api][rule_id]
             for key in ("evaluated", "negative", "passed", "failed", "broken", "positive"):
                 setattr(evidence, key, self.count(rule, key, where))
+            evidence.discrepancy = self.count(rule, "discrepancy", where) if "discrepancy" in rule else 0
             evidence.tests = set(self.strings(rule.get("tests", []), f"{where}.tests"))
             evidence.findings = [
                 self.finding(f, f"{where}.findings[{i}]") for i, f in enumerate(rule.get("findings") or [])
             ]
             evidence.finding_count = self.count(rule, "findings_total", where)
+            evidence.discrepancies = [
+                self.finding(f, f"{where}.discrepancies[{i}]")
+                for i, f in enumerate(rule.get("discrepancies") or [])
+            ]
+            evidence.discrepancy_count = (
+                self.count(rule, "discrepancies_total", where) if "discrepancies_total" in rule else 0
+            )
             evidence.skip_reasons = self.strings(rule.get("skip_reasons", []), f"{where}.skip_reasons")
             # a report written before the flag existed: negative evidence it did not send is the fault's
             fault_proven = rule.get("fault_proven")
@@ -501,6 +560,8 @@ class _Reader:
                 message=str(entry["message"]),
                 severity=Severity(entry["severity"]),
                 interaction=entry.get("interaction"),
+                readings=tuple(self.mapping(r, f"{where}.readings") for r in entry.get("readings") or ()),
+                decision=entry.get("decision"),
             )
         except (KeyError, ValueError) as exc:
             raise self.fail(where, f"a finding as the report writes it ({exc})") from None
@@ -522,7 +583,13 @@ class _Reader:
         )
 
 
-_ICON = {"passed": "✅ passed", "failed": "❌ failed", "broken": "⚠️ broken", "untested": "◻️ untested"}
+_ICON = {
+    "passed": "✅ passed",
+    "failed": "❌ failed",
+    "discrepancy": "⚖️ discrepancy",
+    "broken": "⚠️ broken",
+    "untested": "◻️ untested",
+}
 
 
 _VERIFIED = {"both": "both", "positive": "positive only", "negative": "negative only", "none": "none"}
@@ -562,7 +629,8 @@ def render_markdown(data: dict[str, Any]) -> str:
         f"Generated {data['generated']}. Overall score **{s['score']:.1%}** "
         f"(verified both ways {s['verified_both']} of {s['rules']} rules = {s['coverage']:.1%}, "
         f"pass rate {s['pass_rate']:.1%}). {s['passed']} of {s['rules']} rules passed; "
-        f"{s['failed']} failed, {s['broken']} broken, {s['untested']} untested.",
+        f"{s['failed']} failed, {s.get('discrepancy', 0)} discrepancies for the vendor to settle, "
+        f"{s['broken']} broken, {s['untested']} untested.",
         "",
         f"Score: {data['score_definition']}",
         "",
@@ -574,7 +642,7 @@ def render_markdown(data: dict[str, Any]) -> str:
             "",
             f"Score **{a['score']:.1%}** (verified both ways {a['verified_both']}/{a['rules']} = "
             f"{a['coverage']:.1%}, pass rate {a['pass_rate']:.1%}): {a['passed']} passed, {a['failed']} failed, "
-            f"{a['broken']} broken, {a['untested']} untested of {a['rules']}.",
+            f"{a.get('discrepancy', 0)} discrepancy, {a['broken']} broken, {a['untested']} untested of {a['rules']}.",
             "",
             "| rule | status | verified | evaluated (negative) | statement | source |",
             "|---|---|---|---|---|---|",
@@ -600,6 +668,21 @@ def render_markdown(data: dict[str, Any]) -> str:
                 lines.append(f"- **{rule_id}** ({rule['findings_total']} findings): {rule['statement']}")
                 for finding in rule["findings"][:3]:
                     lines.append(f"  - {finding_line(finding)}")
+        contested = {rid: r for rid, r in block["rules"].items() if r.get("discrepancies")}
+        if contested:
+            lines += ["", "### Discrepancies for the vendor to settle", ""]
+            lines.append(
+                "The traffic follows a reading the document supports other than the one the harness adopted: "
+                "not a failure; the vendor is asked which reading it intends."
+            )
+            lines.append("")
+            for rule_id, rule in contested.items():
+                lines.append(
+                    f"- **{rule_id}** ({rule['discrepancies_total']} exchanges): {rule['statement']}"
+                )
+                first = rule["discrepancies"][0]
+                lines.append(f"  - {finding_line(first)}")
+                lines += [f"  - {reading_line(r)}" for r in first.get("readings") or []]
         times = block.get("response_times") or {}
         if times:
             lines += [

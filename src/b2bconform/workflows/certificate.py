@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "PASSED",
     "Certificate",
     "CheckResult",
+    "ContestedRule",
     "EvidenceFile",
     "FailedRule",
     "GroupResult",
@@ -57,6 +58,7 @@ class GroupResult:
     failed: int = 0
     broken: int = 0
     untested: int = 0
+    discrepancy: int = 0  # the vendor follows another reading of its document: to settle, not a failure
 
     @property
     def verdict(self) -> str:
@@ -64,7 +66,7 @@ class GroupResult:
             return FAILED
         if self.broken:
             return INCOMPLETE
-        return PASSED if self.passed else NOT_TESTED
+        return PASSED if self.passed or self.discrepancy else NOT_TESTED
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,17 @@ class FailedRule:
     severity: str
     statement: str
     finding: str  # the first finding, as received / documented (redacted by the run)
+
+
+@dataclass(frozen=True)
+class ContestedRule:
+    """A rule the vendor reads otherwise than adopted, as its own document allows: for it to settle."""
+
+    rule: str
+    severity: str
+    statement: str
+    finding: str
+    readings: list[str]
 
 
 @dataclass(frozen=True)
@@ -112,6 +125,7 @@ class Certificate:
     bundle_hash: str
     harness_version: str
     contract_versions: dict[str, str]
+    discrepancies: list[ContestedRule] = field(default_factory=list)
 
 
 def rule_group(rule_id: str) -> str:
@@ -124,7 +138,9 @@ def group_results(statuses: Mapping[str, str]) -> list[GroupResult]:
     """Per group (in first-seen order), how many of its rules passed, failed, broke or went untested."""
     counts: dict[str, dict[str, int]] = {}
     for rule_id, status in statuses.items():
-        group = counts.setdefault(rule_group(rule_id), {"passed": 0, "failed": 0, "broken": 0, "untested": 0})
+        group = counts.setdefault(
+            rule_group(rule_id), {"passed": 0, "failed": 0, "broken": 0, "untested": 0, "discrepancy": 0}
+        )
         group[status if status in group else "untested"] += 1
     return [GroupResult(name, **c) for name, c in counts.items()]
 
@@ -159,6 +175,10 @@ _HOW_TO_VERIFY = [
     "sha256sum MANIFEST.sha256   # must print the bundle hash",
     "awk -F'\\t' '{print $2 \"  \" $1}' MANIFEST.sha256 | sha256sum -c",
 ]
+_DISCREPANCY_NOTE = (
+    "The vendor follows a reading its own document supports, other than the one the harness adopted: "
+    "not a failure, and no effect on the verdict. Ask the vendor which reading it intends."
+)
 _OUTCOME = {"passed": "passed", "failed": "FAILED", "broken": "broken", "skipped": "skipped"}
 
 
@@ -221,14 +241,14 @@ def render_markdown(c: Certificate) -> str:
     lines += [
         "## Verdict per rule group",
         "",
-        "| group | verdict | passed | failed | broken | untested |",
-        "|---|---|---|---|---|---|",
+        "| group | verdict | passed | failed | discrepancy | broken | untested |",
+        "|---|---|---|---|---|---|---|",
         *(
-            f"| {g.group} | {g.verdict} | {g.passed} | {g.failed} | {g.broken} | {g.untested} |"
+            f"| {g.group} | {g.verdict} | {g.passed} | {g.failed} | {g.discrepancy} | {g.broken} | {g.untested} |"
             for g in c.groups
         ),
         "",
-        "A group is PASSED when at least one of its rules passed and none failed or broke, FAILED when "
+        "A group is PASSED when at least one of its rules passed (or was read otherwise, as the document allows) and none failed or broke, FAILED when "
         "one failed, INCOMPLETE when one broke (the system could not be exercised), and NOT TESTED when "
         "the smoke subset reached none of its rules.",
         "",
@@ -236,6 +256,14 @@ def render_markdown(c: Certificate) -> str:
     if c.failed:
         lines += ["## Failed rules", "", "| rule | severity | statement | finding |", "|---|---|---|---|"]
         lines += [f"| {f.rule} | {f.severity} | {_md(f.statement)} | {_md(f.finding)} |" for f in c.failed]
+        lines.append("")
+    if c.discrepancies:
+        lines += ["## Discrepancies for the vendor to settle", "", _DISCREPANCY_NOTE, ""]
+        lines += ["| rule | severity | statement | traffic | readings |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {d.rule} | {d.severity} | {_md(d.statement)} | {_md(d.finding)} | {'<br>'.join(map(_md, d.readings))} |"
+            for d in c.discrepancies
+        ]
         lines.append("")
     lines += ["## Evidence", ""]
     listed, allure = _listed(c.evidence)
@@ -317,11 +345,15 @@ def render_html(c: Certificate) -> str:
         _row(
             _e(g.group),
             f'<span class="{g.verdict.replace(" ", "-")}">{_e(g.verdict)}</span>',
-            *(str(n) for n in (g.passed, g.failed, g.broken, g.untested)),
+            *(str(n) for n in (g.passed, g.failed, g.discrepancy, g.broken, g.untested)),
         )
         for g in c.groups
     ]
     failed = [_row(_e(f.rule), _e(f.severity), _e(f.statement), _e(f.finding)) for f in c.failed]
+    contested = [
+        _row(_e(d.rule), _e(d.severity), _e(d.statement), _e(d.finding), "<br>".join(map(_e, d.readings)))
+        for d in c.discrepancies
+    ]
     listed, allure = _listed(c.evidence)
     evidence = [
         _row(f"<code>{_e(f.path)}</code>", str(f.size), f'<code class="hash">{f.sha256}</code>')
@@ -353,10 +385,10 @@ def render_html(c: Certificate) -> str:
         f"<h2>Read-only smoke subset</h2><p>{_e(c.smoke)}</p>",
         *(["<table>", _row("test", "outcome", "reason", header=True), *tests, "</table>"] if tests else []),
         "<h2>Verdict per rule group</h2><table>",
-        _row("group", "verdict", "passed", "failed", "broken", "untested", header=True),
+        _row("group", "verdict", "passed", "failed", "discrepancy", "broken", "untested", header=True),
         *groups,
         "</table>",
-        "<p>A group is PASSED when at least one of its rules passed and none failed or broke, FAILED when "
+        "<p>A group is PASSED when at least one of its rules passed (or was read otherwise, as the document allows) and none failed or broke, FAILED when "
         "one failed, INCOMPLETE when one broke (the system could not be exercised), and NOT TESTED when "
         "the smoke subset reached none of its rules.</p>",
         *(
@@ -367,6 +399,16 @@ def render_html(c: Certificate) -> str:
                 "</table>",
             ]
             if failed
+            else []
+        ),
+        *(
+            [
+                f"<h2>Discrepancies for the vendor to settle</h2><p>{_e(_DISCREPANCY_NOTE)}</p><table>",
+                _row("rule", "severity", "statement", "traffic", "readings", header=True),
+                *contested,
+                "</table>",
+            ]
+            if contested
             else []
         ),
         "<h2>Evidence</h2><table>",

@@ -2,7 +2,9 @@
 
 GO when no rule failed and none is broken; the rules no test could verify are listed with the
 reason, and with ``strict`` an unverified blocker or critical rule is a NO-GO too: a QA lead
-decides with the gaps in view, never without them.
+decides with the gaps in view, never without them. A discrepancy (the vendor follows another
+reading of its own self-contradicting or silent document) is listed for the vendor to settle and
+never a NO-GO, unless ``strict``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import click
 
 from b2bconform.cli_support import API, pytest_args_argument, reports_errors, reports_option, target_options
 from b2bconform.errors import B2BConformError
-from b2bconform.reporting.matrix import finding_line
+from b2bconform.reporting.matrix import finding_line, reading_line
 from b2bconform.runner import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, REPORTS_DIR, RunResult, SuiteRun
 
 __all__ = ["GoLiveVerdict", "golive_command", "judge_go_live", "run_go_live"]
@@ -34,6 +36,8 @@ class GoLiveVerdict:
     score: float
     summary: dict[str, Any]
     failed: list[dict[str, Any]] = field(default_factory=list)  # rule id, severity, statement, a finding
+    # rules where the vendor follows another reading its document supports: the readings, for it to settle
+    discrepancies: list[dict[str, Any]] = field(default_factory=list)
     broken: list[dict[str, Any]] = field(default_factory=list)
     unverified: list[dict[str, Any]] = field(default_factory=list)  # untested rules, with the reason
     reports: dict[str, str] = field(default_factory=dict)
@@ -48,12 +52,21 @@ def judge_go_live(conformance: dict[str, Any], api: str, *, strict: bool = False
     block = conformance["apis"].get(api)
     if block is None:
         raise B2BConformError(f"the run's conformance report has no results for {api}")
-    failed, broken, unverified = [], [], []
+    failed, broken, unverified, discrepancies = [], [], [], []
     for rule_id, rule in block["rules"].items():
         entry = {"rule": rule_id, "severity": rule["severity"], "statement": rule["statement"]}
         if rule["status"] == "failed":
             first = rule["findings"][0] if rule["findings"] else None
             failed.append({**entry, "finding": finding_line(first) if first else "a test tied to it failed"})
+        elif rule["status"] == "discrepancy":
+            first = rule["discrepancies"][0] if rule.get("discrepancies") else {}
+            discrepancies.append(
+                {
+                    **entry,
+                    "finding": finding_line(first) if first else "",
+                    "readings": [reading_line(r) for r in first.get("readings") or []],
+                }
+            )
         elif rule["status"] == "broken":
             broken.append({**entry, "reason": rule.get("untested_reason")})
         elif rule["status"] == "untested":
@@ -69,6 +82,11 @@ def judge_go_live(conformance: dict[str, Any], api: str, *, strict: bool = False
     vendor_side = {rid for rid, rule in block["rules"].items() if "vendor" in rule.get("judged", ["vendor"])}
     # rules that judge only the caller's own requests are no vendor's obligation: never gating
     gating = [r for r in unverified if r["severity"] in GATING_SEVERITIES and r["rule"] in vendor_side]
+    if strict and discrepancies:
+        reasons.append(
+            f"{len(discrepancies)} rule(s) read otherwise by the vendor than adopted (strict): "
+            + ", ".join(r["rule"] for r in discrepancies)
+        )
     if strict and gating:
         reasons.append(
             f"{len(gating)} blocker/critical rule(s) not verified: " + ", ".join(r["rule"] for r in gating)
@@ -81,6 +99,7 @@ def judge_go_live(conformance: dict[str, Any], api: str, *, strict: bool = False
         score=float(block["summary"]["score"]),
         summary=dict(block["summary"]),
         failed=failed,
+        discrepancies=discrepancies,
         broken=broken,
         unverified=unverified,
     )
@@ -149,6 +168,18 @@ def render_markdown(verdict: GoLiveVerdict) -> str:
             for r in verdict.failed
         ]
         lines.append("")
+    if verdict.discrepancies:
+        lines += [
+            "## Discrepancies for the vendor to settle",
+            "",
+            "The vendor follows a reading its own document supports, other than the one adopted here: "
+            "not a failure (a NO-GO only with --strict). Ask the vendor which reading it intends.",
+            "",
+        ]
+        for r in verdict.discrepancies:
+            lines.append(f"- **{r['rule']}** ({r['severity']}): {r['statement']}  \n  {r['finding']}")
+            lines += [f"  - {reading}" for reading in r["readings"]]
+        lines.append("")
     if verdict.broken:
         lines += ["## Not judged: target errors", ""]
         lines += [f"- **{r['rule']}** ({r['severity']}): {r['reason']}" for r in verdict.broken]
@@ -164,7 +195,11 @@ def render_markdown(verdict: GoLiveVerdict) -> str:
 @click.command("golive")
 @click.option("--api", required=True, type=API, help="the API to judge (one)")
 @target_options()
-@click.option("--strict", is_flag=True, help="an unverified blocker or critical rule is a NO-GO too")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="an unverified blocker or critical rule, or a discrepancy with the document, is a NO-GO too",
+)
 @click.option("--no-html", is_flag=True, help="skip the Allure HTML report")
 @reports_option(None, "default reports/golive/<api>")
 @pytest_args_argument

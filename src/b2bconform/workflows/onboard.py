@@ -28,7 +28,7 @@ from b2bconform.locations import suite_file
 from b2bconform.recording import harness_version
 from b2bconform.redaction import NOT_SECRET_CREDENTIALS, Redactor
 from b2bconform.references import RUN_ID_VARIABLE, new_run_id
-from b2bconform.reporting.matrix import finding_line
+from b2bconform.reporting.matrix import finding_line, reading_line
 from b2bconform.runner import EXIT_FINDINGS, EXIT_OK, REPORTS_DIR, RunResult, SuiteRun, suite_apis
 from b2bconform.targets import TargetProfile, load_profile, secret_url_patterns
 from b2bconform.workflows.certificate import (
@@ -36,6 +36,7 @@ from b2bconform.workflows.certificate import (
     INCOMPLETE,
     PASSED,
     Certificate,
+    ContestedRule,
     FailedRule,
     SmokeTest,
     group_results,
@@ -85,6 +86,7 @@ class _Smoke:
     failures: list[str]
     gaps: list[str]
     failed: list[FailedRule] = field(default_factory=list)
+    discrepancies: list[ContestedRule] = field(default_factory=list)
     run_id: str | None = None
 
 
@@ -125,14 +127,22 @@ def _smoke_run(name: str, profile: TargetProfile, evidence: Path, run_id: str, *
     # a test skipped before it reached the harness (sandbox_only) is only in the JUnit report
     tests = sorted({**_junit_tests(result.reports / "junit.xml"), **judged}.values(), key=lambda t: t.test)
     smoke = _Smoke("", statuses, tests, [], [], run_id=report.get("run_id"))
-    counts = {k: sum(1 for s in statuses.values() if s == k) for k in ("passed", "failed", "broken")}
+    counts = {
+        k: sum(1 for s in statuses.values() if s == k) for k in ("passed", "failed", "broken", "discrepancy")
+    }
     outcomes = {k: [t for t in tests if t.outcome == k] for k in ("passed", "failed", "broken", "skipped")}
     smoke.summary = (
         f"{len(tests)} read-only smoke tests were selected (pytest -m {SMOKE_MARKER}, live target, "
         f"recorded, writes not allowed): {len(outcomes['passed'])} passed, {len(outcomes['failed'])} failed, "
         f"{len(outcomes['broken'])} broken, {len(outcomes['skipped'])} skipped. Rules: {counts['passed']} passed, "
-        f"{counts['failed']} failed, {counts['broken']} broken; the rest are outside the smoke subset."
+        f"{counts['failed']} failed, {counts['broken']} broken, {counts['discrepancy']} discrepancies "
+        "for the vendor to settle; the rest are outside the smoke subset."
     )
+    smoke.discrepancies = [
+        _contested_rule(rule_id, rules[rule_id])
+        for rule_id, s in sorted(statuses.items())
+        if s == "discrepancy"
+    ]
     failed_rules = sorted(r for r, s in statuses.items() if s == "failed")
     smoke.failed = [_failed_rule(rule_id, rules[rule_id]) for rule_id in failed_rules]
     if failed_rules:
@@ -155,7 +165,7 @@ def _smoke_run(name: str, profile: TargetProfile, evidence: Path, run_id: str, *
         smoke.gaps.append(f"{len(outcomes['skipped'])} smoke test(s) did not run: {'; '.join(reasons)}")
     if not tests:
         smoke.gaps.append("the smoke subset selected no test for this API")
-    elif not counts["passed"] and not failed_rules:
+    elif not counts["passed"] and not counts["discrepancy"] and not failed_rules:
         smoke.gaps.append("no rule was verified")
     if result.pytest_code not in (0, 1):
         smoke.gaps.append(f"pytest ended with exit code {result.pytest_code}")
@@ -189,6 +199,18 @@ def _node_id(classname: str, name: str) -> str:
         if suite_file(module) is not None:
             return "::".join([module, *parts[cut:], name])
     return "::".join([*parts, name])
+
+
+def _contested_rule(rule_id: str, rule: dict[str, Any]) -> ContestedRule:
+    first = next(iter(rule.get("discrepancies") or ()), None)
+    first = first if isinstance(first, dict) else {}
+    return ContestedRule(
+        rule_id,
+        str(rule.get("severity", "")),
+        str(rule.get("statement", "")),
+        finding_line(first) if first else "",
+        [reading_line(r) for r in first.get("readings") or () if isinstance(r, dict)],
+    )
 
 
 def _failed_rule(rule_id: str, rule: dict[str, Any]) -> FailedRule:
@@ -292,6 +314,7 @@ def _onboard_one(name: str, profile: TargetProfile, out: Path, *, allow_producti
         groups=groups,
         tests=smoke.tests,
         failed=smoke.failed,
+        discrepancies=smoke.discrepancies,
         evidence=files,
         bundle_hash=bundle_hash,
         harness_version=harness_version(),
