@@ -388,3 +388,36 @@ def test_schemathesis_reports_of_the_faithful_sandbox_with_default_sanitizing_ha
         assert report.findings == [], [f.as_dict() for f in report.findings]
         assert report.judged > 10
         assert "MODUSLINK_PO-AUTH-002" in report.apis["moduslink_po"].not_judged
+
+
+def test_a_ws_security_token_a_recorder_replaced_leaves_the_rules_reading_it_not_judged() -> None:
+    from b2bconform.generators.westcon_soap import order_status_envelope
+
+    contract = Contract.load("westcon_soap")
+    envelope = order_status_envelope("0000123456", ["1234567"], username="REDACTED", password="[Filtered]")
+    request = Request(
+        "POST",
+        "https://webservices.westcon.com/B2B/OrderStatus/v2/OrderStatusService.svc",
+        Headers(
+            {
+                "Content-Type": "text/xml; charset=utf-8",
+                "SOAPAction": '"http://tempuri.org/IOrderStatusService/GetOrderStatus"',
+            }
+        ),
+        envelope,
+    )
+    fault = (
+        b'<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault>'
+        b"<faultcode>s:Client</faultcode><faultstring>refused</faultstring></s:Fault></s:Body></s:Envelope>"
+    )
+    response = Response(500, Headers({"Content-Type": "text/xml; charset=utf-8"}), fault)
+    recorded = contract.check(Exchange("westcon_soap", request, response, recorded=True))
+    unknown = contract.unknown_parts(Exchange("westcon_soap", request, response, recorded=True))
+    assert {"username", "password"} <= set(unknown)
+    assert "Password" in unknown["password"].reason
+    reading_token = {rule for rule in recorded.not_judged if "placeholder" in recorded.not_judged[rule]}
+    assert reading_token, recorded.not_judged
+    sent = contract.check(Exchange("westcon_soap", request, response))
+    assert not sent.not_judged, "sent traffic shows everything"
+    assert reading_token & set(sent.outcomes), "the rules a placeholder hid are judged on what was sent"
+    assert recorded.findings == []

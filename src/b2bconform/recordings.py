@@ -146,7 +146,11 @@ def _fields(document: Any, depth: int) -> Iterator[tuple[str, Any]]:
         return
     if isinstance(document, Mapping):
         for name, value in document.items():
+            if name == "#text":
+                continue  # an XML element's text: named by its element, below
             yield str(name), value
+            if isinstance(value, Mapping) and "#text" in value:
+                yield str(name), value["#text"]  # <Password Type="...">text</Password>
             yield from _fields(value, depth - 1)
     elif isinstance(document, list):
         for item in document[:50]:
