@@ -8,9 +8,11 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -421,3 +423,100 @@ def test_a_ws_security_token_a_recorder_replaced_leaves_the_rules_reading_it_not
     assert not sent.not_judged, "sent traffic shows everything"
     assert reading_token & set(sent.outcomes), "the rules a placeholder hid are judged on what was sent"
     assert recorded.findings == []
+
+
+# ── the other faithful sandboxes: the key in the URL path, the WS-Security token in the body ──────
+
+
+def _manex_so_traffic(base: str) -> None:
+    from b2bconform.generators.manex import action_path, spelled
+    from b2bconform.sandboxes.manex import SEED
+
+    (key,) = get_sandbox("manex_so")().client_credentials().values()
+    added = {"sono": "0012345678", "custno": SEED.customers[0].custno, "pono": "PO-CORPUS-1"}
+    added["orderdate"] = datetime.now().strftime("%m-%d-%Y")
+    read = spelled("manex_so", "SOGet", {"sono": "0012345678"})
+    with httpx.Client(base_url=base) as client:
+        assert (
+            client.post(
+                action_path("manex_so", "SOAdd", key), json=spelled("manex_so", "SOAdd", added)
+            ).json()["Code"]
+            == 200
+        )
+        client.post(action_path("manex_so", "SOGet", key), json=read)
+        client.get(action_path("manex_so", "SOGet", key), params=read)  # the query-string form
+
+
+def _manex_po_traffic(base: str) -> None:
+    from b2bconform.generators.manex import action_path, spelled
+
+    (key,) = get_sandbox("manex_po")().client_credentials().values()
+    with httpx.Client(base_url=base) as client:
+        for criteria in ({"ponum": "000000000000001"}, {"postatus": "OPEN"}):
+            client.post(action_path("manex_po", "POGet", key), json=spelled("manex_po", "POGet", criteria))
+
+
+def _westcon_soap_traffic(base: str) -> None:
+    from b2bconform.generators.westcon_soap import order_status_envelope
+    from b2bconform.sandboxes.westcon_soap.sandbox import ACCOUNTS, SERVICE_PATH
+
+    account = ACCOUNTS[0]
+    envelope = order_status_envelope(
+        account.number, ["704571"], username=account.number, password=account.password
+    )
+    headers = {
+        "Content-Type": "text/xml; charset=utf-8",
+        "SOAPAction": '"http://tempuri.org/IOrderStatusService/GetOrderStatus"',
+    }
+    with httpx.Client(base_url=base) as client:
+        assert client.post(SERVICE_PATH, content=envelope, headers=headers).status_code == 200
+
+
+def _key_in_path_hidden(request: Any) -> Any:
+    """What VCR.py users write to keep a key in the URL path out of a cassette (before_record_request)."""
+    request.uri = re.sub(r"(?i)(/API/(?:SO|PO)/[^/]+/)[^/?]+", r"\1REDACTED", request.uri)
+    return request
+
+
+def _token_hidden(request: Any) -> Any:
+    """... and a WS-Security UsernameToken out of a SOAP body."""
+    body = re.sub(rb"(<wsse:Password[^>]*>)[^<]*", rb"\1REDACTED", request.body)
+    request.body = re.sub(rb"(<wsse:Username>)[^<]*", rb"\1[Filtered]", body)
+    return request
+
+
+OTHER_RECORDINGS: list[tuple[str, Callable[[str], None], str, dict[str, Any], int]] = [
+    (api, traffic, name, config, judged)
+    for api, traffic, hide, judged in (
+        ("manex_so", _manex_so_traffic, _key_in_path_hidden, 3),
+        ("manex_po", _manex_po_traffic, _key_in_path_hidden, 2),
+        ("westcon_soap", _westcon_soap_traffic, _token_hidden, 1),
+    )
+    for name, config in (
+        ("unfiltered", {}),
+        ("pytest-recording-documented", {"filter_headers": ["authorization"]}),
+        ("vcr-before-record-request", {"before_record_request": hide}),
+    )
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("api", "traffic", "recorder", "config", "judged"),
+    OTHER_RECORDINGS,
+    ids=[f"{api}-{recorder}" for api, _, recorder, _, _ in OTHER_RECORDINGS],
+)
+def test_vcr_recordings_of_the_key_and_token_sandboxes_have_no_finding(
+    api: str, traffic: Callable[[str], None], recorder: str, config: dict[str, Any], judged: int,
+    served: Any, tmp_path: Path,
+) -> None:  # fmt: skip
+    path = _record(tmp_path / "c.yaml", config, traffic, served(api))
+    if recorder == "vcr-before-record-request":
+        assert b"REDACTED" in path.read_bytes(), "the recorder hid the secret"
+    report = audit([path], api)
+    assert report.findings == [] and report.discrepancies == [], [f.as_dict() for f in report.findings]
+    assert report.judged == judged
+    if api == "westcon_soap" and recorder == "vcr-before-record-request":
+        assert {"WESTCON_SOAP-AUTH-004", "WESTCON_SOAP-AUTH-006"} <= set(report.apis[api].not_judged)
+    if recorder == "unfiltered":
+        assert not report.apis[api].not_judged
