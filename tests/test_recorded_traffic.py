@@ -6,6 +6,7 @@ reason. Real violations in the same recordings are still found, and nothing else
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import json
 import re
@@ -520,3 +521,54 @@ def test_vcr_recordings_of_the_key_and_token_sandboxes_have_no_finding(
         assert {"WESTCON_SOAP-AUTH-004", "WESTCON_SOAP-AUTH-006"} <= set(report.apis[api].not_judged)
     if recorder == "unfiltered":
         assert not report.apis[api].not_judged
+
+
+# ── faults through the same recorders: each found as its own rule, and nothing else ────────────
+
+_FLOWS: dict[str, tuple[Callable[[str], None], dict[str, Any]]] = {
+    "moduslink_po": (_moduslink_traffic, MODUSLINK_FILTERS["vcr-filter-headers"]),
+    "westcon_rest": (_westcon_traffic, WESTCON_FILTERS["vcr-filter-post-data"]),
+    "manex_so": (_manex_so_traffic, {"before_record_request": _key_in_path_hidden}),
+    "manex_po": (_manex_po_traffic, {"before_record_request": _key_in_path_hidden}),
+    "westcon_soap": (_westcon_soap_traffic, {"before_record_request": _token_hidden}),
+}
+
+
+def _faulty_recording(api: str, fault: str, served: Any, path: Path) -> AuditReport:
+    traffic, config = _FLOWS[api]
+    base = served(api, fault)
+    # the flow met the fault (an assertion, a missing link, no JSON): what was recorded is judged all the same
+    with contextlib.suppress(AssertionError, LookupError, ValueError, TypeError):
+        _record(path, config, traffic, base)
+    return audit([path], api)
+
+
+def _beside_the_faults_rule(report: AuditReport, rule: str) -> list[str]:
+    """Rules found apart from ``rule`` that are not other request rules the same request broke (an
+    empty body breaks every body rule: a fault answering it wrongly fails them all)."""
+    with_fault = {f.interaction for f in report.findings if f.rule == rule}
+    return sorted(
+        {
+            f.rule
+            for f in report.findings
+            if f.rule != rule and not (f.interaction in with_fault and f.direction.value == "request")
+        }
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("api", sorted(_FLOWS))
+def test_faults_in_filtered_recordings_break_their_own_rule_and_nothing_else(
+    api: str, served: Any, tmp_path: Path
+) -> None:
+    faults = get_sandbox(api).faults
+    found: dict[str, list[str]] = {}
+    for number, (name, fault) in enumerate(sorted(faults.items())):
+        report = _faulty_recording(api, name, served, tmp_path / f"{number}.yaml")
+        others = _beside_the_faults_rule(report, fault.rule)
+        assert not others, f"fault {name} (declares {fault.rule}) also broke {others}"
+        if report.rules:
+            found[name] = report.rules
+    # these short flows reach only some faults: every one they reach is its own rule alone, and
+    # they reach at least one per API (the suites' fault self-test reaches them all)
+    assert found, f"no fault of {api} showed in its filtered recordings"
