@@ -4,6 +4,7 @@ infrastructure trouble becomes a TargetError that never carries a secret."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import time
 import warnings
@@ -279,6 +280,71 @@ def test_a_known_production_host_is_refused_whatever_environment_the_profile_cla
     ):
         LiveTarget(disguised)
     LiveTarget(disguised, allow_production=True).close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://webservices.westcon.com./b2b",  # the fully qualified name, trailing dot
+        "https://WEBSERVICES.WESTCON.COM.",
+        "https://api.westconcomstor.com.",
+        "https://webservices.westcon.com:443/b2b",  # the default port written out
+        "https://qa-user:pw@webservices.westcon.com/b2b",  # userinfo before the host
+        "https://\uff57\uff45\uff42services.westcon.com/b2b",  # full-width letters (NFKC: webservices)
+    ],
+)
+def test_a_production_host_is_refused_however_it_is_spelled(
+    credentials: dict[str, str], profile: TargetProfile, url: str
+) -> None:
+    with pytest.raises(UsageError, match=r"known production host.*--allow-production"):
+        LiveTarget(dataclasses.replace(profile, environment="qa", base_url=url))
+
+
+def test_a_token_url_on_a_production_host_is_refused(
+    credentials: dict[str, str], profile: TargetProfile
+) -> None:
+    aimed = dataclasses.replace(
+        profile, environment="uat", token_url="https://api.westconcomstor.com./oauth2/token"
+    )
+    with pytest.raises(
+        UsageError, match=r"token_url host api\.westconcomstor\.com is a known production host"
+    ):
+        LiveTarget(aimed)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://exa\tmple.com", "without blanks or control characters"),
+        ("http://[::1", "expected a valid http(s) URL"),
+        ("https://example.com:abc/", "expected a valid http(s) URL"),
+        ("https://", "naming a host"),
+        ("ftp://example.com", "expected an http(s) URL"),
+    ],
+)
+def test_an_unusable_profile_url_is_an_input_error_naming_file_and_line(
+    tmp_path: Path, url: str, problem: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        f"api: moduslink_po\nenvironment: qa\nbase_url: {json.dumps(url)}\ncredentials: {{ClientConfigId: X_ID}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError) as caught:
+        load_profile(str(path))
+    assert problem in str(caught.value) and "line 3" in str(caught.value) and str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("setting", ["rate_limit: .nan", "rate_limit: .inf", "budget: .nan", "budget: -.inf"])
+def test_a_rate_limit_or_budget_that_is_not_a_finite_number_is_refused(tmp_path: Path, setting: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        f"api: moduslink_po\nenvironment: qa\nbase_url: https://x.example\ncredentials: {{ClientConfigId: X_ID}}\n"
+        f"{setting}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError, match="line 5"):
+        load_profile(str(path))
 
 
 @pytest.mark.parametrize(("profile_allows", "command_allows"), [(True, False), (False, True), (False, False)])

@@ -8,8 +8,10 @@ the profile and the command line allow them, a rate limit and a request budget p
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
+import unicodedata
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -191,12 +193,12 @@ def load_profile(name_or_path: str, profiles_dir: Path | None = None) -> TargetP
     for key in _REQUIRED_PROFILE_KEYS:
         if key not in data:
             raise document.error([], f"missing required setting {key!r}")
-    if data.get("rate_limit", 1) <= 0:
+    if not (math.isfinite(data.get("rate_limit", 1)) and data.get("rate_limit", 1) > 0):
         rate = data["rate_limit"]
         raise document.error(
             ["rate_limit"], f"expected a positive number of requests per second, got {rate!r}"
         )
-    if data.get("budget", 0) < 0:
+    if not (math.isfinite(data.get("budget", 0)) and data.get("budget", 0) >= 0):
         raise document.error(["budget"], f"expected a number of requests (0 or more), got {data['budget']!r}")
     if data["environment"] not in ("qa", "uat", "production"):
         raise document.error(["environment"], f"expected qa, uat or production, got {data['environment']!r}")
@@ -210,8 +212,8 @@ def load_profile(name_or_path: str, profiles_dir: Path | None = None) -> TargetP
     if "nightly" in data and (problem := _nightly_problem(data["nightly"])) is not None:
         raise document.error(["nightly", *problem[0]], problem[1])
     for key in ("base_url", "token_url"):
-        if key in data and not str(data[key]).startswith(("https://", "http://")):
-            raise document.error([key], f"expected an http(s) URL, got {data[key]!r}")
+        if key in data and (wrong := url_problem(data[key])) is not None:
+            raise document.error([key], wrong)
     for section in ("credentials", "alternate_credentials"):
         for header, variable in (data.get(section) or {}).items():
             if not isinstance(variable, str) or not variable.isidentifier() or not variable.isupper():
@@ -429,13 +431,17 @@ class LiveTarget(Target):
                 f"profile {profile.name!r} points at a production system ({profile.base_url}); "
                 "refused unless --allow-production is given"
             )
-        host = _host(profile.base_url)
-        if host in known_production_hosts() and not allow_production:
-            # a profile calling itself qa does not make a known production host a test system
-            raise UsageError(
-                f"profile {profile.name!r} says {profile.environment}, but {host} is a known production "
-                "host (a production profile under profiles/ names it); refused unless --allow-production is given"
-            )
+        production = known_production_hosts()
+        for key, url in (("base_url", profile.base_url), ("token_url", profile.token_url)):
+            host = host_of(url) if url else ""
+            if host in production and not allow_production:
+                # a profile calling itself qa does not make a known production host a test system,
+                # and a token request carries the client secret: its URL is checked as well
+                raise UsageError(
+                    f"profile {profile.name!r} says {profile.environment}, but its {key} host {host} is a "
+                    "known production host (a production profile under profiles/ names it); refused unless "
+                    "--allow-production is given"
+                )
         super().__init__()
         from b2bconform.contract import Contract
 
@@ -526,8 +532,30 @@ class LiveTarget(Target):
             ) from None
 
 
-def _host(url: str) -> str:
-    return (httpx.URL(url).host or "").lower()
+def host_of(url: str) -> str:
+    """The host a URL reaches, however it is spelled: case, a trailing dot (the fully qualified
+    form), full-width or compatibility characters (NFKC, as IDNA maps them), userinfo and port aside."""
+    try:
+        host = httpx.URL(unicodedata.normalize("NFKC", url.strip())).host
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return ""
+    return unicodedata.normalize("NFKC", host or "").lower().rstrip(".")
+
+
+def url_problem(url: object) -> str | None:
+    """What is wrong with a profile's URL, or None: an http(s) URL with a host, parsable, no blanks."""
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return f"expected an http(s) URL, got {url!r}"
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return f"expected a URL without blanks or control characters, got {url!r}"
+    try:
+        parsed = httpx.URL(url)
+        parsed.port  # noqa: B018 - a port that is no number raises here
+    except (httpx.InvalidURL, ValueError) as exc:
+        return f"expected a valid http(s) URL ({exc}), got {url!r}"
+    if not host_of(url):
+        return f"expected a URL naming a host, got {url!r}"
+    return None
 
 
 def known_production_hosts(profiles_dir: Path | None = None) -> frozenset[str]:
@@ -545,7 +573,7 @@ def _production_hosts(roots: tuple[Path, ...]) -> frozenset[str]:
         except UsageError:
             continue  # a broken profile is reported when it is used, not here
         if profile.environment == "production":
-            hosts.add(_host(profile.base_url))  # not the token URL: Azure AD serves every environment
+            hosts.add(host_of(profile.base_url))  # not the token URL: Azure AD serves every environment
     return frozenset(hosts)
 
 
