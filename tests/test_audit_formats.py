@@ -399,6 +399,7 @@ def test_traffic_of_all_five_apis_in_one_file_is_judged_each_against_its_own_api
     assert token["WESTCON_REST-TOK-010"] == {
         "passed": 1,
         "failed": 0,
+        "discrepancy": 0,
         "not_judged": 0,
     }  # the token response was judged
 

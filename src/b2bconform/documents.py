@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 
-from b2bconform.model import NO_JSON, Response
+from b2bconform.model import NO_JSON, Response, load_json
 from b2bconform.pointers import resolve
 
 __all__ = [
@@ -50,7 +50,7 @@ def parse_document(
 def _parse(body: bytes, list_elements: frozenset[str], xml: bool | None) -> Any:
     if xml is not True:
         try:
-            return json.loads(body)
+            return load_json(body)
         except (ValueError, UnicodeDecodeError):
             if xml is False:
                 return NO_JSON

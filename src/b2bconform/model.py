@@ -18,6 +18,7 @@ __all__ = [
     "Response",
     "Severity",
     "Violation",
+    "load_json",
 ]
 
 
@@ -83,11 +84,20 @@ class _NoJSON:
 NO_JSON: Any = _NoJSON()
 
 
+def load_json(data: bytes | str) -> Any:
+    """``json.loads`` for text from outside: nesting deeper than Python's stack is a ValueError
+    (a body nested 100,000 deep is no document anyone can judge), never a RecursionError."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("nested too deeply to read") from None
+
+
 def _parse_json(body: bytes | None) -> Any:
     if not body:
         return NO_JSON
     try:
-        return json.loads(body)
+        return load_json(body)
     except (ValueError, UnicodeDecodeError):
         return NO_JSON
 

@@ -24,7 +24,7 @@ import yaml
 from b2bconform.cassettes import META_KEY, read_cassette
 from b2bconform.contract import Contract
 from b2bconform.errors import InputFileError, MissingCredentialsError, TargetError, UsageError
-from b2bconform.model import Exchange, Headers, Request
+from b2bconform.model import Exchange, Headers, Request, load_json
 from b2bconform.recording import cassette_path, cassette_root
 from b2bconform.redaction import Redactor
 from b2bconform.targets import KnownData, Target, secret_url_patterns
@@ -81,7 +81,7 @@ def _request_key(request: Request, redactor: Redactor) -> tuple[Any, ...]:
     redacted = redactor.request(request)
     body: Any = redacted.body or b""
     with contextlib.suppress(ValueError):
-        body = json.dumps(json.loads(body), sort_keys=True)
+        body = json.dumps(load_json(body), sort_keys=True)
     headers = tuple(
         sorted((k.lower(), v) for k, v in redacted.headers.pairs() if k.lower() not in _DERIVED_HEADERS)
     )

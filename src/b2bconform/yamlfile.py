@@ -8,15 +8,102 @@ from typing import Any
 
 import jsonschema
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from b2bconform.errors import InputFileError
 
-__all__ = ["YamlDocument", "explain_schema_error", "load_yaml"]
+__all__ = [
+    "MAX_EXPANDED_NODES",
+    "GuardedConstructor",
+    "YamlDocument",
+    "check_node",
+    "explain_schema_error",
+    "load_yaml",
+]
 
-try:  # the C loader is several times faster on large cassettes; fall back when libyaml is absent
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+# Bounds on what one YAML document may expand to: aliases are references, but whoever walks the data
+# (validation, printing, judging) pays for every one of them, so a 500-byte alias bomb could cost
+# gigabytes. Nesting deeper than any contract or recording needs is refused the same way.
+MAX_EXPANDED_NODES = 2_000_000
+MAX_DEPTH = 400
+
+
+class GuardedConstructor(SafeConstructor):
+    """PyYAML's safe constructor, refusing duplicate keys (YAML says keys are unique; PyYAML keeps
+    the last silently, so a recording could hide a 500 behind a 202)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, yaml.Node] = {}
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = (key_node.tag, key_node.value)
+                    if key in seen:
+                        first = seen[key].start_mark.line + 1
+                        raise ConstructorError(
+                            None, None, f"duplicate key {key_node.value!r} (first at line {first})",
+                            key_node.start_mark,
+                        )  # fmt: skip
+                    seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+
+def check_node(node: yaml.Node, limit: int = MAX_EXPANDED_NODES, depth: int = MAX_DEPTH) -> None:
+    """Refuse a node tree that expands (aliases followed) to more than ``limit`` nodes or nests
+    deeper than ``depth``: a MarkedYAMLError at the node, found without recursion."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(node, 1, False)]
+    while stack:
+        current, level, done = stack.pop()
+        if level > depth:
+            raise ConstructorError(None, None, f"nested deeper than {depth} levels", current.start_mark)
+        children = _children(current)
+        if done:
+            sizes[id(current)] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[id(current)] > limit:
+                raise ConstructorError(
+                    None, None, f"expands to more than {limit:,} nodes (aliases followed)", current.start_mark
+                )
+            continue
+        if id(current) in sizes:
+            continue
+        stack.append((current, level, True))
+        stack.extend((child, level + 1, False) for child in children if id(child) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+try:  # the C parser is several times faster on large cassettes; fall back when libyaml is absent
+    from yaml._yaml import CParser
+
+    class _Loader(CParser, Composer, GuardedConstructor, Resolver):
+        def __init__(self, stream: Any) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            GuardedConstructor.__init__(self)
+            Resolver.__init__(self)
+
+except ImportError:  # pragma: no cover
+
+    class _Loader(Reader, Scanner, Parser, Composer, GuardedConstructor, Resolver):  # type: ignore[no-redef]
+        def __init__(self, stream: Any) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+            GuardedConstructor.__init__(self)
+            Resolver.__init__(self)
 
 
 class YamlDocument:
@@ -109,13 +196,20 @@ def load_yaml(path: Path, *, with_lines: bool = True) -> YamlDocument:
         raise InputFileError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise InputFileError(str(path), f"cannot be read: {exc.strerror}") from None
+    loader = _Loader(text)
     try:
-        root = yaml.compose(text, Loader=_Loader) if with_lines else None
-        data = yaml.load(text, Loader=_Loader)
+        root = loader.get_single_node()
+        if root is not None:
+            check_node(root)
+        data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         raise InputFileError(str(path), f"not valid YAML: {exc.problem}", location=where) from None
     except yaml.YAMLError as exc:
         raise InputFileError(str(path), f"not valid YAML: {exc}") from None
-    return YamlDocument(path, data, root)
+    except RecursionError:
+        raise InputFileError(str(path), f"not valid YAML: nested deeper than {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+    return YamlDocument(path, data, root if with_lines else None)

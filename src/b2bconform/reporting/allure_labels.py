@@ -16,7 +16,7 @@ from lxml import etree
 
 from b2bconform.contract import Contract, Judgement
 from b2bconform.documents import xml_root
-from b2bconform.model import Exchange, Severity
+from b2bconform.model import Exchange, Severity, load_json
 
 __all__ = ["VENDOR_DOCS_VARIABLE", "attach_exchange", "label_test", "render_exchange", "source_url"]
 
@@ -110,7 +110,7 @@ def render_exchange(exchange: Exchange) -> str:
 
 def _pretty(body: bytes) -> str:
     try:
-        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+        return json.dumps(load_json(body), indent=2, ensure_ascii=False)
     except (ValueError, UnicodeDecodeError):
         pass
     root = xml_root(body)

@@ -14,7 +14,7 @@ from typing import Literal
 
 from b2bconform.errors import InputFileError
 from b2bconform.model import Exchange
-from b2bconform.traffic._source import unreadable
+from b2bconform.traffic._source import require_regular_file, unreadable
 from b2bconform.traffic.har import iter_har
 from b2bconform.traffic.schemathesis_vcr import iter_schemathesis_vcr
 from b2bconform.traffic.vcr import iter_vcr
@@ -57,6 +57,7 @@ _BY_SUFFIX: dict[str, TrafficFormat] = {".har": "har", ".yaml": "vcr", ".yml": "
 def detect_format(path: Path) -> TrafficFormat:
     """The format of ``path``, from its first bytes (the top-level keys); the suffix only breaks a tie
     the content cannot (a cassette that opens with a long metadata block)."""
+    require_regular_file(path)
     try:
         with path.open("rb") as handle:
             head = handle.read(_HEAD)

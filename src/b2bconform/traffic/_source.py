@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import BinaryIO
 
 from b2bconform.errors import InputFileError
 
-__all__ = ["CountingReader", "open_traffic", "unreadable"]
+__all__ = ["CountingReader", "open_traffic", "require_regular_file", "unreadable"]
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -39,8 +40,20 @@ def unreadable(path: Path, exc: OSError) -> InputFileError:
     return InputFileError(str(path), f"cannot be read: {exc.strerror or exc}")
 
 
+def require_regular_file(path: Path) -> None:
+    """A FIFO or a device would block or never end: only a regular file has an end to read to."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+    if not stat.S_ISREG(mode):
+        what = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a pipe, socket or device)"
+        raise InputFileError(str(path), f"is {what}: expected a recording file")
+
+
 @contextmanager
 def open_traffic(path: Path) -> Iterator[CountingReader]:
+    require_regular_file(path)
     try:
         handle = path.open("rb")
     except OSError as exc:

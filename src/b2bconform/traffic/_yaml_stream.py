@@ -12,7 +12,6 @@ from typing import Any
 
 import yaml
 from yaml.composer import Composer
-from yaml.constructor import SafeConstructor
 from yaml.events import (
     MappingEndEvent,
     MappingStartEvent,
@@ -20,30 +19,49 @@ from yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
+from yaml.parser import Parser
+from yaml.reader import Reader
 from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from b2bconform.errors import InputFileError
 from b2bconform.traffic._entries import Location, Site, kind
 from b2bconform.traffic._source import CountingReader
-from b2bconform.yamlfile import YamlDocument
+from b2bconform.yamlfile import MAX_DEPTH, GuardedConstructor, YamlDocument, check_node
 
 __all__ = ["YamlListFile"]
 
 try:
     from yaml._yaml import CParser
 
-    class _StreamLoader(CParser, Composer, SafeConstructor, Resolver):
+    class _StreamLoader(CParser, Composer, GuardedConstructor, Resolver):
         """libyaml's events, composed and constructed one node at a time by PyYAML's Python classes."""
 
         def __init__(self, stream: Any) -> None:
             CParser.__init__(self, stream)
             Composer.__init__(self)
-            SafeConstructor.__init__(self)
+            GuardedConstructor.__init__(self)
             Resolver.__init__(self)
 
     _Loader: Any = _StreamLoader
-except ImportError:  # pragma: no cover - PyYAML without libyaml: the pure-Python loader has it all
-    _Loader = yaml.SafeLoader
+except ImportError:  # pragma: no cover - PyYAML without libyaml: the pure-Python parser
+
+    class _PureStreamLoader(Reader, Scanner, Parser, Composer, GuardedConstructor, Resolver):
+        def __init__(self, stream: Any) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+            GuardedConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    _Loader = _PureStreamLoader
+
+
+def _construct(loader: Any, node: yaml.Node) -> Any:
+    """One node's data, once its expansion and nesting are known to be bounded."""
+    check_node(node)
+    return loader.construct_document(node)
 
 
 class YamlListFile:
@@ -77,6 +95,10 @@ class YamlListFile:
             raise InputFileError(str(self.path), f"not valid YAML: {exc.problem}", location=where) from None
         except yaml.YAMLError as exc:
             raise InputFileError(str(self.path), f"not valid YAML: {exc}") from None
+        except RecursionError:
+            raise InputFileError(
+                str(self.path), f"not valid YAML: nested deeper than {MAX_DEPTH} levels"
+            ) from None
         finally:
             loader.dispose()
 
@@ -95,19 +117,22 @@ class YamlListFile:
         loader.get_event()  # document start
         self._root_line = loader.peek_event().start_mark.line + 1
         if not loader.check_event(MappingStartEvent):
-            data = loader.construct_document(loader.compose_node(None, None))
+            data = _construct(loader, loader.compose_node(None, None))
             raise self.error([], f"{self.shape}, got {kind(data)}")
         loader.get_event()
         while not loader.check_event(MappingEndEvent):
-            key = str(loader.construct_document(loader.compose_node(None, None)))
+            key = str(_construct(loader, loader.compose_node(None, None)))
             if key in self._foreign:
                 raise self.error([], self._foreign[key])
+            if key in self.top or (key == self.list_key and self.found_list):
+                line = loader.peek_event().start_mark.line + 1
+                raise InputFileError(str(self.path), f"duplicate key {key!r}", location=f"line {line}")
             if key == self.list_key and loader.check_event(SequenceStartEvent):
                 self.found_list = True
                 yield from self._list(loader)
                 continue
             node = loader.compose_node(None, None)
-            self.top[key], self._nodes[key] = loader.construct_document(node), node
+            self.top[key], self._nodes[key] = _construct(loader, node), node
         loader.get_event()  # mapping end
         loader.get_event()  # document end
         if not loader.check_event(StreamEndEvent):
@@ -121,7 +146,7 @@ class YamlListFile:
         index = 0
         while not loader.check_event(SequenceEndEvent):
             node = loader.compose_node(None, index)
-            data = loader.construct_document(node)
+            data = _construct(loader, node)
             yield index, data, Site(str(self.path), (self.list_key, index), _lines(self, data, node))
             index += 1
         loader.get_event()

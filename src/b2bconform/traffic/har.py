@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from urllib.parse import urlencode
 import ijson
 
 from b2bconform.errors import InputFileError
-from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.model import Exchange, Headers, Request, Response, load_json
 from b2bconform.traffic._entries import (
     Location,
     Site,
@@ -31,13 +30,12 @@ from b2bconform.traffic._entries import (
 )
 from b2bconform.traffic._json_position import line_of_value, syntax_error_position
 from b2bconform.traffic._source import CountingReader, open_traffic
+from b2bconform.yamlfile import MAX_DEPTH
 
 __all__ = ["HAR_VERSIONS", "iter_har"]
 
 HAR_VERSIONS = frozenset({"1.1", "1.2"})
 _SHAPE = "expected a HAR file: a JSON object with 'log' holding 'entries'"
-_ENTRIES = "log.entries"
-_ITEM = "log.entries.item"
 _OPENERS = frozenset({"start_map", "start_array"})
 _CLOSERS = frozenset({"end_map", "end_array"})
 
@@ -55,54 +53,99 @@ def iter_har(path: Path, *, progress: Callable[[int], None] | None = None) -> It
 
 
 def _entries(path: Path, source: CountingReader) -> Iterator[tuple[int, Any]]:
-    """Each entry of ``log.entries`` built whole, one at a time; the rest of the file only checked."""
-    events = ijson.parse(source, use_float=True)
+    """Each entry of ``log.entries`` built whole, one at a time; the rest of the file only checked.
+
+    ijson's basic events carry no prefix (a prefix grows with the nesting, so a file nested 200,000
+    deep would cost memory with the square of its depth); where we are is tracked here instead.
+    """
+    events = ijson.basic_parse(source, use_float=True)
     first = next(events, None)
     if first is None:
         raise InputFileError(str(path), f"empty file: {_SHAPE}")
-    if first[1] != "start_map":
-        raise InputFileError(str(path), f"{_SHAPE}, got {_json_kind(first[1])}", location="line 1")
-    log_is_next = entries_found = False
+    if first[0] != "start_map":
+        raise InputFileError(str(path), f"{_SHAPE}, got {_json_kind(first[0])}", location="line 1")
+    entries_found = False
     index = 0
-    for prefix, event, value in events:
-        if log_is_next:
-            log_is_next = False
-            if event != "start_map":
-                raise _top_error(path, ["log"], f"expected the HAR log object, got {_json_kind(event)}")
-        elif prefix == "" and event == "map_key" and value == "log":
-            log_is_next = True
-        elif prefix == "log.version" and (not isinstance(value, str) or value not in HAR_VERSIONS):
-            raise _top_error(path, ["log", "version"], f"unsupported HAR version {value!r}; expected 1.2")
-        elif prefix == _ENTRIES and event not in _CLOSERS:
+    for top_key in _keys(path, events, ()):
+        if top_key != "log":
+            _skip(path, events, ("log",))
+            continue
+        event, value = next(events)
+        if event != "start_map":
+            raise _top_error(path, ["log"], f"expected the HAR log object, got {_json_kind(event)}")
+        for key in _keys(path, events, ("log",)):
+            event, value = next(events)
+            if key == "version" and (event in _OPENERS or value not in HAR_VERSIONS):
+                raise _top_error(path, ["log", "version"], f"unsupported HAR version {value!r}; expected 1.2")
+            if key != "entries":
+                _skip(path, events, ("log", key), event)
+                continue
             if event != "start_array":
                 raise _top_error(
                     path, ["log", "entries"], f"expected a list of entries, got {_json_kind(event)}"
                 )
             entries_found = True
-        elif prefix == _ITEM and event not in ("map_key", *_CLOSERS):
-            yield index, _build(events, event, value)
-            index += 1
+            for event, value in events:
+                if event == "end_array":
+                    break
+                yield index, _build(path, events, event, value, ("log", "entries", index))
+                index += 1
     if not entries_found:
         raise _top_error(path, ["log"], f"missing 'log.entries': {_SHAPE}")
 
 
-def _build(events: Iterator[tuple[str, str, Any]], event: str, value: Any) -> Any:
+def _keys(path: Path, events: Iterator[tuple[str, Any]], where: Location) -> Iterator[str]:
+    """The keys of the object being read, each once (its value is for the caller to read)."""
+    seen: set[str] = set()
+    for event, value in events:
+        if event == "end_map":
+            return
+        if value in seen:
+            raise _top_error(path, [*where], f"duplicate key {value!r}: a HAR object names each member once")
+        seen.add(value)
+        yield value
+
+
+def _skip(path: Path, events: Iterator[tuple[str, Any]], where: Location, event: str | None = None) -> None:
+    """Read past one value (``event`` its first event, or the next one), bounded in depth."""
+    if event is None:
+        event, _ = next(events)
+    depth = 1 if event in _OPENERS else 0
+    while depth:
+        event, _ = next(events)
+        if event in _OPENERS:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _top_error(path, [*where], f"nested deeper than {MAX_DEPTH} levels")
+        elif event in _CLOSERS:
+            depth -= 1
+
+
+def _build(path: Path, events: Iterator[tuple[str, Any]], event: str, value: Any, where: Location) -> Any:
     """The value that starts with (event, value), built from the events that follow.
 
-    What ``ijson.ObjectBuilder`` builds, without a method call per event: entries are built a
-    hundred events at a time, and this loop is most of the time spent reading a HAR file.
+    What ``ijson.ObjectBuilder`` builds, without a method call per event (entries are built a
+    hundred events at a time, and this loop is most of the time spent reading a HAR file), bounded
+    in depth and refusing a key given twice (last-wins would hide a 500 behind a 202).
     """
     if event not in _OPENERS:
         return value
     root: Any = {} if event == "start_map" else []
     stack: list[Any] = [root]
+    keys: list[Any] = [None]
     key: Any = None
-    for _, event, value in events:
+    for event, value in events:
         if event == "map_key":
             key = value
+            if key in stack[-1]:
+                inside = [k for k in keys[1:] if k is not None]
+                raise _top_error(
+                    path, [*where, *inside], f"duplicate key {key!r}: an entry names each member once"
+                )
             continue
         if event == "end_map" or event == "end_array":
             stack.pop()
+            keys.pop()
             if not stack:
                 return root
             continue
@@ -110,6 +153,9 @@ def _build(events: Iterator[tuple[str, str, Any]], event: str, value: Any) -> An
         if event == "start_map" or event == "start_array":
             value = {} if event == "start_map" else []
             stack.append(value)
+            keys.append(key if type(top) is not list else len(top))
+            if len(stack) > MAX_DEPTH:
+                raise _top_error(path, [*where], f"nested deeper than {MAX_DEPTH} levels")
         if type(top) is list:
             top.append(value)
         else:
@@ -270,7 +316,7 @@ def _unmarked(text: str) -> bytes:
 
 def _is_json(data: bytes) -> bool:
     try:
-        json.loads(data)
+        load_json(data)
     except ValueError:
         return False
     return True
