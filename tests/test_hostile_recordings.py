@@ -118,3 +118,48 @@ def test_a_duplicate_key_in_a_rules_or_profile_file_is_an_error_at_its_line(tmp_
     path.write_text("api: moduslink_po\nenvironment: qa\nenvironment: production\n", encoding="utf-8")
     with pytest.raises(InputFileError, match=r"line 3.*duplicate key 'environment' \(first at line 2\)"):
         load_yaml(path)
+
+
+def test_another_apis_recording_audited_with_api_is_not_called_conforming() -> None:
+    from b2bconform.locations import suite_roots
+
+    cassette = next(
+        p for root in suite_roots() for p in sorted((root / "manex_so" / "cassettes").rglob("*.yaml"))
+    )
+    code, output = _audit(str(cassette), "--api", "westcon_rest")
+    assert code == 2, output
+    assert "could be judged: 12 are no operation of westcon_rest (the first: a manex_so request (SOAdd)" in output
+
+
+def test_a_garbage_method_is_an_input_error_shown_short(tmp_path: Path) -> None:
+    path = tmp_path / "method.yaml"
+    path.write_text(
+        "version: 1\ninteractions:\n" + _interaction().replace("method: POST", "method: " + "X" * 5_000_000),
+        encoding="utf-8",
+    )
+    code, output = _audit(str(path), "--api", "moduslink_po")
+    assert code == 2 and "expected an HTTP method" in output and "(5000002 characters)" in output
+    assert len(output) < 1000
+
+
+def test_an_answer_with_no_body_where_the_document_shows_one_is_a_finding(tmp_path: Path) -> None:
+    from b2bconform.locations import SHIPPED_CONTRACTS
+
+    order = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_text()
+    headers = {
+        name: [name.lower()] for name in ("ClientConfigId", "ClientAuthKey", "Ocp-Apim-Subscription-Key")
+    }
+    interaction = {
+        "request": {
+            "method": "POST",
+            "uri": ORDERS,
+            "body": order,
+            "headers": {**headers, "Content-Type": ["application/json"]},
+        },
+        "response": {"status": {"code": 202, "message": "Accepted"}, "headers": {}, "body": {"string": ""}},
+    }
+    path = tmp_path / "empty-202.json"
+    path.write_text(json.dumps({"version": 1, "interactions": [interaction]}), encoding="utf-8")
+    code, output = _audit(str(path), "--format", "json")
+    assert code == 1, output
+    assert all(f["received"] == "absent: the body is empty" for f in json.loads(output)["findings"])

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from b2bconform.contract import Contract, Judgement, known_apis
-from b2bconform.model import Exchange, Finding
+from b2bconform.model import Exchange, Finding, Request
 from b2bconform.redaction import SECRET_HEADERS, Redactor
 from b2bconform.traffic import iter_exchanges
 from b2bconform.traffic.detect import ApiDetector
@@ -204,6 +204,12 @@ class _Auditor:
         apis = [api] if api is not None else known_apis(contracts_dir)
         self.contracts = [Contract.load(name, contracts_dir) for name in apis]
         self.detector = ApiDetector(self.contracts) if api is None else None
+        # with --api: a request that is plainly another API's is not judged as an unknown operation
+        self.others = (
+            ApiDetector([Contract.load(name, contracts_dir) for name in known_apis(contracts_dir)])
+            if api is not None
+            else None
+        )
         self.side = side
         # Header names and the contracts' secret URL segments mask what is judged; header values
         # seen so far are also scrubbed from findings, in case the vendor echoed a key elsewhere.
@@ -233,6 +239,10 @@ class _Auditor:
     ) -> Judgement | None:
         if self.detector is None:
             contract, operation = self.contracts[0], None
+            foreign = self._foreign(contract, exchange.request)
+            if foreign is not None:
+                report.skip(self._unjudged(exchange, foreign), unclassified=True)
+                return None
         else:
             detection = self.detector.detect(exchange.request)
             if detection.contract is None:
@@ -261,6 +271,15 @@ class _Auditor:
         judgement.discrepancies = [self.scrubber.finding(f) for f in judgement.discrepancies]
         history.append(judged)
         return judgement
+
+    def _foreign(self, contract: Contract, request: Request) -> str | None:
+        """Why a request judged against ``contract`` (--api) is not its: it is another API's operation."""
+        if self.others is None or contract.operation_for(request) is not None:
+            return None
+        found = self.others.detect(request)
+        if found.contract is None or found.contract.api == contract.api:
+            return None
+        return f"a {found.contract.api} request ({found.operation}), not an operation of {contract.api}"
 
     def _unjudged(self, exchange: Exchange, reason: str) -> Unjudged:
         url = self.scrubber.text(exchange.request.url)

@@ -106,7 +106,7 @@ def audit_command(files: tuple[Path, ...], api: str | None, output_format: str, 
     with _AuditProgress(sys.stderr) as progress:
         report = audit(files, api, side="client" if side == "client" else "vendor", progress=progress)
     if report.judged == 0:
-        _fail(_nothing_judged(report))
+        _fail(_nothing_judged(report, api))
     if output_format == "json":
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -114,13 +114,18 @@ def audit_command(files: tuple[Path, ...], api: str | None, output_format: str, 
     sys.exit(EXIT_FINDINGS if report.findings else EXIT_OK)
 
 
-def _nothing_judged(report: AuditReport) -> str:
+def _nothing_judged(report: AuditReport, api: str | None = None) -> str:
     files = ", ".join(report.files)
     if report.interactions == 0:
         return f"no interactions to judge in {files}; nothing was checked"
     reasons = []
     if report.unclassified:
-        reasons.append(f"{report.unclassified} match no single known API (name it with --api)")
+        first = report.unjudged[0].reason if report.unjudged else ""
+        reasons.append(
+            f"{report.unclassified} are no operation of {api} (the first: {first})"
+            if api is not None
+            else f"{report.unclassified} match no single known API (name it with --api)"
+        )
     if report.unanswered:
         reasons.append(f"{report.unanswered} have no recorded response (--side client judges the requests)")
     return f"none of the {report.interactions} interactions in {files} could be judged: {'; '.join(reasons)}"

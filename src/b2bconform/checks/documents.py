@@ -68,8 +68,8 @@ def required(ctx: CheckContext, *, path: str) -> Outcome:
     document = ctx.subject
     parent, key = parent_and_key(path)
     if document is NO_JSON:
-        # an empty request lacks every top-level member its body rules require
-        empty = ctx.empty_request and parent in ("", "/")
+        # an empty message lacks every top-level member its rules require (a 202 with no body too)
+        empty = ctx.empty_body and parent in ("", "/")
         return [Violation(path, f"member {key!r} present", "absent: the body is empty")] if empty else None
     parents = [(where, node) for where, node in select(document, parent) if isinstance(node, dict)]
     if not parents:

@@ -94,6 +94,15 @@ class CheckContext:
         )
 
     @property
+    def empty_body(self) -> bool:
+        """The message the rule speaks about carries no body at all: an empty request (see
+        ``empty_request``), or an answer with nothing in it."""
+        if self.rule.is_request_side:
+            return self.empty_request
+        response = self.exchange.response
+        return response is not None and not response.body.strip()
+
+    @property
     def subject(self) -> Any:
         """The document the rule speaks about: the request for request rules, else the response."""
         return self.request_document if self.rule.is_request_side else self.response_document

@@ -6,6 +6,7 @@ refuse the same mistake with the same words.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -65,9 +66,13 @@ def text_of(value: Any) -> str:
     return value.decode("latin-1") if isinstance(value, bytes) else str(value)
 
 
+_METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}")  # an RFC 9110 token, of a sane length
+
+
 def http_method(site: Site, where: Location, raw: Any) -> str:
-    if not isinstance(raw, str) or not raw.strip():
-        raise site.error(where, f"expected an HTTP method such as POST, got {raw!r}")
+    if not isinstance(raw, str) or _METHOD.fullmatch(raw.strip()) is None:
+        shown = repr(raw) if len(repr(raw)) <= 80 else repr(raw)[:60] + f"... ({len(repr(raw))} characters)"
+        raise site.error(where, f"expected an HTTP method such as POST, got {shown}")
     return raw.strip().upper()
 
 
