@@ -455,9 +455,16 @@ def _load(api: str, contracts_dir: Path, settings: str = "{}") -> Contract:
     spec_path = root / "openapi.yaml"
     spec: dict[str, Any] = {}
     if spec_path.is_file():
-        loaded = load_yaml(spec_path, with_lines=False).data
+        document = load_yaml(spec_path)
+        loaded = document.data
         if not isinstance(loaded, dict) or "paths" not in loaded:
             raise ContractLoadError(str(spec_path), "expected an OpenAPI document with 'paths'")
+        dangling = _dangling_ref(loaded)
+        if dangling is not None:
+            where, ref = dangling
+            raise document.error(
+                where, f"$ref {ref!r} names nothing in this file (expected '#/...' to resolve)"
+            )
         spec = loaded
     for index, rule in enumerate(rules.rules):
         checked: list[tuple[list[str | int], str, Mapping[str, Any]]] = [
@@ -486,6 +493,22 @@ def _load(api: str, contracts_dir: Path, settings: str = "{}") -> Contract:
                 location=f"rule {rule.id}",
             )
     return Contract(api, root, spec, rules)
+
+
+def _dangling_ref(spec: dict[str, Any]) -> tuple[list[str | int], str] | None:
+    """The first ``$ref`` of the spec that resolves to nothing (where it is, and what it says); a
+    spec with a dangling reference would otherwise judge the members it names by no schema at all."""
+    stack: list[tuple[Any, list[str | int]]] = [(spec, [])]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and (not ref.startswith("#/") or _resolve_ref(spec, node) is None):
+                return [*where, "$ref"], ref
+            stack.extend((value, [*where, key]) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((value, [*where, index]) for index, value in enumerate(node))
+    return None
 
 
 def _soap_body(document: Any) -> dict[str, Any] | None:
