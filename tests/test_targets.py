@@ -525,3 +525,26 @@ def test_the_sandbox_target_can_send_without_credentials(sandbox: SandboxTarget)
 
 def test_profiles_dir_points_at_the_repository_profiles() -> None:
     assert (PROFILES_DIR / "moduslink_po-uat.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "says"),
+    [
+        ("api: nope\n", 1, "unknown api 'nope'; expected one of"),
+        ("api: moduslink_po\nsettings: {nosuch: 1}\n", 2, "moduslink_po declares no setting 'nosuch'"),
+        ("api: westcon_rest\n", 1, "missing required setting 'token_url'"),
+    ],
+)
+def test_a_profile_naming_what_its_contract_lacks_is_an_error_at_its_line(
+    tmp_path: Path, text: str, line: int, says: str
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        text + "environment: qa\nbase_url: https://x.example\ncredentials: {ClientConfigId: X_ID}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError) as caught:
+        load_profile(str(path))
+    assert (
+        says in str(caught.value) and f"line {line}" in str(caught.value) and str(path) in str(caught.value)
+    )

@@ -23,7 +23,13 @@ from typing import Any, Literal
 import httpx
 
 from b2bconform.azure_ad import ClientCredentials, ClientCredentialsAuth
-from b2bconform.errors import InputFileError, MissingCredentialsError, TargetError, UsageError
+from b2bconform.errors import (
+    B2BConformError,
+    InputFileError,
+    MissingCredentialsError,
+    TargetError,
+    UsageError,
+)
 from b2bconform.live_safety import RateGate
 from b2bconform.locations import SHIPPED_PROFILES, contract_dir, profile_roots
 from b2bconform.model import Exchange, Headers, Request, Response
@@ -159,6 +165,25 @@ def _check_test_data(document: YamlDocument, api: str, value: str | dict[str, An
     document.validate(schema, value, at=["test_data"])
 
 
+def _check_against_contract(document: YamlDocument, data: dict[str, Any]) -> None:
+    """The profile names an API with a contract, only settings that contract declares, and the
+    token URL its auth flow needs: each wrong one named at its line."""
+    from b2bconform.contract import Contract, known_apis
+
+    known = known_apis()
+    if data["api"] not in known:
+        raise document.error(["api"], f"unknown api {data['api']!r}; expected one of {', '.join(known)}")
+    rules = Contract.load(data["api"]).rules
+    for name in data.get("settings") or {}:
+        if name not in rules.settings:
+            declared = ", ".join(sorted(rules.settings)) or "none"
+            raise document.error(
+                ["settings", name], f"{data['api']} declares no setting {name!r} (its settings: {declared})"
+            )
+    if rules.auth_flow is not None and not data.get("token_url"):
+        raise document.error([], f"missing required setting 'token_url': {data['api']} obtains OAuth2 tokens")
+
+
 def load_profile(name_or_path: str, profiles_dir: Path | None = None) -> TargetProfile:
     """Load ``<name>.yaml`` from ``profiles_dir`` (default: the user's profile folders, then the
     shipped ones) or a path; problems name the file, the key and what was expected."""
@@ -193,6 +218,7 @@ def load_profile(name_or_path: str, profiles_dir: Path | None = None) -> TargetP
     for key in _REQUIRED_PROFILE_KEYS:
         if key not in data:
             raise document.error([], f"missing required setting {key!r}")
+    _check_against_contract(document, data)
     if not (math.isfinite(data.get("rate_limit", 1)) and data.get("rate_limit", 1) > 0):
         rate = data["rate_limit"]
         raise document.error(
@@ -570,7 +596,7 @@ def _production_hosts(roots: tuple[Path, ...]) -> frozenset[str]:
     for path in sorted(p for root in roots for p in root.glob("*.yaml")):
         try:
             profile = load_profile(str(path), path.parent)
-        except UsageError:
+        except B2BConformError:
             continue  # a broken profile is reported when it is used, not here
         if profile.environment == "production":
             hosts.add(host_of(profile.base_url))  # not the token URL: Azure AD serves every environment
