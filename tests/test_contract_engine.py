@@ -235,9 +235,17 @@ def test_a_202_rule_is_not_applied_to_a_412(contract: Contract) -> None:
     assert judgement.outcomes["MODUSLINK_PO-ERR-001"] == "passed"  # when.status includes 412
 
 
-def test_a_202_that_does_not_echo_the_request_reference_is_an_acc_004_finding(contract: Contract) -> None:
-    judgement = contract.check(post(ORDER, 202, envelope(202, ORDER, requestReference="API_DEMOUS_1")))
+def test_a_202_with_an_empty_request_reference_is_an_acc_004_finding(contract: Contract) -> None:
+    judgement = contract.check(post(ORDER, 202, envelope(202, ORDER, requestReference="")))
     assert rules_of(judgement) == ["MODUSLINK_PO-ACC-004"]
+
+
+def test_a_202_answering_another_request_reference_is_an_acc_004_discrepancy(contract: Contract) -> None:
+    """The 202 example answers "API_DEMOUS_1" to "API_DEMOUS_PO_1": the document shows no echo."""
+    judgement = contract.check(post(ORDER, 202, envelope(202, ORDER, requestReference="API_DEMOUS_1")))
+    assert rules_of(judgement) == []
+    assert [f.rule for f in judgement.discrepancies] == ["MODUSLINK_PO-ACC-004"]
+    assert judgement.outcomes["MODUSLINK_PO-ACC-004"] == "discrepancy"
 
 
 def test_a_conforming_order_rejected_with_412_is_a_res_013_finding(contract: Contract) -> None:

@@ -172,8 +172,8 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_an_expected_finding_removed_or_added_is_drift_and_exits_1(copy: Path, tmp_path: Path) -> None:
     judging = copy / "moduslink_po" / "examples" / "judging.yaml"
     edit(judging, "[MODUSLINK_PO-ACC-004, MODUSLINK_PO-ACC-005]", "[MODUSLINK_PO-ACC-004]")
-    edit(judging, "duplicate_of_request: true\n    expected_findings: [MODUSLINK_PO-ERR-016, MODUSLINK_PO-ERR-017]",
-         "duplicate_of_request: true\n    expected_findings: [MODUSLINK_PO-ERR-016, MODUSLINK_PO-ERR-017, MODUSLINK_PO-ACC-005]")  # fmt: skip
+    edit(judging, "duplicate_of_request: true\n    expected_discrepancies: [MODUSLINK_PO-ERR-016, MODUSLINK_PO-ERR-017]",
+         "duplicate_of_request: true\n    expected_discrepancies: [MODUSLINK_PO-ERR-016, MODUSLINK_PO-ERR-017, MODUSLINK_PO-ACC-005]")  # fmt: skip
     output = tmp_path / "out" / "review.md"
     result = run("--api", "moduslink_po", "--contracts", copy, "--output", output)
     assert result.exit_code == 1, result.output
@@ -221,9 +221,9 @@ def test_the_library_reviews_a_copy_given_as_its_root(copy: Path) -> None:
     [
         (
             "judging.yaml",
-            "expected_findings: [MODUSLINK_PO-ACC-004, MODUSLINK_PO-ACC-005]",
-            "expected_findings: MODUSLINK_PO-ACC-004",
-            "at pairings.0.expected_findings: expected a list, got 'MODUSLINK_PO-ACC-004'",
+            "expected_discrepancies: [MODUSLINK_PO-ACC-004, MODUSLINK_PO-ACC-005]",
+            "expected_discrepancies: MODUSLINK_PO-ACC-004",
+            "at pairings.0.expected_discrepancies: expected a list, got 'MODUSLINK_PO-ACC-004'",
         ),
         (
             "judging.yaml",
@@ -239,8 +239,8 @@ def test_the_library_reviews_a_copy_given_as_its_root(copy: Path) -> None:
         ),
         (
             "judging.yaml",
-            "    expected_findings: [MODUSLINK_PO-ERR-016, MODUSLINK_PO-ERR-017]\n    discrepancy: The 409",
-            "    expected_findings: [MODUSLINK_PO-ERR-016, MODUSLINK_PO-ERR-017]\n    note: The 409",
+            "    expected_discrepancies: [MODUSLINK_PO-ERR-016, MODUSLINK_PO-ERR-017]\n    discrepancy: The 409",
+            "    expected_discrepancies: [MODUSLINK_PO-ERR-016, MODUSLINK_PO-ERR-017]\n    note: The 409",
             "expected a 'discrepancy' text",
         ),
         (

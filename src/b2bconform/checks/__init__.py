@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import b2bconform.checks.arithmetic  # registers difference
+import b2bconform.checks.filters  # registers matches_filter
+import b2bconform.checks.gateway  # registers gateway_refusal
+import b2bconform.checks.groups  # registers any_group_present
+import b2bconform.checks.json_types  # registers type_in
+import b2bconform.checks.members  # registers undocumented_member_sent, required_enum
+import b2bconform.checks.operations  # registers by_operation
+import b2bconform.checks.refusals  # registers refused_only_when
+import b2bconform.checks.spellings  # noqa: F401  (registers same_per_group_spelled, matches_request_spelled)
 from b2bconform.checks import documents, http, relations, state, xml
 from b2bconform.checks.registry import (
     CHECKS,

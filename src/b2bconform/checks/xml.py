@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import re
+import tempfile
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -16,12 +18,52 @@ from b2bconform.checks.registry import CheckContext, Outcome, check
 from b2bconform.documents import xml_root
 from b2bconform.model import NO_JSON, Violation
 from b2bconform.pointers import resolve
+from b2bconform.recordings import is_placeholder
+
+XS = "http://www.w3.org/2001/XMLSchema"
+SOAP12_NS = "http://www.w3.org/2003/05/soap-envelope"
+WSA_NS = "http://www.w3.org/2005/08/addressing"
 
 
 @lru_cache(maxsize=16)
-def _schema(path: Path) -> xmlschema.XMLSchema:
+def _schema(path: Path, any_order: bool = False) -> xmlschema.XMLSchema:
     # Compiled once per run: building an XSD is far slower than validating with it.
-    return xmlschema.XMLSchema(str(path))
+    if not any_order:
+        return xmlschema.XMLSchema(str(path))
+    # The same schemas with every sequence of single members turned into xs:all (any order): written
+    # next to each other in a scratch folder so their relative imports still resolve.
+    with tempfile.TemporaryDirectory(prefix="b2bconform-xsd-") as folder:
+        for source in path.parent.glob("*.xsd"):
+            tree = etree.parse(str(source))
+            for sequence in list(tree.iter(f"{{{XS}}}sequence")):
+                if _single_members(sequence):
+                    sequence.tag = f"{{{XS}}}all"
+            tree.write(str(Path(folder) / source.name))
+        return xmlschema.XMLSchema(str(Path(folder) / path.name))
+
+
+def _single_members(sequence: Any) -> bool:
+    """Whether a sequence holds only elements that occur at most once (what xs:all may hold)."""
+    members = [c for c in sequence if isinstance(c.tag, str)]
+    return bool(members) and all(
+        c.tag == f"{{{XS}}}element" and c.get("maxOccurs", "1") in ("0", "1") for c in members
+    )
+
+
+def _without(target: Any, paths: Sequence[str]) -> Any:
+    """A copy of ``target`` without the elements at ``paths`` (local names below it, "/"-separated)."""
+    if not paths:
+        return target
+    copied = copy.deepcopy(target)
+    for path in paths:
+        nodes = [copied]
+        for name in path.strip("/").split("/"):
+            nodes = [
+                c for n in nodes for c in n if isinstance(c.tag, str) and etree.QName(c).localname == name
+            ]
+        for node in nodes:
+            node.getparent().remove(node)
+    return copied
 
 
 def _local_path(element: Any) -> str:
@@ -33,8 +75,14 @@ def _local_path(element: Any) -> str:
 
 
 @check("xsd_valid")
-def xsd_valid(ctx: CheckContext, *, schema: str, element: str) -> Outcome:
-    """Every element named ``element`` (local name) in the message validates against ``schema``."""
+def xsd_valid(
+    ctx: CheckContext, *, schema: str, element: str, any_order: bool = False, without: Sequence[str] = ()
+) -> Outcome:
+    """Every element named ``element`` (local name) in the message validates against ``schema``.
+
+    ``any_order``: members that occur once may come in any order; ``without``: elements at these
+    paths below ``element`` (local names) are left out before validating (members one reading allows).
+    """
     message = ctx.exchange.request if ctx.rule.is_request_side else ctx.exchange.response
     root = xml_root(message.body) if message is not None and message.body else None
     if root is None or ctx.contract_root is None:
@@ -42,10 +90,10 @@ def xsd_valid(ctx: CheckContext, *, schema: str, element: str) -> Outcome:
     targets = [e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname == element]
     if not targets:
         return None
-    compiled = _schema(ctx.contract_root / schema)
+    compiled = _schema(ctx.contract_root / schema, any_order)
     out = []
     for target in targets:
-        for error in compiled.iter_errors(target):
+        for error in compiled.iter_errors(_without(target, without)):
             # xmlschema's path is in Clark notation ({namespace}local); findings use local names
             tail = re.sub(r"\{[^}]*\}", "", error.path or "").split(etree.QName(target).localname, 1)[-1]
             where = _local_path(target) + tail
@@ -159,11 +207,13 @@ def matches_request(
     request_path: str,
     if_request_path: str | None = None,
     if_request_in: Sequence[str | None] = (),
+    none: bool = False,
 ) -> Outcome:
     """Each value at ``path`` (in the response) is one the request sent at ``request_path``; zero-padding ignored.
 
     With ``if_request_path``, applies only when the request's value there is in ``if_request_in``
-    (``null`` in the list stands for "absent", for a member with a documented default).
+    (``null`` in the list stands for "absent", for a member with a documented default). ``none``: the
+    other way round, no value at ``path`` is one sent (an answer to another query altogether).
     """
     request = ctx.request_document
     if if_request_path is not None:
@@ -177,11 +227,49 @@ def matches_request(
     if not sent or not found:
         return None
     normal = {s.strip().lstrip("0") for s in sent}
+    if none:
+        return [
+            Violation(w, "none of the numbers queried: " + ", ".join(sent), show(v))
+            for w, v in found
+            if v.strip().lstrip("0") in normal
+        ]
     return [
         Violation(w, "one of the numbers queried: " + ", ".join(sent), show(v))
         for w, v in found
         if v.strip().lstrip("0") not in normal
     ]
+
+
+@check("soap12_addressing")
+def soap12_addressing(
+    ctx: CheckContext, *, header: str, value: str | None = None, required: str = "always"
+) -> Outcome:
+    """A SOAP 1.2 response's WS-Addressing ``header`` (Action, RelatesTo) is present and holds ``value``;
+    a RelatesTo names the request's wsa:MessageID where the request sent one. ``required``: "always",
+    or "with_message_id" (only when the request sent a wsa:MessageID for it to answer).
+    A SOAP 1.1 response (no WS-Addressing in its binding) is not judged."""
+    response = ctx.exchange.response
+    root = xml_root(response.body) if response is not None and response.body else None
+    if root is None or etree.QName(root).namespace != SOAP12_NS:
+        return None
+    path = f"/Envelope/Header/{header}"
+    found = root.findall(f"{{{SOAP12_NS}}}Header/{{{WSA_NS}}}{header}")
+    if not found:
+        needed = required == "always" or _message_id(ctx) is not None
+        return [Violation(path, f"a wsa:{header} header", "absent")] if needed else []
+    expected = value if value is not None else _message_id(ctx) if header == "RelatesTo" else None
+    said = (found[0].text or "").strip()
+    if expected is None or said == expected:
+        return []
+    return [Violation(path, show(expected), show(said))]
+
+
+def _message_id(ctx: CheckContext) -> str | None:
+    """The request's wsa:MessageID, which a RelatesTo answers; None when it sent none."""
+    request = ctx.exchange.request
+    root = xml_root(request.body) if request.body else None
+    found = root.find(f"*/{{{WSA_NS}}}MessageID") if root is not None else None
+    return (found.text or "").strip() if found is not None else None
 
 
 @check("xml_envelope")
@@ -216,3 +304,22 @@ def present(ctx: CheckContext, *, path: str) -> Outcome:
     if document is NO_JSON:
         return None
     return [] if any(True for _ in resolve(document, path)) else [Violation(path, "present", "absent")]
+
+
+@check("text_matches")
+def text_matches(
+    ctx: CheckContext, *, path: Paths, regex: str, meaning: str | None = None, secret: bool = False
+) -> Outcome:
+    """The text of each element at ``path`` matches ``regex`` in full, also where the element carries
+    attributes (a WS-Security Password with its Type). ``secret``: findings give the text's length only,
+    and a recorder's mask in its place is not judged (it says nothing of what was sent)."""
+    found = [(w, v.get("#text", "") if isinstance(v, dict) else v) for w, v in _values(ctx, path) or []]
+    texts = [(w, v) for w, v in found if isinstance(v, str) and not (secret and is_placeholder(v))]
+    if not texts:
+        return None
+    compiled = re.compile(regex)
+    return [
+        Violation(w, meaning or f"matching {regex}", f"{len(v)} characters" if secret else show(v))
+        for w, v in texts
+        if not compiled.fullmatch(v)
+    ]

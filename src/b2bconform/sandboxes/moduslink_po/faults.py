@@ -42,7 +42,7 @@ FAULTS = fault_catalogue(
         Fault(
             "reference-not-echoed",
             "MODUSLINK_PO-ACC-004",
-            "the 202 body's requestReference differs from the one sent",
+            "the 202 body's requestReference is empty instead of the one sent",
         ),
         Fault(
             "malformed-json-500",
