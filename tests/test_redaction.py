@@ -166,7 +166,8 @@ def test_a_redacted_exchange_leaves_no_secret_anywhere_in_its_repr() -> None:
         assert secret not in text, f"{secret!r} survived redaction"
     assert redacted.request.path == f"/api/PO/AddPO/{MASK}"
     assert redacted.response is not None and redacted.response.status == 401
-    assert KEY in repr(original)  # the original exchange is untouched (frozen values, new copies)
+    # the original exchange is untouched (frozen values, new copies)
+    assert original.request.headers["clientauthkey"] == KEY and KEY.encode() in (original.request.body or b"")
 
 
 def test_a_redacted_exchange_without_a_response_stays_without_one() -> None:
@@ -392,3 +393,47 @@ def test_an_exception_chain_is_redacted_in_place_arguments_and_notes() -> None:
 
 def test_redact_text_applies_every_redactor() -> None:
     assert redact_text(f"{KEY} {API_KEY}", [Redactor([KEY]), Redactor([API_KEY])]) == f"{MASK} {MASK}"
+
+
+# ── a secret in every form it can take ────────────────────────────────────────────────────────
+
+AWKWARD = "k+y =&'<x>\"/é"
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        AWKWARD,
+        "k%2By%20%3D%26%27%3Cx%3E%22%2F%C3%A9",  # percent-encoded, every character
+        "k%2by%20%3d%26%27%3cx%3e%22%2f%c3%a9",  # lower-case hex
+        "k+y+=&'<x>\"/é",  # a form encoder's space
+        "k%2By =&'<x>\"/é",  # httpx's path encoding leaves most of it alone
+        json.dumps(AWKWARD)[1:-1],  # JSON-escaped: \" and \/ forms
+        json.dumps(AWKWARD, ensure_ascii=False)[1:-1],
+        "k\\u002By =\\u0026\\u0027\\u003Cx\\u003E\\u0022/\\u00e9",  # .NET's JavaScriptEncoder
+        "k+y =&amp;&apos;&lt;x&gt;&quot;/é",  # XML-escaped
+        "k+y =&#38;&#x27;&#60;x&#62;&#34;/&#233;",  # numeric character references
+    ],
+)
+def test_a_secret_is_scrubbed_in_every_spelling_it_can_take(spelled: str) -> None:
+    text = Redactor([AWKWARD]).text(f"echoed: [{spelled}] done")
+    assert text == f"echoed: [{MASK}] done", text
+
+
+def test_a_credential_with_a_trailing_carriage_return_is_scrubbed_with_and_without_it() -> None:
+    redactor = Redactor(["sbx-key-0001\r"])
+    assert redactor.text("Illegal header value b'sbx-key-0001\\r'") == f"Illegal header value b'{MASK}'"
+    assert redactor.text("sent sbx-key-0001 alone") == f"sent {MASK} alone"
+
+
+def test_reprs_of_requests_headers_and_responses_carry_no_values() -> None:
+    exchange = Exchange(
+        "manex_so",
+        Request(
+            "POST", f"https://erp.example/API/SO/Get/{API_KEY}", Headers({"ClientAuthKey": KEY}), KEY.encode()
+        ),
+        Response(200, Headers({"Set-Cookie": KEY}), KEY.encode()),
+    )
+    shown = repr(exchange)
+    assert KEY not in shown and API_KEY not in shown
+    assert "ClientAuthKey" in shown and "POST" in shown and "erp.example" in shown

@@ -548,3 +548,12 @@ def test_a_profile_naming_what_its_contract_lacks_is_an_error_at_its_line(
     assert (
         says in str(caught.value) and f"line {line}" in str(caught.value) and str(path) in str(caught.value)
     )
+
+
+def test_a_credential_with_a_control_character_is_refused_naming_the_variable_not_the_value(
+    credentials: dict[str, str], profile: TargetProfile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MODUSLINK_CLIENT_AUTH_KEY", SECRET + "\r")  # a CRLF .env file
+    with pytest.raises(UsageError) as caught:
+        LiveTarget(profile)
+    assert "MODUSLINK_CLIENT_AUTH_KEY" in str(caught.value) and SECRET not in str(caught.value)

@@ -62,7 +62,8 @@ class Headers(Mapping[str, str]):
         return len(self._items)
 
     def __repr__(self) -> str:
-        return f"Headers({list(self._items)!r})"
+        # names only: a repr lands in tracebacks (--showlocals, assertion rewriting), cut anywhere
+        return f"Headers({[key for key, _ in self._items]!r})"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Headers) and self._items == other._items
@@ -113,6 +114,11 @@ class Request:
     def path(self) -> str:
         return urlsplit(self.url).path or "/"
 
+    def __repr__(self) -> str:
+        # no values: a URL path, a header or a body may carry a credential, and a traceback prints reprs
+        parts = urlsplit(self.url)
+        return f"Request({self.method} {parts.scheme}://{parts.hostname or ''}/…, {self.headers!r}, {_size(self.body)})"
+
     def json(self) -> Any:
         """The parsed body, or ``NO_JSON`` when there is none or it does not parse."""
         return _parse_json(self.body)
@@ -127,6 +133,13 @@ class Response:
 
     def json(self) -> Any:
         return _parse_json(self.body)
+
+    def __repr__(self) -> str:
+        return f"Response({self.status}, {self.headers!r}, {_size(self.body)})"
+
+
+def _size(body: bytes | None) -> str:
+    return "no body" if not body else f"{len(body)}-byte body"
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ __all__ = [
     "install_log_redaction",
     "redact_exception",
     "redact_text",
+    "secret_pattern",
 ]
 
 MASK = "***"
@@ -106,6 +107,46 @@ NOT_SECRET_CREDENTIALS = frozenset({"username", "client_id", "resource", "partne
 MIN_SECRET_LENGTH = 4
 
 
+_XML_NAMED = {"&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos"}
+_JSON_SHORT = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "/": "\\/",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+}
+
+
+def _spelled_char(char: str) -> str:
+    """A pattern for one character of a secret in any spelling it can take on its way out: itself,
+    percent-encoded (either case of hex; a space as +), JSON-escaped (short or \\uXXXX, as .NET
+    writes + & ' and friends), XML-escaped (named or numeric)."""
+    code = ord(char)
+    options = [re.escape(char)]
+    options.append("".join(f"%(?i:{byte:02x})" for byte in char.encode("utf-8")))
+    if char == " ":
+        options.append(r"\+")
+    if code < 0x10000:
+        options.append(rf"\\u(?i:{code:04x})")
+    if char in _JSON_SHORT:
+        options.append(re.escape(_JSON_SHORT[char]))
+    if char in _XML_NAMED:
+        options.append(f"&{_XML_NAMED[char]};")
+    options.append(f"&#{code};|&#x(?i:0*{code:x});")
+    return "(?:" + "|".join(options) + ")"
+
+
+def secret_pattern(secret: str) -> re.Pattern[str]:
+    """The secret (and the secret stripped: a CRLF .env file leaves a \\r) in every spelling."""
+    forms = dict.fromkeys(form for form in (secret, secret.strip()) if len(form) >= MIN_SECRET_LENGTH)
+    return re.compile(
+        "|".join("".join(map(_spelled_char, form)) for form in sorted(forms, key=len, reverse=True))
+    )
+
+
 class Redactor:
     """``url_patterns``: regexes whose group 1 is what precedes a secret URL path segment (the
     ManEx API key); the segment that follows is masked wherever the URL appears, even when the
@@ -116,7 +157,8 @@ class Redactor:
     ) -> None:
         self._headers = SECRET_HEADERS | {h.lower() for h in headers}
         self._given = tuple(dict.fromkeys(s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH))
-        # as sent in a URL or a form body too: "a+b/c" travels as a%2Bb%2Fc
+        self._patterns = [secret_pattern(s) for s in sorted(self._given, key=len, reverse=True)]
+        # for bodies that are not UTF-8 text: the byte forms a URL or form encoder writes
         encoded = {form for s in self._given for form in (quote(s, safe=""), quote_plus(s, safe=""))}
         self._secrets = sorted({*self._given, *encoded}, key=len, reverse=True)
         self._url_patterns = tuple(dict.fromkeys(url_patterns))
@@ -126,9 +168,8 @@ class Redactor:
         return Redactor([*self._given, *secrets], self._headers, self._url_patterns)
 
     def text(self, value: str) -> str:
-        for secret in self._secrets:
-            if secret in value:
-                value = value.replace(secret, MASK)
+        for pattern in self._patterns:
+            value = pattern.sub(MASK, value)
         for pattern in self._compiled:
             value = pattern.sub(_mask_after_group_1, value)
         value = _JSON_FIELD.sub(_mask_json_value, value)

@@ -505,6 +505,13 @@ class LiveTarget(Target):
         missing = [variable for variable in self.profile.credentials.values() if not os.environ.get(variable)]
         if missing:
             raise MissingCredentialsError(self.profile.name, missing)
+        unusable = [v for v in wanted if any(ord(c) < 32 or ord(c) == 127 for c in os.environ.get(v, ""))]
+        if unusable:
+            # a CRLF .env file leaves a \r: no HTTP client sends it, and its error would quote the value
+            raise UsageError(
+                f"profile {self.profile.name!r}: environment variable(s) {', '.join(unusable)} hold a control "
+                "character (a line ending from a Windows .env file?); set them without it"
+            )
         return {variable: os.environ[variable] for variable in wanted if os.environ.get(variable)}
 
     def credentials(self, site: int = 0) -> dict[str, str]:

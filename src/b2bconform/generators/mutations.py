@@ -18,7 +18,15 @@ from b2bconform.formats import bounded_string, enum_format, get_format
 from b2bconform.pointers import parent_and_key, resolve, split
 from b2bconform.rules import Rule
 
-__all__ = ["Mutation", "breaking", "can_break", "draw_breaking", "require_evaluated"]
+__all__ = ["Mutation", "breaking", "can_break", "draw_breaking", "require_evaluated", "wrong_credential"]
+
+_WRONG = "b2bconform-wrong-credential"
+
+
+def wrong_credential(real: str) -> str:
+    """A credential that is surely wrong and owes nothing to the real one: a value derived from the
+    key (its reverse, a slice) would show part of it wherever the test's locals are printed."""
+    return _WRONG if real != _WRONG else _WRONG + "-2"
 
 
 @dataclass(frozen=True)

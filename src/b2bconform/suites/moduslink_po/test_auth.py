@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from b2bconform.generators.moduslink_po import ORDERS_PATH, sample_order
+from b2bconform.generators.mutations import wrong_credential
 from b2bconform.session import Judge
 
 pytestmark = pytest.mark.api("moduslink_po")
@@ -47,7 +48,7 @@ def test_a_call_without_a_credential_header_is_refused_with_401(judge: Judge, he
 )
 def test_a_call_with_a_wrong_credential_is_refused_with_401(judge: Judge, header: str) -> None:
     headers = judge.target.credentials()
-    headers[header] = "b2bconform-wrong-" + headers[header][::-1][:12]
+    headers[header] = wrong_credential(headers[header])
     judgement = judge.send("POST", ORDERS_PATH, json=_order(judge), headers=headers, with_credentials=False)
     judge.expect_conforms(judgement)
     assert _status(judgement) == 401, f"a wrong {header} was answered HTTP {_status(judgement)}"
