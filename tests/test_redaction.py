@@ -437,3 +437,24 @@ def test_reprs_of_requests_headers_and_responses_carry_no_values() -> None:
     shown = repr(exchange)
     assert KEY not in shown and API_KEY not in shown
     assert "ClientAuthKey" in shown and "POST" in shown and "erp.example" in shown
+
+
+@pytest.mark.parametrize("api", ["manex_so", "manex_po"])
+def test_a_key_in_the_path_of_an_undocumented_action_is_masked_without_knowing_it(api: str) -> None:
+    from b2bconform.contract import Contract
+
+    redactor = Redactor(url_patterns=Contract.load(api).secret_url_patterns)
+    root = "/API/SO" if api == "manex_so" else "/api/PO"
+    assert redactor.text(f"https://erp.example{root}/NoSuchAction/{API_KEY}?x=1") == (
+        f"https://erp.example{root}/NoSuchAction/{MASK}?x=1"
+    )
+    assert (
+        redactor.text(f"https://erp.example{root}/Get") == f"https://erp.example{root}/Get"
+    )  # no key: nothing to mask
+
+
+@pytest.mark.parametrize("name", ["apiKey", "api_key", "token", "key", "signature"])
+def test_a_key_or_token_in_a_query_string_is_masked_by_name(name: str) -> None:
+    assert (
+        Redactor().text(f"https://h.example/x?{name}=abc123&n=1") == f"https://h.example/x?{name}={MASK}&n=1"
+    )

@@ -568,7 +568,14 @@ def _secret_url_patterns(spec: dict[str, Any]) -> tuple[str, ...]:
             before = template.split("{" + name + "}", 1)[0]
             parts = re.split(r"\{[^}/]+\}", before)  # other path parameters match any segment
             patterns.append("(?i)(" + _SEGMENT.join(map(re.escape, parts)) + ")" + _SEGMENT)
-    return tuple(patterns)
+            if template.rstrip("/").endswith("{" + name + "}"):
+                # the secret ends the path: an undocumented action of the same shape carries it too
+                # (/API/SO/NoSuchAction/<key>), so it is masked there as well
+                segments = [s for s in before.split("/") if s]
+                if len(segments) >= 2:
+                    shape = "/" + re.escape(segments[0]) + f"/(?:{_SEGMENT}/){{{len(segments) - 1}}}"
+                    patterns.append("(?i)(" + shape + ")" + _SEGMENT + "(?=$|[?#'\"\\s])")
+    return tuple(dict.fromkeys(patterns))
 
 
 def _resolve_ref(spec: dict[str, Any], node: Any) -> Any:

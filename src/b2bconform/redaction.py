@@ -89,7 +89,11 @@ _ELEMENT_NAMES = "|".join(_spellings(name) for name in (*SECRET_ELEMENTS, *SECRE
 _JSON_FIELD = re.compile(
     r'("(?:' + _FIELD_NAMES + r')"\s*:\s*)(?:"((?:[^"\\]|\\.)+)"|(-?\d[\d.eE+-]*))', re.IGNORECASE
 )
-_FORM_FIELD = re.compile(r"((?:^|[?&])(?:" + _FIELD_NAMES + r")=)([^&#\s]+)", re.IGNORECASE)
+# In a query string or form, also the names APIs commonly give a key or token there (?apiKey=, ?token=).
+_QUERY_NAMES = "|".join(
+    _spellings(name) for name in (*SECRET_FIELDS, "api_key", "key", "token", "sig", "signature")
+)
+_FORM_FIELD = re.compile(r"((?:^|[?&])(?:" + _QUERY_NAMES + r")=)([^&#\s]+)", re.IGNORECASE)
 # <wsse:Password Type="…#PasswordText">value</wsse:Password>, <Password>value</Password>,
 # CDATA included; <Password/> and <Password></Password> stay as they are.
 _XML_ELEMENT = re.compile(
