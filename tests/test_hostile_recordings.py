@@ -128,7 +128,10 @@ def test_another_apis_recording_audited_with_api_is_not_called_conforming() -> N
     )
     code, output = _audit(str(cassette), "--api", "westcon_rest")
     assert code == 2, output
-    assert "could be judged: 12 are no operation of westcon_rest (the first: a manex_so request (SOAdd)" in output
+    assert (
+        "could be judged: 12 are no operation of westcon_rest (the first: a manex_so request (SOAdd)"
+        in output
+    )
 
 
 def test_a_garbage_method_is_an_input_error_shown_short(tmp_path: Path) -> None:
@@ -163,3 +166,14 @@ def test_an_answer_with_no_body_where_the_document_shows_one_is_a_finding(tmp_pa
     code, output = _audit(str(path), "--format", "json")
     assert code == 1, output
     assert all(f["received"] == "absent: the body is empty" for f in json.loads(output)["findings"])
+
+
+def test_a_gateway_page_in_a_recording_is_listed_not_judged(tmp_path: Path) -> None:
+    path = tmp_path / "gateway.yaml"
+    page = "<html><body><h1>503 Service Unavailable</h1></body></html>"
+    text = "version: 1\ninteractions:\n" + _interaction(status="{code: 503, message: Unavailable}")
+    text = text.replace("body: {string: '{}'}", f"body: {{string: '{page}'}}")
+    path.write_text(text, encoding="utf-8")
+    code, output = _audit(str(path), "--api", "moduslink_po")
+    assert code == 2, output  # the only interaction is not the API's answer: nothing was judged
+    assert "HTTP 503, undocumented, without the API's JSON body" in output or "HTML page" in output

@@ -557,3 +557,57 @@ def test_a_credential_with_a_control_character_is_refused_naming_the_variable_no
     with pytest.raises(UsageError) as caught:
         LiveTarget(profile)
     assert "MODUSLINK_CLIENT_AUTH_KEY" in str(caught.value) and SECRET not in str(caught.value)
+
+
+# ── broken targets: reported as broken, and fast ──────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "body"),
+    [
+        (502, "text/html", b"<html><body><h1>502 Bad Gateway</h1></body></html>"),
+        (503, "text/plain", b"Service Unavailable"),
+        (504, "application/json", b""),
+        (403, "text/html; charset=utf-8", b"<!DOCTYPE html><html><title>Forbidden by proxy</title></html>"),
+    ],
+)
+def test_an_answer_that_is_not_the_apis_is_a_target_error_never_a_verdict(
+    credentials: dict[str, str],
+    profile: TargetProfile,
+    mocked: respx.MockRouter,
+    status: int,
+    content_type: str,
+    body: bytes,
+) -> None:
+    mocked.get(path=f"{ORDERS}/1").respond(status, headers={"Content-Type": content_type}, content=body)
+    target = LiveTarget(profile)
+    with pytest.raises(TargetError, match=f"HTTP {status}.*(gateway|proxy)"):
+        target.send(Request("GET", f"{ORDERS}/1"))
+    target.close()
+
+
+def test_a_documented_error_status_with_the_apis_body_stays_the_apis_answer(
+    credentials: dict[str, str], profile: TargetProfile, mocked: respx.MockRouter
+) -> None:
+    mocked.get(path=f"{ORDERS}/1").respond(
+        500, json={"requestId": "1", "message": [{"path": "", "errorMessage": "x"}]}
+    )
+    target = LiveTarget(profile)
+    assert target.send(Request("GET", f"{ORDERS}/1")).response is not None
+    target.close()
+
+
+def test_once_the_host_is_unreachable_the_rest_fail_at_once_naming_the_first_error(
+    credentials: dict[str, str], profile: TargetProfile, mocked: respx.MockRouter
+) -> None:
+    route = mocked.get(path=f"{ORDERS}/1").mock(
+        side_effect=httpx.ConnectError("[Errno 111] Connection refused")
+    )
+    target = LiveTarget(profile)
+    with pytest.raises(TargetError, match=r"cannot connect.*refused"):
+        target.send(Request("GET", f"{ORDERS}/1"))
+    for _ in range(5):
+        with pytest.raises(TargetError, match=r"refused \(earlier in this run; not tried again\)"):
+            target.send(Request("GET", f"{ORDERS}/1"))
+    assert route.call_count == 1
+    target.close()

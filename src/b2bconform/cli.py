@@ -127,7 +127,11 @@ def _nothing_judged(report: AuditReport, api: str | None = None) -> str:
             else f"{report.unclassified} match no single known API (name it with --api)"
         )
     if report.unanswered:
-        reasons.append(f"{report.unanswered} have no recorded response (--side client judges the requests)")
+        first = next((u.reason for u in report.unjudged), "")
+        reasons.append(
+            f"{report.unanswered} have no answer of the API recorded (the first: {first}; "
+            "--side client judges the requests)"
+        )
     return f"none of the {report.interactions} interactions in {files} could be judged: {'; '.join(reasons)}"
 
 
@@ -202,7 +206,7 @@ def _render_unjudged(report: AuditReport) -> list[str]:
     if report.unclassified:
         lines.append(f"unclassified: {report.unclassified} interactions, not judged")
     if report.unanswered:
-        lines.append(f"no response recorded: {report.unanswered} interactions, not judged")
+        lines.append(f"no answer of the API recorded: {report.unanswered} interactions, not judged")
     for skipped in report.unjudged:
         where = f"{skipped.source} " if len(report.files) > 1 else ""
         lines.append(

@@ -18,7 +18,7 @@ from b2bconform.checks.registry import message_document
 from b2bconform.documents import describe_status, effective_status, parse_document, xml_root
 from b2bconform.errors import ContractLoadError, UsageError
 from b2bconform.locations import SHIPPED_CONTRACTS, contract_dir, contract_roots
-from b2bconform.model import Direction, Exchange, Finding, Request, Response, Violation
+from b2bconform.model import NO_JSON, Direction, Exchange, Finding, Request, Response, Violation
 from b2bconform.recordings import (
     RECORDER_FILTERED,
     WHOLE_REQUEST_CHECKS,
@@ -163,6 +163,43 @@ class Contract:
     def status_of(self, response: Response) -> int:
         """The status the API means: the envelope's code where the contract names one, else HTTP's."""
         return effective_status(response, self.rules.status_path)
+
+    def foreign_answer(self, exchange: Exchange) -> str | None:
+        """Why an answer is not the API's own but a proxy's or gateway's (an HTML error page, an
+        undocumented 5xx without the API's body), or None. Such an answer says nothing about the
+        contract: the target is broken there. A 5xx the document describes stays the API's."""
+        response = exchange.response
+        if response is None or response.status < 400:
+            return None
+        head = response.body.lstrip()[:64].lower()
+        content_type = (response.headers.get("Content-Type") or "").lower()
+        if "text/html" in content_type or head.startswith((b"<!doctype html", b"<html")):
+            return f"HTTP {response.status} with an HTML page, not the API's answer (a proxy's or gateway's)"
+        if response.status < 500 or response.status in self._documented_statuses(exchange):
+            return None
+        parsed = parse_document(response.body, self.rules.list_elements, xml=self.rules.xml)
+        if parsed is NO_JSON:
+            kind = "XML" if self.rules.xml else "JSON"
+            return f"HTTP {response.status}, undocumented, without the API's {kind} body (a proxy's or gateway's)"
+        return None
+
+    def _documented_statuses(self, exchange: Exchange) -> frozenset[int]:
+        """The statuses the spec documents for the exchange's operation (a SOAP service: 200 and its
+        faults' 500), and those its rules speak about."""
+        statuses = {status for rule in self.rules for status in rule.statuses or ()}
+        statuses |= set(self.rules.auth_statuses) | {
+            code for rule in self.rules for code in rule.rejects_with
+        }
+        if self.soap_operations:
+            statuses |= {200, 500}
+        operation = exchange.operation or self.operation_for(exchange.request)
+        for item in (self.spec.get("paths") or {}).values():
+            for definition in item.values() if isinstance(item, dict) else ():
+                if isinstance(definition, dict) and definition.get("operationId") == operation:
+                    statuses |= {
+                        int(code) for code in definition.get("responses") or {} if str(code).isdigit()
+                    }
+        return frozenset(statuses)
 
     def refused_credentials(self, response: Response) -> bool:
         """Whether the answer refuses the caller's credentials (before any parameter was read)."""

@@ -477,6 +477,8 @@ class LiveTarget(Target):
         # The contract says what writes: a SOAP query is a POST that only reads.
         contract = Contract.load(profile.api, settings=profile.settings)
         self._is_write = contract.writes
+        self._contract = contract
+        self._unreachable: str | None = None  # the first connection failure: later sends fail at once
         self._values = self._read_environment()
         # per site: both sites name the same credentials, so a merged mapping would lose site 0's
         public = {
@@ -538,7 +540,20 @@ class LiveTarget(Target):
         }.get(type(exc), "read")  # fmt: skip
         return timeout.get(phase, _DEFAULT_TIMEOUT)
 
+    def send(self, request: Request, *, with_credentials: bool = True) -> Exchange:
+        """As every target sends; an answer that is not the API's (a gateway's page) is a target
+        error, recorded but never judged against the contract."""
+        exchange = super().send(request, with_credentials=with_credentials)
+        foreign = self._contract.foreign_answer(exchange)
+        if foreign is not None:
+            raise TargetError(f"{self.profile.base_url}: {foreign}")
+        return exchange
+
     def _send(self, request: Request, auth: httpx.Auth | None = None) -> httpx.Response:
+        if self._unreachable is not None:
+            # a host found unreachable stays so for this run: the rest of its tests break at once,
+            # instead of each waiting out its own timeouts (hours on a black-holed host)
+            raise TargetError(f"{self._unreachable} (earlier in this run; not tried again)")
         if not self.writes and self._is_write(request):
             raise WritesNotAllowed(
                 f"{request.method} {self.redactor.text(request.url)} writes to {self.profile.base_url}; writes need "
@@ -549,16 +564,20 @@ class LiveTarget(Target):
             # Never retried: a POST that timed out may still have created an order.
             return super()._send(request, auth)
         except httpx.TimeoutException as exc:
-            raise TargetError(
+            message = (
                 f"{self.profile.base_url}: timed out after {self._timeout_of(exc)}s ({type(exc).__name__})"
-            ) from None
+            )
+            if isinstance(exc, httpx.ConnectTimeout):
+                self._unreachable = message
+            raise TargetError(message) from None
         except httpx.ConnectError as exc:
             kind = (
                 "TLS handshake failed"
                 if "ssl" in str(exc).lower() or "certificate" in str(exc).lower()
                 else "cannot connect"
             )
-            raise TargetError(f"{self.profile.base_url}: {kind}: {self.redactor.text(str(exc))}") from None
+            self._unreachable = f"{self.profile.base_url}: {kind}: {self.redactor.text(str(exc))}"
+            raise TargetError(self._unreachable) from None
         except httpx.HTTPError as exc:
             raise TargetError(
                 f"{self.profile.base_url}: {type(exc).__name__}: {self.redactor.text(str(exc))}"
