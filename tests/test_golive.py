@@ -37,7 +37,7 @@ VENDOR, CLIENT = ["vendor", "client"], ["client"]
 
 def test_a_run_where_every_judged_rule_passed_is_a_go_listing_what_it_did_not_verify() -> None:
     verdict = judge_go_live(
-        _report(A=("passed", "critical", VENDOR), B=("untested", "critical", VENDOR)), "api"
+        _report(A=("passed", "critical", VENDOR), B=("untested", "critical", VENDOR)), "api", min_verified=0.5
     )
     assert verdict.go and verdict.exit_code == 0
     assert [r["rule"] for r in verdict.unverified] == ["B"]
@@ -61,9 +61,19 @@ def test_strict_makes_an_unverified_blocker_or_critical_vendor_rule_a_no_go() ->
     report = _report(
         A=("passed", "normal", VENDOR), B=("untested", "blocker", VENDOR), C=("untested", "normal", VENDOR)
     )
-    assert judge_go_live(report, "api").go
-    strict = judge_go_live(report, "api", strict=True)
+    assert judge_go_live(report, "api", min_verified=0.3).go
+    strict = judge_go_live(report, "api", strict=True, min_verified=0.3)
     assert not strict.go and "B" in strict.reasons[0] and "C" not in strict.reasons[0]
+
+
+def test_a_run_that_verified_too_few_of_the_vendors_rules_is_not_a_go() -> None:
+    rules = {f"R{n}": ("passed" if n < 7 else "untested", "normal", VENDOR) for n in range(10)}
+    verdict = judge_go_live(_report(**rules, C=("untested", "normal", CLIENT)), "api")
+    assert not verdict.go and verdict.exit_code == 1
+    assert verdict.reasons == [
+        "not enough evidence: 7 of 10 rules binding the vendor were verified (70%; a GO needs 80%)"
+    ]
+    assert judge_go_live(_report(**rules), "api", min_verified=0.7).go
 
 
 def test_strict_never_gates_on_rules_that_judge_only_the_caller() -> None:

@@ -25,6 +25,9 @@ from b2bconform.runner import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, REPORTS_DIR, R
 __all__ = ["GoLiveVerdict", "golive_command", "judge_go_live", "run_go_live"]
 
 GATING_SEVERITIES = ("blocker", "critical")
+# A GO needs evidence: at least this share of the rules that bind the vendor reached a verdict in the
+# run. A run that verified little (a smoke subset, a target that broke early) cannot say GO.
+MIN_VERIFIED = 0.8
 
 
 @dataclass
@@ -47,7 +50,9 @@ class GoLiveVerdict:
         return EXIT_OK if self.go else EXIT_FINDINGS
 
 
-def judge_go_live(conformance: dict[str, Any], api: str, *, strict: bool = False) -> GoLiveVerdict:
+def judge_go_live(
+    conformance: dict[str, Any], api: str, *, strict: bool = False, min_verified: float = MIN_VERIFIED
+) -> GoLiveVerdict:
     """The verdict a conformance report gives for ``api``."""
     block = conformance["apis"].get(api)
     if block is None:
@@ -82,6 +87,14 @@ def judge_go_live(conformance: dict[str, Any], api: str, *, strict: bool = False
     vendor_side = {rid for rid, rule in block["rules"].items() if "vendor" in rule.get("judged", ["vendor"])}
     # rules that judge only the caller's own requests are no vendor's obligation: never gating
     gating = [r for r in unverified if r["severity"] in GATING_SEVERITIES and r["rule"] in vendor_side]
+    verified = [
+        rid for rid in vendor_side if block["rules"][rid]["status"] in ("passed", "failed", "discrepancy")
+    ]
+    if vendor_side and len(verified) / len(vendor_side) < min_verified:
+        reasons.append(
+            f"not enough evidence: {len(verified)} of {len(vendor_side)} rules binding the vendor were verified "
+            f"({len(verified) / len(vendor_side):.0%}; a GO needs {min_verified:.0%})"
+        )
     if strict and discrepancies:
         reasons.append(
             f"{len(discrepancies)} rule(s) read otherwise by the vendor than adopted (strict): "
@@ -111,6 +124,7 @@ def run_go_live(
     strict: bool = False,
     html: bool = True,
     start: Callable[[SuiteRun], RunResult] = SuiteRun.start,
+    min_verified: float = MIN_VERIFIED,
 ) -> GoLiveVerdict:
     """Run every suite of the one API in ``run``, then judge, write golive.md/.json and the HTML report."""
     if len(run.apis) != 1:
@@ -120,7 +134,7 @@ def run_go_live(
         raise B2BConformError(
             f"the run did not complete (pytest exit code {result.pytest_code}): no verdict; see the output above"
         )
-    verdict = judge_go_live(result.conformance(), run.apis[0], strict=strict)
+    verdict = judge_go_live(result.conformance(), run.apis[0], strict=strict, min_verified=min_verified)
     reports = result.reports
     verdict.reports = {
         "conformance": str(reports / "conformance.md"),
@@ -200,6 +214,13 @@ def render_markdown(verdict: GoLiveVerdict) -> str:
     is_flag=True,
     help="an unverified blocker or critical rule, or a discrepancy with the document, is a NO-GO too",
 )
+@click.option(
+    "--min-verified",
+    type=click.FloatRange(0.0, 1.0),
+    default=MIN_VERIFIED,
+    show_default=True,
+    help="the share of the rules binding the vendor that must reach a verdict for a GO",
+)
 @click.option("--no-html", is_flag=True, help="skip the Allure HTML report")
 @reports_option(None, "default reports/golive/<api>")
 @pytest_args_argument
@@ -211,6 +232,7 @@ def golive_command(
     allow_writes: bool,
     allow_production: bool,
     strict: bool,
+    min_verified: float,
     no_html: bool,
     reports: Path | None,
     pytest_args: tuple[str, ...],
@@ -228,7 +250,7 @@ def golive_command(
         allow_production=allow_production,
         extra=pytest_args,
     )
-    verdict = run_go_live(run, strict=strict, html=not no_html)
+    verdict = run_go_live(run, strict=strict, html=not no_html, min_verified=min_verified)
     click.echo("")
     click.echo(f"{api}: {'GO' if verdict.go else 'NO-GO'}. " + "; ".join(verdict.reasons))
     if verdict.unverified:
