@@ -108,6 +108,8 @@ def syntax_error_position(path: Path) -> tuple[int, int, bool] | None:
         if found:
             line, column = _position_of(path, int(found.group(1)))
             return line, column, False
+    except json.JSONDecodeError as exc:  # a bad string (a control character in it): the json module's own
+        return exc.lineno, exc.colno, False
     return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -48,7 +49,7 @@ def iter_har(path: Path, *, progress: Callable[[int], None] | None = None) -> It
                 yield _exchange(_site(path, index), entry, index, str(path))
                 if progress is not None:
                     progress(source.position)
-        except ijson.JSONError as exc:
+        except (ijson.JSONError, json.JSONDecodeError) as exc:  # ijson's pure-Python backend raises the latter
             raise _syntax_error(path, exc, source.position) from None
 
 
@@ -177,7 +178,7 @@ def _top_error(path: Path, location: Location, problem: str) -> InputFileError:
     return Site(str(path), (), lambda _: line_of_value(path, location)).error(location, problem)
 
 
-def _syntax_error(path: Path, exc: ijson.JSONError, consumed: int) -> InputFileError:
+def _syntax_error(path: Path, exc: Exception, consumed: int) -> InputFileError:
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     found = syntax_error_position(path)
     if found is None:
