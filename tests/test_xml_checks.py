@@ -74,6 +74,16 @@ def run(
     return get_check(name)(context, **params)
 
 
+SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
+WSA = "http://www.w3.org/2005/08/addressing"
+
+
+def soap12(header: str, body: str = "<GetOrderStatusResponse/>") -> bytes:
+    """A SOAP 1.2 answer with WS-Addressing headers (prefix wsa)."""
+    return (f'<s:Envelope xmlns:s="{SOAP12}" xmlns:wsa="{WSA}"><s:Header>{header}</s:Header>'
+            f"<s:Body>{body}</s:Body></s:Envelope>").encode()  # fmt: skip
+
+
 ORDERS = "/Envelope/Body/GetOrderStatusResponse/GetOrderStatusResult/Orders/Order"
 TABLE = {"22": "Sales Review", "71": "Released"}
 XSD = """<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
@@ -106,6 +116,8 @@ BREAKING_XML = [
                  query(numbers=("704571",)), answer(order(number="0000543814")), "response", False, id="matches_request-unqueried-order"),
     pytest.param("xml_envelope", {}, b"<notsoap/>", None, "request", False, id="xml_envelope-no-envelope"),
     pytest.param("present", {"path": "/Envelope/Header/Security/UsernameToken/Username"}, envelope("<GetOrderStatus/>"), None, "request", False, id="present-no-token"),
+    pytest.param("soap12_addressing", {"header": "Action", "value": "urn:done"}, query(), soap12("<wsa:Action>urn:other</wsa:Action>"), "response", False, id="soap12_addressing-wrong-action"),
+    pytest.param("text_matches", {"path": "/Envelope/Header/Security/UsernameToken/Username", "regex": "[0-9]{7}"}, query(user="abc"), None, "request", False, id="text_matches-not-digits"),
 ]  # fmt: skip
 XML_CHECKS = {
     "xsd_valid",
@@ -116,6 +128,8 @@ XML_CHECKS = {
     "matches_request",
     "xml_envelope",
     "present",
+    "soap12_addressing",
+    "text_matches",
 }
 
 
@@ -290,3 +304,61 @@ def test_soap_fault_reads_a_reason_with_only_attributes_as_missing() -> None:
         '<Fault><faultcode>s:Client</faultcode><faultstring xml:lang="en-US"></faultstring></Fault>'
     )
     assert run("soap_fault", {}, query(), fault)
+
+
+ORDERED = """<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:element name="Result"><xs:complexType><xs:sequence>
+    <xs:element name="A" type="xs:string"/><xs:element name="B" type="xs:string"/>
+    <xs:element name="List"><xs:complexType><xs:sequence><xs:element name="I" type="xs:string" maxOccurs="unbounded"/></xs:sequence></xs:complexType></xs:element>
+  </xs:sequence></xs:complexType></xs:element>
+</xs:schema>"""
+
+
+def test_xsd_valid_any_order_takes_members_in_any_order_and_without_leaves_elements_out(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "ordered.xsd").write_text(ORDERED)
+    swapped = envelope("<Result><B>b</B><A>a</A><List><I>1</I><I>2</I></List></Result>")
+    extra = envelope("<Result><Extra>x</Extra><B>b</B><A>a</A><List><I>1</I></List></Result>")
+    params: dict[str, Any] = {"schema": "ordered.xsd", "element": "Result"}
+    assert run("xsd_valid", params, query(), swapped, root=tmp_path)
+    assert run("xsd_valid", {**params, "any_order": True}, query(), swapped, root=tmp_path) == []
+    assert run("xsd_valid", {**params, "any_order": True}, query(), extra, root=tmp_path)
+    relaxed = {**params, "any_order": True, "without": ["Extra"]}
+    assert run("xsd_valid", relaxed, query(), extra, root=tmp_path) == []
+    missing = envelope("<Result><B>b</B><List><I>1</I></List></Result>")
+    assert run("xsd_valid", relaxed, query(), missing, root=tmp_path)
+
+
+def test_matches_request_none_holds_only_for_an_answer_about_other_numbers() -> None:
+    params = {"path": f"{ORDERS}/*/ERPOrderNumber", "request_path": "/Envelope/Body/GetOrderStatus/request/WestconOrderStatus/Orders/Order/*/OrderNumber", "none": True}  # fmt: skip
+    assert (
+        run("matches_request", params, query(numbers=("704571",)), answer(order(number="0000543814"))) == []
+    )
+    mixed = answer(order(number="0000543814") + order(number="0000704571"))
+    assert run("matches_request", params, query(numbers=("704571",)), mixed)
+
+
+def test_soap12_addressing_relates_to_the_request_message_id_and_leaves_soap11_alone() -> None:
+    params: dict[str, Any] = {"header": "RelatesTo"}
+    with_id = envelope("<GetOrderStatus/>", f'<wsa:MessageID xmlns:wsa="{WSA}">urn:1</wsa:MessageID>')
+    assert run("soap12_addressing", params, with_id, soap12("<wsa:RelatesTo>urn:1</wsa:RelatesTo>")) == []
+    assert run("soap12_addressing", params, with_id, soap12("<wsa:RelatesTo>urn:2</wsa:RelatesTo>"))
+    assert run("soap12_addressing", params, query(), soap12("<wsa:RelatesTo>urn:2</wsa:RelatesTo>")) == []
+    assert run("soap12_addressing", params, query(), soap12(""))
+    lenient = {**params, "required": "with_message_id"}
+    assert run("soap12_addressing", lenient, query(), soap12("")) == []
+    assert run("soap12_addressing", lenient, with_id, soap12(""))
+    assert run("soap12_addressing", params, query(), answer(order())) is None
+
+
+def test_text_matches_reads_text_beside_attributes_and_keeps_a_secret_secret() -> None:
+    path = "/Envelope/Header/Security/UsernameToken/Password"
+    token = '<Security><UsernameToken><Password Type="PasswordText">{}</Password></UsernameToken></Security>'
+    params = {"path": path, "regex": ".{36}", "secret": True}
+    outcome = run(
+        "text_matches", params, envelope("<GetOrderStatus/>", token.format("short-key")), None, side="request"
+    )
+    assert outcome and outcome[0].received == "9 characters"
+    assert run("text_matches", params, envelope("<X/>", token.format("k" * 36)), None, side="request") == []
+    assert run("text_matches", params, envelope("<X/>", token.format("***")), None, side="request") is None

@@ -1,7 +1,8 @@
 """The Westcon SOAP Order Status document's samples as exchanges.
 
-The sample request is paired with the sample response after a WS-Security header is added as 4.2.1
-instructs (SoapUI's outgoing configuration); as printed, without it, it is judged as a caller's.
+The sample request is sent as 4.2.1 instructs: pasted into SoapUI, whose outgoing WS-Security
+configuration adds a UsernameToken (PasswordText) to it. So sent, it is paired with the sample response
+and judged alone as a caller's request.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ __all__ = ["API", "JUDGING_SCHEMA", "URL", "cases", "load", "with_security"]
 API = "westcon_soap"
 URL = "https://webservicetest.westcon.com/B2B/OrderStatus/v2/OrderStatus.svc"
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+PASSWORD_TEXT = (
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText"
+)
 USERNAME = "1001065"  # the account number the sample request queries with
 REPLY = "response.sample.xml"  # what a request judged alone is answered with
 
@@ -33,9 +37,11 @@ def load(contracts_dir: Path | None = None) -> ExampleSet:
 
 
 def with_security(envelope: bytes, username: str) -> bytes:
-    """The envelope with a UsernameToken header (PasswordText, a placeholder password) before its Body."""
+    """The envelope with a UsernameToken header (PasswordText, a placeholder password) before its Body,
+    as SoapUI's outgoing WS-Security configuration (4.2.1) sends it."""
     header = (f'<soapenv:Header><wsse:Security xmlns:wsse="{WSSE}"><wsse:UsernameToken><wsse:Username>{username}'
-              "</wsse:Username><wsse:Password>example</wsse:Password></wsse:UsernameToken></wsse:Security></soapenv:Header>")  # fmt: skip
+              f'</wsse:Username><wsse:Password Type="{PASSWORD_TEXT}">example</wsse:Password></wsse:UsernameToken>'
+              "</wsse:Security></soapenv:Header>")  # fmt: skip
     return envelope.replace(b"<soapenv:Body>", header.encode() + b"<soapenv:Body>", 1)
 
 
@@ -46,7 +52,8 @@ def cases(examples: ExampleSet) -> list[ExampleCase]:
         exchange = _exchange(request, examples.bytes(pairing["response"]))
         found.append(examples.pairing_case(location, pairing, [exchange]))
     for location, entry in examples.entries("requests"):
-        exchange = _exchange(examples.bytes(entry["file"]), examples.bytes(REPLY))
+        request = with_security(examples.bytes(entry["file"]), USERNAME)
+        exchange = _exchange(request, examples.bytes(REPLY))
         found.append(examples.request_case(location, entry, [exchange]))
     return found
 
