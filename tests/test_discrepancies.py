@@ -317,3 +317,12 @@ def test_nightly_lists_discrepancies_apart_and_counts_no_failure(contract: Contr
 def test_a_certificate_group_with_only_a_discrepancy_passes(contract: Contract) -> None:
     (group,) = group_results({"TOY_ORDERS-RES-001": "discrepancy", "TOY_ORDERS-RES-002": "untested"})
     assert group.verdict == "PASSED" and group.discrepancy == 1
+
+
+def test_a_callers_request_another_reading_allows_is_a_discrepancy_on_the_client_side(
+    contract: Contract,
+) -> None:
+    allowed = contract.check(exchange({**GOOD, "ref": "ABCDEFGH"}, 200, ANSWER), side="client")
+    assert allowed.findings == [] and outcomes(allowed) == {"TOY_ORDERS-REQ-001": "discrepancy"}
+    broken = contract.check(exchange({**GOOD, "ref": "ABCDEFGHIJKL"}, 200, ANSWER), side="client")
+    assert outcomes(broken) == {"TOY_ORDERS-REQ-001": "failed"}

@@ -262,9 +262,23 @@ class Contract:
         rules = [r for r in applicable if side in r.judged]
         request_rules = [r for r in rules if r.is_request_side]
         if side == "client":
+            run = functools.partial(
+                self._run,
+                exchange=exchange,
+                history=history,
+                violations={},
+                credentials_refused=refused,
+                documents=documents,
+            )
             for rule in request_rules:
                 if rule.id in violations:
-                    self._record(judgement, rule, violations[rule.id], "The request breaks this rule.")
+                    # a request another reading of the document allows is a discrepancy, not a failure
+                    followed = [
+                        (rule, r) for r in rule.readings if violations[rule.id] and _follows(r, rule, run)
+                    ]
+                    self._record(
+                        judgement, rule, violations[rule.id], "The request breaks this rule.", followed
+                    )
             return judgement
         response = exchange.response
         if response is None:
