@@ -93,3 +93,31 @@ def test_rule_ids_carry_their_apis_prefix(api: str) -> None:
 
 def test_the_moduslink_catalogue_has_more_than_60_rules() -> None:
     assert len(CATALOGUES["moduslink_po"]) > 60
+
+
+CONTESTED = [
+    pytest.param(api, rule, id=rule.id)
+    for api, rule in ((p.values[0], p.values[1]) for p in RULES)
+    if rule.readings
+]  # type: ignore[attr-defined]
+
+
+@needs_vendor_docs
+@pytest.mark.parametrize(("api", "rule"), CONTESTED)
+def test_each_other_reading_cites_its_section_and_quotes_the_document(api: str, rule: Rule) -> None:
+    """A reading is the document's, never ours: its section occurs in the document, and its quote
+    (fragments joined by "...") is the document's own words."""
+    for reading in rule.readings:
+        text = document_text(reading.source.file)
+        assert normalise(reading.source.section) in text, f"{rule.id}: section {reading.source.section!r}"
+        for fragment in (reading.quote or "").split("..."):
+            fragment = normalise(fragment).strip(" '\"")
+            assert not fragment or fragment in text, (
+                f"{rule.id}: {fragment!r} is not in {reading.source.file}"
+            )
+
+
+def test_there_are_contested_rules_in_every_catalogue() -> None:
+    assert {api for api, catalogue in CATALOGUES.items() if any(r.readings for r in catalogue.rules)} == set(
+        APIS
+    )
