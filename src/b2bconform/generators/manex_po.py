@@ -29,7 +29,15 @@ from b2bconform.generators.manex import (
 from b2bconform.references import TestTag
 from b2bconform.sandboxes.manex.erp import Part, Seed
 
-__all__ = ["lead_time", "po_add", "po_item", "po_item_add", "schedule_add"]
+__all__ = [
+    "ITEM_FLAGS",
+    "lead_time",
+    "po_add",
+    "po_item",
+    "po_item_add",
+    "schedule_add",
+    "skip_without_record",
+]
 
 API = "manex_po"
 # the contract's enumerations, read once (strategies are rebuilt for every example)
@@ -40,6 +48,17 @@ _ITEM_TYPES = {
 _PACKAGES = documented_values(API, "/package")
 _UNITS = documented_values(API, "/u_of_meas")
 _TERMS = documented_values(API, "/terms")
+# the item flags (ITM-020): true or false in any case, or 1 or 0
+ITEM_FLAGS = (
+    "is_tax",
+    "isfirm",
+    "firstarticle",
+    "updateplt",
+    "updateminordmult",
+    "updatematerialcost",
+    "updatetargetprice",
+)
+_FLAG = st.sampled_from(["true", "false", "True", "FALSE", "1", "0"])
 
 
 def lead_time() -> st.SearchStrategy[str]:
@@ -97,6 +116,7 @@ def po_item(draw: st.DrawFn, seed: Seed, *, nested: bool, full: bool = False) ->
             "minorder": st.integers(0, 10).map(str),
             "ordmult": st.integers(0, 10).map(str),
             "supplierpartnumber": _free_text(20),
+            **{flag: _FLAG for flag in ITEM_FLAGS},
         },
         full=full,
     )
@@ -171,3 +191,12 @@ def schedule_add(
     if "warehouse" in document and (full or draw(st.booleans())):
         document["location"] = draw(st.sampled_from(warehouse.locations))  # only with its warehouse
     return document
+
+
+def skip_without_record(created: Any) -> None:
+    """PO Main Add prints no answer: one with no record (ResponseObject null) follows ENV-019's other
+    reading, a discrepancy judged there. What needs the new PO's number cannot run: skipped, not failed."""
+    if created is None:
+        import pytest
+
+        pytest.skip("PO Add answered no record (ENV-019's other reading): the new PO's number is unknown")

@@ -96,8 +96,12 @@ def read_body(examples: ExampleSet, name: str) -> Any:
 
 
 def read_query(examples: ExampleSet, name: str) -> list[tuple[str, str]]:
-    """A query-string example ("URL-?a=1&b=2", possibly over several lines) as name/value pairs."""
+    """A query-string example ("URL-?a=1&b=2", possibly over several lines) as name/value pairs. A
+    stray closing quote ending the string (Item Edit's "...&ord_qty=1'") is the document's typing, not
+    part of the last value: it is dropped, as the JSON reader drops stray commas."""
     text = "".join(line.strip() for line in examples.text(name).splitlines())
+    if text.endswith("'") and text.count("'") % 2:
+        text = text[:-1]
     if not re.match(r"(?i)url-\?", text):
         raise ValueError(f"{name}: not a query-string example")
     return parse_qsl(text.split("?", 1)[1], keep_blank_values=True)

@@ -14,7 +14,15 @@ from b2bconform import clock
 from b2bconform.cleanup import DeleteFailed
 from b2bconform.documents import request_parameters
 from b2bconform.generators.manex import accepted, call, envelope, require, response_object
-from b2bconform.generators.manex_po import lead_time, po_add, po_item, po_item_add, schedule_add
+from b2bconform.generators.manex_po import (
+    ITEM_FLAGS,
+    lead_time,
+    po_add,
+    po_item,
+    po_item_add,
+    schedule_add,
+    skip_without_record,
+)
 from b2bconform.sandboxes.manex.erp import Seed
 from b2bconform.session import Judge
 
@@ -67,7 +75,8 @@ class PurchaseOrderContext:
                 "confirmname": self.judge.tag.next(20),
                 "poitemslist": [self.shared_item_request()],
             }
-            created = require(call(self.judge, "POAdd", params), "PO Add").get("ResponseObject") or {}
+            created = require(call(self.judge, "POAdd", params), "PO Add").get("ResponseObject")
+            skip_without_record(created)
             assert created.get("PONUM") and created.get("POUNIQUE"), f"PO Add answered {created!r}"
             self.built["po"] = dict(created)
         return dict(self.built["po"])
@@ -181,7 +190,16 @@ class PurchaseOrderContext:
         drawn = draw(po_item(self.seed, nested=False, full=full), label="edit")
         params: dict[str, Any] = {
             name: drawn[name]
-            for name in ("poittype", "costeach", "package", "u_of_meas", "overage", "minorder", "ordmult")
+            for name in (
+                "poittype",
+                "costeach",
+                "package",
+                "u_of_meas",
+                "overage",
+                "minorder",
+                "ordmult",
+                *ITEM_FLAGS,
+            )
             if name in drawn
         }
         params.update(ponum=self.ponum(), uniqlnno=self.uniqlnno())
