@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only detection,speed,audit,economy]``: the benchmark.
+"""``python -m bench [--quick] [--only detection,speed,audit,economy,tests]``: the benchmark.
 
 Writes ``reports/bench.json`` and ``reports/bench.md``. The timed measurements (speed, audit) run
 one at a time; the detection runs, which are not timed, run two at a time.
@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import audit_throughput, detection, economy, speed
+from bench import audit_throughput, detection, economy, speed, suite_times
 from bench.common import ROOT
 from bench.report import machine, write
 
-MEASUREMENTS = ("speed", "audit", "economy", "detection")  # timed ones first, on a quieter machine
+MEASUREMENTS = ("speed", "audit", "economy", "detection", "tests")  # timed ones first, on a quieter machine
 FULL_INTERACTIONS = 100_000
 QUICK_INTERACTIONS = 5_000
 
@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             results["economy"] = economy.measure(
                 apis, log=_log, full_runs=speed_results.live_full if speed_results else None
             )
+        elif name == "tests":
+            results["tests"] = suite_times.measure(log=_log)
         else:
             results["detection"] = detection.measure(
                 apis,

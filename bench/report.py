@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from b2bconform.redaction import Redactor
+from bench import suite_times
 
 __all__ = ["machine", "markdown", "write"]
 
@@ -213,7 +214,13 @@ def markdown(report: dict[str, Any]) -> str:
         + f"{' (quick)' if report.get('quick') else ''}.",
         "",
     ]
-    sections = {"detection": _detection, "speed": _speed, "audit": _audit, "economy": _economy}
+    sections = {
+        "detection": _detection,
+        "speed": _speed,
+        "audit": _audit,
+        "economy": _economy,
+        "tests": suite_times.markdown,
+    }
     for name, render in sections.items():
         if name in report["results"]:
             lines += render(report["results"][name])

@@ -171,3 +171,19 @@ def test_an_unknown_measurement_is_a_usage_error() -> None:
         timeout=120,
     )
     assert done.returncode == 2 and "unknown measurement" in done.stderr
+
+
+def test_the_tests_measurement_times_each_test_file_and_the_self_test(tmp_path: Path) -> None:
+    from bench import suite_times
+
+    result = suite_times.measure(
+        ["tests/test_discrepancies.py", "tests/test_transport.py"], log=lambda _: None
+    )
+    assert result["exit_code"] == 0
+    assert set(result["files"]) == {"tests/test_discrepancies.py", "tests/test_transport.py"}
+    assert all(entry["tests"] > 0 and entry["seconds"] >= 0 for entry in result["files"].values())
+    assert result["self_test_seconds"] is None  # the self-test was not among the files run
+    lines = suite_times.markdown(result)
+    assert lines[0] == "## The harness's own tests" and any(
+        "tests/test_transport.py" in line for line in lines
+    )
