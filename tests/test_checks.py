@@ -178,6 +178,92 @@ class Breaking:
 BREAKING = [
     pytest.param(
         Breaking(
+            "any_group_present",
+            {"groups": [["/UNIQUELN"], ["/line_no", "/SoNo"]]},
+            sending({"line_no": "1"}),
+            "request",
+        ),
+        id="any-group-present-none-whole",
+    ),
+    pytest.param(
+        Breaking(
+            "by_operation",
+            {"checks": {CREATE: {"check": "required", "params": {"path": "/id"}}}},
+            replying({"name": "x"}),
+        ),
+        id="by-operation-runs-the-operations-check",
+    ),
+    pytest.param(
+        Breaking("type_in", {"path": "/SessionId", "types": ["string", "null"]}, replying({"SessionId": 7})),
+        id="type-in-a-number",
+    ),
+    pytest.param(
+        Breaking(
+            "refused_only_when",
+            {"message_path": "/Message", "pattern": "SoNo is required", "absent": ["/SoNo"]},
+            exchange(request({"SoNo": "0000000001"}), response({"Message": "SoNo is required."}, status=403)),
+        ),
+        id="refused-only-when-the-reason-does-not-hold",
+    ),
+    pytest.param(
+        Breaking(
+            "difference",
+            {"within": "/schedules/*", "path": "/BALANCE", "minuend": "/SCHD_QTY", "subtrahend": "/RECDQTY"},
+            replying({"schedules": [{"BALANCE": 5, "SCHD_QTY": 10, "RECDQTY": 3}]}),
+        ),
+        id="difference-balance-not-schedule-less-received",
+    ),
+    pytest.param(
+        Breaking(
+            "matches_filter",
+            {"path": "/results/*/POSTATUS", "request_path": "/poStatus"},
+            exchange(request({"poStatus": "Open"}), response({"results": [{"POSTATUS": "CLOSED"}]})),
+        ),
+        id="matches-filter-closed-for-open",
+    ),
+    pytest.param(
+        Breaking(
+            "gateway_refusal",
+            {"statuses": [401]},
+            replying({"statusCode": "401", "message": "x"}, status=401),
+        ),
+        id="gateway-refusal-status-as-text",
+    ),
+    pytest.param(
+        Breaking(
+            "undocumented_member_sent",
+            {"documented": {"/order": ["id", "sku"]}},
+            exchange(request({"order": {"id": "1", "sku": "A"}}), response({}, status=412)),
+        ),
+        id="undocumented-member-none-sent",
+    ),
+    pytest.param(
+        Breaking(
+            "required_enum",
+            {"path": "/items/*/uom", "values": ["EA", "BX"]},
+            sending({"items": [{"uom": "XX"}]}),
+            "request",
+        ),
+        id="required-enum-unlisted",
+    ),
+    pytest.param(
+        Breaking(
+            "same_per_group_spelled",
+            {"path": "/lines/*", "key": "order", "member": "custpo", "ignore": "-"},
+            replying({"lines": [{"order": "1", "custpo": "A-03"}, {"order": "1", "custpo": "A-04"}]}),
+        ),
+        id="same-per-group-spelled-two-numbers",
+    ),
+    pytest.param(
+        Breaking(
+            "matches_request_spelled",
+            {"path": "/lines/*/custpo", "request_path": "/numbers/*", "ignore": "-"},
+            exchange(request({"numbers": ["A-03"]}), response({"lines": [{"custpo": "B03"}]})),
+        ),
+        id="matches-request-spelled-another-number",
+    ),
+    pytest.param(
+        Breaking(
             "required",
             {"path": "/clientRequest/requestHeader/requestReference"},
             sending(order(requestReference=None)),

@@ -186,7 +186,7 @@ def test_a_live_target_fetches_its_token_from_the_profiles_token_url(
 def test_a_live_profile_without_token_url_is_refused_naming_the_profile(
     tmp_path: Path, live_env: pytest.MonkeyPatch
 ) -> None:
-    with pytest.raises(UsageError, match=r"profile 'westcon-rest'.*needs a token_url"):
+    with pytest.raises(UsageError, match=r"westcon-rest\.yaml:line 1.*missing required setting 'token_url'"):
         LiveTarget(load_profile(str(_profile(tmp_path, token_url=False))))
 
 

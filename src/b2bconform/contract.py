@@ -607,6 +607,7 @@ _SEGMENT = "[^/?#'\"\\s]+"  # one path segment, as it may appear in a URL or in 
 
 def _secret_url_patterns(spec: dict[str, Any]) -> tuple[str, ...]:
     patterns: list[str] = []
+    public = _public_final_segments(spec)
     for template, item in (spec.get("paths") or {}).items():
         definitions = [item, *(d for m, d in item.items() if m in HTTP_METHODS and isinstance(d, dict))]
         parameters = [_resolve_ref(spec, p) for d in definitions for p in d.get("parameters") or []]
@@ -624,9 +625,32 @@ def _secret_url_patterns(spec: dict[str, Any]) -> tuple[str, ...]:
                 # (/API/SO/NoSuchAction/<key>), so it is masked there as well
                 segments = [s for s in before.split("/") if s]
                 if len(segments) >= 2:
-                    shape = "/" + re.escape(segments[0]) + f"/(?:{_SEGMENT}/){{{len(segments) - 1}}}"
+                    # documented paths of that shape whose last segment is no secret stay as they are
+                    spared = [
+                        p for p in public if p[0].lower() == segments[0].lower() and len(p) == len(segments)
+                    ]
+                    spare = "".join(f"(?!{'/'.join(map(re.escape, p[1:]))}/)" for p in spared)
+                    shape = "/" + re.escape(segments[0]) + f"/{spare}(?:{_SEGMENT}/){{{len(segments) - 1}}}"
                     patterns.append("(?i)(" + shape + ")" + _SEGMENT + "(?=$|[?#'\"\\s])")
     return tuple(dict.fromkeys(patterns))
+
+
+def _public_final_segments(spec: dict[str, Any]) -> list[list[str]]:
+    """The literal segments before a final path parameter that is no secret (``/api/X/Docs/{page}``)."""
+    found = []
+    for template, item in (spec.get("paths") or {}).items():
+        final = re.fullmatch(r"(.*)/\{([^}/]+)\}/?", template)
+        if final is None:
+            continue
+        definitions = [item, *(d for m, d in item.items() if m in HTTP_METHODS and isinstance(d, dict))]
+        parameters = [_resolve_ref(spec, p) for d in definitions for p in d.get("parameters") or []]
+        secret = any(
+            isinstance(p, dict) and p.get("name") == final.group(2) and p.get("x-b2bconform-secret")
+            for p in parameters
+        )
+        if not secret:
+            found.append([s for s in final.group(1).split("/") if s])
+    return found
 
 
 def _resolve_ref(spec: dict[str, Any], node: Any) -> Any:

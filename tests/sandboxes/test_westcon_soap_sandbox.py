@@ -716,7 +716,10 @@ def test_the_engine_finds_nothing_in_any_faithful_answer(api: Api) -> None:
     assert findings == []
     evaluated = {rule for judgement in api.judge() for rule in judgement.outcomes}
     vendor_checked = {r["id"] for r in RULES if r.get("check") and r.get("judged") != ["client"]}
-    assert vendor_checked - evaluated == set()
+    # rules no answer of this sandbox can reach: it is served on loopback (exempt from the HTTPS
+    # rule) and answers SOAP 1.1 (the WS-Addressing rules judge SOAP 1.2 answers)
+    unreachable = {"WESTCON_SOAP-TRN-003", "WESTCON_SOAP-RES-015", "WESTCON_SOAP-RES-016"}
+    assert vendor_checked - evaluated == unreachable
 
 
 def test_every_faithful_200_validates_against_the_xsd(api: Api) -> None:

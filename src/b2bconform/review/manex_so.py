@@ -86,6 +86,7 @@ JUDGING_SCHEMA = judging_schema(
                 "request": NOTE,
                 "drop": {"type": "array", "items": {"type": "string"}},
                 "expected_findings": EXPECTED_FINDINGS,
+                "expected_discrepancies": EXPECTED_FINDINGS,
                 "discrepancy": NOTE,
             },
             # an example that is judged says what it breaks; one that is not says why

@@ -49,7 +49,10 @@ def iter_har(path: Path, *, progress: Callable[[int], None] | None = None) -> It
                 yield _exchange(_site(path, index), entry, index, str(path))
                 if progress is not None:
                     progress(source.position)
-        except (ijson.JSONError, json.JSONDecodeError) as exc:  # ijson's pure-Python backend raises the latter
+        except (
+            ijson.JSONError,
+            json.JSONDecodeError,
+        ) as exc:  # ijson's pure-Python backend raises the latter
             raise _syntax_error(path, exc, source.position) from None
 
 

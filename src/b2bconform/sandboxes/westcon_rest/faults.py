@@ -20,11 +20,6 @@ FAULTS = fault_catalogue(
             f"{_R}TOK-013",
             "the token answer lacks expires_in (ext_expires_in is still sent)",
         ),
-        Fault(
-            "token-error-without-aadsts",
-            f"{_R}TOK-022",
-            'token refusals carry an error_description without the "AADSTSnnn: " prefix',
-        ),
         # ── authorisation of getOrderStatus ─────────────────────────────────────────────────
         Fault(
             "accepts-missing-token",
@@ -51,11 +46,6 @@ FAULTS = fault_catalogue(
             f"{_R}AUTH-006",
             "a present but unknown Ocp-Apim-Subscription-Key is accepted (a missing one is still refused)",
         ),
-        Fault(
-            "error-401-without-status-code",
-            f"{_R}AUTH-007",
-            "401 bodies carry the message only, without statusCode",
-        ),
         # ── request validation ──────────────────────────────────────────────────────────────
         Fault(
             "accepts-unknown-order-type",
@@ -77,6 +67,16 @@ FAULTS = fault_catalogue(
         ),
         Fault("drops-customer-line-number", f"{_R}RES-004", "lines lack the customerLineNumber member"),
         Fault("wrong-status-description", f"{_R}RES-012", 'INV lines are described "Shipped"'),
+        Fault(
+            "shipped-without-ship-date",
+            f"{_R}RES-015",
+            'shipped lines carry an empty shipDate ("")',
+        ),
+        Fault(
+            "invoiced-without-billing-document",
+            f"{_R}RES-016",
+            'invoiced lines carry an empty billingDocument ("")',
+        ),
         Fault(
             "billing-document-before-invoice",
             f"{_R}RES-017",

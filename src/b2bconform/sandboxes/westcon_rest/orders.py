@@ -168,6 +168,8 @@ class LineOptions:
     customer_line_number: bool = True
     invoiced_described_shipped: bool = False
     billing_on_shipped: bool = False
+    shipped_without_ship_date: bool = False
+    invoiced_without_billing: bool = False
 
 
 #: The billing document the billing-document-before-invoice fault puts on shipped lines.
@@ -189,6 +191,11 @@ def render_line(order: Order, line: Line, options: LineOptions | None = None) ->
     billing = line.billing_document
     if line.status == "SHI" and options.billing_on_shipped:
         billing = EARLY_BILLING_DOCUMENT
+    if line.status == "INV" and options.invoiced_without_billing:
+        billing = ""
+    ship_date = line.ship_date.strftime("%Y%m%d") if line.ship_date is not None else ""
+    if line.status == "SHI" and options.shipped_without_ship_date:
+        ship_date = ""
     status_format = "%Y-%m-%d" if options.iso_status_date else "%Y%m%d"
     out = {
         "eRPOrderNumber": order.erp_number.lstrip("0") if options.unpadded_order_number else order.erp_number,
@@ -201,7 +208,7 @@ def render_line(order: Order, line: Line, options: LineOptions | None = None) ->
         "lineStatusCode": line.status,
         "lineStatusDescription": description,
         "statusDate": line.status_date.strftime(status_format),
-        "shipDate": line.ship_date.strftime("%Y%m%d") if line.ship_date is not None else "",
+        "shipDate": ship_date,
         "billingDocument": billing,
         "parentERPLine": line.parent,
     }

@@ -443,8 +443,7 @@ class WestconRestSandbox(Sandbox):
         """Azure AD's error body: the AADSTS code leads the description, then the trace lines."""
         trace_id, correlation_id = str(uuid.uuid4()), str(uuid.uuid4())
         timestamp = self._now().strftime("%Y-%m-%d %H:%M:%SZ")
-        prefix = "" if self.has("token-error-without-aadsts") else f"AADSTS{code}: "
-        description = f"{prefix}{text}\r\nTrace ID: {trace_id}\r\nCorrelation ID: {correlation_id}\r\nTimestamp: {timestamp}"
+        description = f"AADSTS{code}: {text}\r\nTrace ID: {trace_id}\r\nCorrelation ID: {correlation_id}\r\nTimestamp: {timestamp}"
         body = {
             "error": error,
             "error_description": description,
@@ -460,10 +459,7 @@ class WestconRestSandbox(Sandbox):
     async def _order_status(self, request: Request) -> Response:
         refusal = self._auth_problem(request)
         if refusal is not None:
-            body: dict[str, Any] = {"message": refusal}
-            if not self.has("error-401-without-status-code"):
-                body = {"statusCode": 401, **body}
-            return self._json(401, body)
+            return self._json(401, {"statusCode": 401, "message": refusal})
         parsed, value = _parse_json(await request.body())
         if not parsed:
             return self._bad_request("The request body is not valid JSON.")
@@ -519,6 +515,8 @@ class WestconRestSandbox(Sandbox):
             customer_line_number=not self.has("drops-customer-line-number"),
             invoiced_described_shipped=self.has("wrong-status-description"),
             billing_on_shipped=self.has("billing-document-before-invoice"),
+            shipped_without_ship_date=self.has("shipped-without-ship-date"),
+            invoiced_without_billing=self.has("invoiced-without-billing-document"),
         )
 
 

@@ -272,8 +272,10 @@ def test_an_item_action_on_an_unknown_order_says_sales_order_does_not_exists(
 
 @pytest.mark.writes
 @pytest.mark.rules("MANEX_SO-MSG-021")
-def test_an_item_get_of_an_unknown_line_says_item_does_not_exists(judge: Judge) -> None:
-    _refused_with(call(judge, "SOItemGet", {"uniqueln": MISSING_KEY}), "Sales Order Item does not exists.")
+def test_an_item_get_of_an_unknown_line_says_item_does_not_exists(judge: Judge, so_context: Any) -> None:
+    # SoNo too: the Item Get table marks it required (a vendor may refuse a Get without it)
+    params = {"sono": so_context.order(), "uniqueln": MISSING_KEY}
+    _refused_with(call(judge, "SOItemGet", params), "Sales Order Item does not exists.")
     judge.expect_conforms()
 
 
@@ -342,7 +344,14 @@ def test_a_due_date_action_without_its_key_says_duedt_uniq_not_provided(
     line = so_context.line()
     params = {"sono": so_context.order(), "uniqueln": line["UNIQUELN"], "due_dts1": "12-01-2027",
               "ship_dts": "11-29-2027", "qty": "1"}  # fmt: skip
-    _refused_with(call(judge, operation, params), "DueDt_Uniq not provided.")
+    answer = envelope(call(judge, operation, params))
+    # Due Date Edit's own example answers Price Edit's "PlPriceLnk not provided." (MANEX_SO-MSG-029)
+    documented = (
+        {"DueDt_Uniq not provided.", "PlPriceLnk not provided."}
+        if operation == "SODueDateEdit"
+        else {"DueDt_Uniq not provided."}
+    )
+    assert answer.get("Code") == 403 and answer.get("Message") in documented, answer
     judge.expect_conforms()
 
 

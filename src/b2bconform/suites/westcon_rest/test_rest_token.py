@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from b2bconform.contract import Contract, Judgement
-from b2bconform.generators.mutations import can_break, draw_breaking, require_evaluated
+from b2bconform.generators.mutations import can_break, draw_breaking, require_evaluated, wrong_credential
 from b2bconform.generators.westcon_rest import encode_form, token_form, token_request_headers
 from b2bconform.session import Judge
 
@@ -64,7 +64,7 @@ def test_a_token_request_breaking_a_rule_is_refused_as_azure_ad_refuses_it(
 @pytest.mark.rules("WESTCON_REST-TOK-007")
 def test_a_wrong_client_secret_is_refused_with_invalid_client_and_no_token(judge: Judge) -> None:
     form = token_form(judge.target.credentials())
-    form["client_secret"] = "b2bconform-wrong-" + form["client_secret"][::-1][:12]
+    form["client_secret"] = wrong_credential(form["client_secret"])
     judgement = request_token(judge, encode_form(form))
     judge.expect_conforms(judgement)
     response = judgement.exchange.response
@@ -75,3 +75,16 @@ def test_a_wrong_client_secret_is_refused_with_invalid_client_and_no_token(judge
     assert body.get("error") == "invalid_client", f"error {body.get('error')!r}, expected invalid_client"
     assert "AADSTS7000215" in str(body.get("error_description")), "the refusal does not name AADSTS7000215"
     assert "access_token" not in body
+
+
+@pytest.mark.rules("WESTCON_REST-TOK-006")
+def test_the_token_request_as_the_sample_configuration_makes_it_is_answered_with_a_token(
+    judge: Judge,
+) -> None:
+    """resource is sent when the target's credentials name one (the sample configuration's key)."""
+    form = token_form(judge.target.credentials())
+    judgement = request_token(judge, encode_form(form))
+    judge.expect_conforms(judgement)
+    assert _status(judgement) == 200, (
+        f"answered HTTP {_status(judgement)} (resource sent: {'resource' in form})"
+    )
