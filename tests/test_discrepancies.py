@@ -326,3 +326,31 @@ def test_a_callers_request_another_reading_allows_is_a_discrepancy_on_the_client
     assert allowed.findings == [] and outcomes(allowed) == {"TOY_ORDERS-REQ-001": "discrepancy"}
     broken = contract.check(exchange({**GOOD, "ref": "ABCDEFGHIJKL"}, 200, ANSWER), side="client")
     assert outcomes(broken) == {"TOY_ORDERS-REQ-001": "failed"}
+
+
+# ── the documents' own examples ───────────────────────────────────────────────────────────────
+
+
+def _expected(node: Any, key: str, where: str = "") -> list[tuple[str, list[str]]]:
+    if isinstance(node, dict):
+        found = [(where, node[key])] if node.get(key) else []
+        return found + [hit for k, v in node.items() for hit in _expected(v, key, f"{where}.{k}")]
+    if isinstance(node, list):
+        return [hit for i, v in enumerate(node) for hit in _expected(v, key, f"{where}[{i}]")]
+    return []
+
+
+def test_no_vendor_documents_own_example_is_recorded_as_failing_a_rule() -> None:
+    """What a document shows cannot be held against its vendor: where an example breaks the adopted
+    reading, the rule carries the example's reading, and the example judges as a discrepancy."""
+    from b2bconform.contract import known_apis
+    from b2bconform.locations import SHIPPED_CONTRACTS
+
+    discrepancies = 0
+    for api in known_apis(SHIPPED_CONTRACTS):
+        judging = yaml.safe_load(
+            (SHIPPED_CONTRACTS / api / "examples" / "judging.yaml").read_text(encoding="utf-8")
+        )
+        assert _expected(judging, "expected_findings") == [], api
+        discrepancies += len(_expected(judging, "expected_discrepancies"))
+    assert discrepancies >= 30  # the documents contradict themselves often: each one is on record
