@@ -367,30 +367,44 @@ def test_a_method_the_document_does_not_show_is_not_judged_as_the_action(method:
     assert "not a documented method" in report.unjudged[0].reason
 
 
+# schemathesis filters headers by name ([Filtered]); what it cannot know (the ManEx key in the path,
+# a Bearer token it was handed) shows as sent. Each API: the rule its sanitizing leaves not judged.
+SCHEMATHESIS_HIDES = {
+    "moduslink_po": "MODUSLINK_PO-AUTH-002",
+    "westcon_rest": "WESTCON_REST-AUTH-001",
+    "manex_so": None,
+    "manex_po": None,
+}
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("api", sorted(SCHEMATHESIS_HIDES))
 def test_schemathesis_reports_of_the_faithful_sandbox_with_default_sanitizing_have_no_finding(
-    served: Any, tmp_path: Path
+    api: str, tmp_path: Path
 ) -> None:
-    base = served("moduslink_po")
-    st = [
-        str(Path(sys.executable).parent / "st"),
-        "run",
-        str(SHIPPED_CONTRACTS / "moduslink_po" / "openapi.yaml"),
-    ]
-    st += ["--url", base, "--report", "vcr,har", "--report-dir", str(tmp_path), "--max-examples", "15"]
-    st += ["--phases", "examples,fuzzing", "--seed", "1", "--generation-database", "none"]
-    for name, value in get_sandbox("moduslink_po")().client_credentials().items():
-        st += ["-H", f"{name}: {value}"]
-    done = subprocess.run(st, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    from bench.bare_schemathesis import config_for
+    from bench.common import served
+
+    with served(api) as target:
+        config = tmp_path / "schemathesis.toml"
+        config.write_text(config_for(target), encoding="utf-8")
+        st = [str(Path(sys.executable).parent / "st"), "--config-file", str(config), "run"]
+        st += [str(SHIPPED_CONTRACTS / api / "openapi.yaml"), "--url", target.url]
+        st += ["--report", "vcr,har", "--report-dir", str(tmp_path), "--max-examples", "5"]
+        st += ["--phases", "examples,fuzzing", "--seed", "1", "--generation-database", "none"]
+        done = subprocess.run(st, cwd=tmp_path, capture_output=True, text=True, timeout=900, check=False)
     # schemathesis's own verdicts follow the schema alone, not the document's decisions: exit 0 or 1
     assert done.returncode in (0, 1), done.stdout[-2000:]
     reports = sorted(tmp_path.glob("vcr-*.yaml")) + sorted(tmp_path.glob("har-*.json"))
-    assert len(reports) == 2 and all("[Filtered]" in r.read_text() for r in reports)  # sanitized
+    assert len(reports) == 2
     for recording in reports:
-        report = audit([recording], "moduslink_po")
-        assert report.findings == [], [f.as_dict() for f in report.findings]
+        report = audit([recording], api)
+        assert report.findings == [], [f.as_dict() for f in report.findings][:5]
         assert report.judged > 10
-        assert "MODUSLINK_PO-AUTH-002" in report.apis["moduslink_po"].not_judged
+        hidden = SCHEMATHESIS_HIDES[api]
+        if hidden is not None:
+            assert "[Filtered]" in recording.read_text(encoding="utf-8")  # sanitized
+            assert hidden in report.apis[api].not_judged
 
 
 def test_a_ws_security_token_a_recorder_replaced_leaves_the_rules_reading_it_not_judged() -> None:

@@ -257,13 +257,13 @@ class _Auditor:
             return None
         # judged as redacted by name: masking a header never changes a verdict, and what a
         # finding quotes is already masked
-        foreign = contract.foreign_answer(exchange) if self.side == "vendor" else None
-        if foreign is not None:
-            report.skip(self._unjudged(exchange, foreign), unclassified=False)
-            return None
         undocumented = contract.undocumented_method(exchange.request) if operation is None else None
         if undocumented is not None:
             report.skip(self._unjudged(exchange, undocumented), unclassified=True)
+            return None
+        foreign = contract.foreign_answer(exchange) if self.side == "vendor" else None
+        if foreign is not None:
+            report.skip(self._unjudged(exchange, foreign), unclassified=False)
             return None
         judged = self.redactors[contract.api].exchange(exchange)
         judged = contract.classify(judged if operation is None else _with(judged, contract.api, operation))
