@@ -191,9 +191,12 @@ def _reading(rules: RuleCatalogue, rule_id: str) -> AdoptedReading:
         rule = rules.get(rule_id)
     except KeyError:
         return AdoptedReading(rule_id, "", "(no such rule in rules.yaml)", "unknown rule")
+    others = tuple(
+        f"{r.reading} ({r.source.section}{': “' + r.quote + '”' if r.quote else ''})" for r in rule.readings
+    )
     if rule.decision:
-        return AdoptedReading(rule.id, rule.statement, rule.decision, "decision")
-    return AdoptedReading(rule.id, rule.statement, rule.statement, "statement")
+        return AdoptedReading(rule.id, rule.statement, rule.decision, "decision", others)
+    return AdoptedReading(rule.id, rule.statement, rule.statement, "statement", others)
 
 
 def _unruled_reading(case: ExampleCase) -> AdoptedReading:

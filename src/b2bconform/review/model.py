@@ -158,9 +158,17 @@ class AdoptedReading:
     statement: str
     reading: str
     basis: Literal["decision", "statement", "not judged", "unknown rule"]
+    # the other readings the document supports (rules.yaml ``readings``), as the vendor reads them
+    others: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "statement": self.statement, "reading": self.reading, "basis": self.basis}
+        return {
+            "rule": self.rule,
+            "statement": self.statement,
+            "reading": self.reading,
+            "basis": self.basis,
+            "other_readings": list(self.others),
+        }
 
 
 @dataclass(frozen=True)

@@ -169,6 +169,8 @@ def _discrepancy(number: int, item: Discrepancy) -> Iterator[str]:
         label = f"`{reading.rule}`" if reading.rule else ""
         basis = _BASIS.get(reading.basis, "")
         yield "  - " + " ".join(part for part in (label, basis, _prose(reading.reading)) if part)
+        for alternative in reading.others:
+            yield f"    - Another reading the document supports (traffic following it is a discrepancy, not a failure): {_prose(alternative)}"
     if item.rules:
         yield f"- **Rules:** {', '.join(f'`{rule}`' for rule in item.rules)}"
 
