@@ -177,3 +177,14 @@ def test_a_gateway_page_in_a_recording_is_listed_not_judged(tmp_path: Path) -> N
     code, output = _audit(str(path), "--api", "moduslink_po")
     assert code == 2, output  # the only interaction is not the API's answer: nothing was judged
     assert "HTTP 503, undocumented, without the API's JSON body" in output or "HTML page" in output
+
+
+def test_an_unclassified_interaction_is_listed_without_what_may_be_its_key(tmp_path: Path) -> None:
+    secret = "Zq9-unknown-KEY"
+    odd_url = f"https://erp.example//Get/{secret}?apiKey={secret}&token={secret}"
+    odd = _interaction().replace(f"uri: {ORDERS}", f"uri: {odd_url}")
+    path = tmp_path / "odd.yaml"
+    path.write_text("version: 1\ninteractions:\n" + _interaction() + odd, encoding="utf-8")
+    code, output = _audit(str(path))
+    assert code in (0, 1) and secret not in output, output
+    assert "https://erp.example//Get/***?apiKey=***&token=***" in output

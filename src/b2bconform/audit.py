@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from b2bconform.contract import Contract, Judgement, known_apis
 from b2bconform.model import Exchange, Finding, Request
-from b2bconform.redaction import SECRET_HEADERS, Redactor
+from b2bconform.redaction import MASK, SECRET_HEADERS, Redactor
 from b2bconform.traffic import iter_exchanges
 from b2bconform.traffic.detect import ApiDetector
 
@@ -246,7 +247,7 @@ class _Auditor:
         else:
             detection = self.detector.detect(exchange.request)
             if detection.contract is None:
-                report.skip(self._unjudged(exchange, detection.reason), unclassified=True)
+                report.skip(self._unjudged(exchange, detection.reason, known=False), unclassified=True)
                 return None
             contract, operation = detection.contract, detection.operation
         if exchange.response is None and self.side == "vendor":
@@ -285,8 +286,10 @@ class _Auditor:
             return None
         return f"a {found.contract.api} request ({found.operation}), not an operation of {contract.api}"
 
-    def _unjudged(self, exchange: Exchange, reason: str) -> Unjudged:
+    def _unjudged(self, exchange: Exchange, reason: str, *, known: bool = True) -> Unjudged:
         url = self.scrubber.text(exchange.request.url)
+        if not known:
+            url = _guarded_url(url)
         return Unjudged(exchange.source or "", exchange.index, exchange.request.method, url, reason)
 
     def _learn_secrets(self, exchange: Exchange) -> None:
@@ -304,6 +307,21 @@ class _Auditor:
             )
             for u in report.unjudged
         ]
+
+
+def _guarded_url(url: str) -> str:
+    """A URL no contract knows, shown without what may be a secret there: nobody can say which of
+    its parts is one (a key as the last path segment, ``?apiKey=``), so the last segment of a path
+    two segments deep or more and every query value are masked."""
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
+    if sum(1 for segment in segments if segment) >= 2 and segments[-1]:
+        segments[-1] = MASK
+    query = "&".join(
+        f"{name}={MASK}" if value else name
+        for name, _, value in (pair.partition("=") for pair in parts.query.split("&") if pair)
+    )
+    return urlunsplit((parts.scheme, parts.netloc, "/".join(segments), query, ""))
 
 
 def _with(exchange: Exchange, api: str, operation: str) -> Exchange:
