@@ -18,7 +18,16 @@ from b2bconform.formats import bounded_string, enum_format, get_format
 from b2bconform.pointers import parent_and_key, resolve, split
 from b2bconform.rules import Rule
 
-__all__ = ["Mutation", "breaking", "can_break", "draw_breaking", "require_evaluated", "wrong_credential"]
+__all__ = [
+    "Mutation",
+    "breaking",
+    "breaking_answer",
+    "can_break",
+    "can_break_answer",
+    "draw_breaking",
+    "require_evaluated",
+    "wrong_credential",
+]
 
 _WRONG = "b2bconform-wrong-credential"
 
@@ -122,7 +131,8 @@ def _equals(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation
 
 def _pattern(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
     regex = re.compile(params["regex"])
-    found = [(w, v) for w, v in resolve(document, params["path"]) if isinstance(v, str)]
+    paths = [params["path"]] if isinstance(params["path"], str) else list(params["path"])
+    found = [(w, v) for path in paths for w, v in resolve(document, path) if isinstance(v, str)]
     if not found:
         return None
     valid = found[0][1]
@@ -140,6 +150,10 @@ _NOT_OF_TYPE: dict[str, list[Any]] = {
     "string": [123, 1.5, True, ["x"], {"x": "y"}],
     "array": ["x", 1, {"x": "y"}],
     "object": ["x", 1, ["x"]],
+    "boolean": ["true", 1, None],
+    "null": ["x", 0, False],
+    "number": ["1", True, None],
+    "integer": ["1", 1.5, True],
 }
 
 
@@ -274,6 +288,28 @@ def _compare_dates(
     )
 
 
+def _echo(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    return _replace_each(document, params["path"], st.just("b2bconform-not-the-echo"), "not what was sent")
+
+
+def _absent(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    paths = [params["path"]] if isinstance(params["path"], str) else list(params["path"])
+    holders = [
+        (f"{where}/{key}", key)
+        for path in paths
+        for parent, key in [parent_and_key(path)]
+        for where, node in resolve(document, parent)
+        if isinstance(node, dict) and key not in node and "*" not in key
+    ]
+    if not holders:
+        return None
+    return st.sampled_from(holders).map(
+        lambda pair: Mutation(
+            None, _set(document, pair[0], "b2bconform"), pair[0], f"member {pair[1]!r} sent"
+        )
+    )
+
+
 _MUTATORS: dict[str, Callable[[Any, dict[str, Any]], st.SearchStrategy[Mutation] | None]] = {
     "required": _required,
     "max_length": _max_length,
@@ -292,9 +328,28 @@ _MUTATORS: dict[str, Callable[[Any, dict[str, Any]], st.SearchStrategy[Mutation]
 }
 
 
+# Answers break more ways than requests: an echo that is not one, a member the answer must not hold.
+_ANSWER_MUTATORS = {**_MUTATORS, "echo": _echo, "absent": _absent}
+
+
 def can_break(rule: Rule) -> bool:
     """Whether a negative request can be derived from the rule alone (stateful and auth rules have their own tests)."""
     return rule.check in _MUTATORS and rule.is_request_side and "vendor" in rule.judged
+
+
+def can_break_answer(rule: Rule) -> bool:
+    """Whether a breaking answer can be derived from the rule alone: a vendor-side response rule whose
+    check reads one document."""
+    return rule.check in _ANSWER_MUTATORS and not rule.is_request_side and "vendor" in rule.judged
+
+
+def breaking_answer(rule: Rule, document: Any) -> st.SearchStrategy[Mutation] | None:
+    """Mutations of a conforming answer's ``document`` meant to break ``rule`` (the negative evidence
+    of response rules: ``b2bconform.proofs``); None when the answer has nothing to break."""
+    if not can_break_answer(rule):
+        return None
+    assert rule.check is not None
+    return _ANSWER_MUTATORS[rule.check](document, dict(rule.params))
 
 
 def breaking(rule: Rule, document: Any) -> st.SearchStrategy[Mutation] | None:

@@ -370,6 +370,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     path = session.config.getoption("conformance_report")
     if harness is None or not path or not harness.matrix.contracts:
         return
+    harness.matrix.add_mutation_proven(harness.proofs.prove())
     if hasattr(session.config, "workerinput"):
         # xdist workers leave reporting to the controller: each hands over its matrix as the report's
         # JSON, which the controller merges as the worker goes down (pytest_testnodedown)

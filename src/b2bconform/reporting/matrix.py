@@ -10,8 +10,10 @@ Status of a rule, from strongest evidence down:
 
 How well a rule is verified, independent of its status:
 - positive evidence: it passed an evaluation on a request that honoured it (or a test tied to it passed);
-- negative evidence: the run sent a request breaking it and judged the answer, or a sandbox fault
-  breaks it and the fault-detection self-test proves the harness then fails exactly that rule.
+- negative evidence: the run sent a request breaking it and judged the answer, a sandbox fault
+  breaks it and the fault-detection self-test proves the harness then fails exactly that rule, or
+  (response rules) a conforming answer of the run, mutated to break it, made the engine fail that
+  rule and no other (``b2bconform.proofs``).
 
 Score (per API and overall) = share of rules with both kinds of evidence x pass rate, where the pass
 rate is passed / (passed + failed) over the rules that reached a verdict. See SCORE_DEFINITION.
@@ -53,8 +55,9 @@ MAX_REASONS_PER_RULE = 3
 SCORE_DEFINITION = (
     "score = (rules verified both ways / all rules) x pass rate. A rule is verified both ways when it has "
     "positive evidence (it passed on a request that honoured it, or a test tied to it passed) and negative "
-    "evidence (this run sent a request breaking it and judged the answer, or a sandbox fault breaks it and "
-    "the fault-detection self-test proves the harness then fails that rule). Pass rate = (passed + "
+    "evidence (this run sent a request breaking it and judged the answer, a sandbox fault breaks it and "
+    "the fault-detection self-test proves the harness then fails that rule, or a conforming answer of "
+    "this run, mutated to break it, made the engine fail that rule and no other). Pass rate = (passed + "
     "discrepancy) / (passed + discrepancy + failed) over the rules that reached a verdict: a discrepancy "
     "(the traffic follows another reading of a self-contradicting or silent document) is for the vendor "
     "to settle, not a failure. Untested and broken rules lower the first factor, failed rules the second."
@@ -139,6 +142,8 @@ class ConformanceMatrix:
         self.tests: dict[str, TestOutcome] = {}
         self.timings: dict[str, dict[str, list[float]]] = {}  # api -> operation -> response seconds
         self.fault_proven: dict[str, set[str]] = {}  # api -> rules a self-tested sandbox fault breaks
+        # api -> response rules a mutation of their own conforming answer made the engine fail (proofs)
+        self.mutation_proven: dict[str, set[str]] = {}
 
     def add_contract(self, contract: Contract, fault_proven: Iterable[str] = ()) -> None:
         """``fault_proven``: the rules of this API that a sandbox fault breaks (negative evidence
@@ -147,6 +152,14 @@ class ConformanceMatrix:
             self.contracts[contract.api] = contract
             self.evidence[contract.api] = {rule.id: RuleEvidence() for rule in contract.rules}
             self.fault_proven[contract.api] = set(fault_proven) & set(contract.rules.ids)
+
+    def add_mutation_proven(self, proven: dict[str, set[str]]) -> None:
+        """Response rules proven by mutating this run's own conforming answers (``b2bconform.proofs``)."""
+        for api, rules in proven.items():
+            if api in self.contracts:
+                self.mutation_proven.setdefault(api, set()).update(
+                    set(rules) & set(self.contracts[api].rules.ids)
+                )
 
     def _rule(self, api: str, rule_id: str) -> RuleEvidence:
         return self.evidence[api][rule_id]
@@ -239,6 +252,7 @@ class ConformanceMatrix:
         for api, contract in other.contracts.items():
             self.add_contract(contract)
             self.fault_proven[api] |= other.fault_proven.get(api, set())
+            self.mutation_proven.setdefault(api, set()).update(other.mutation_proven.get(api, set()))
             mine = self.evidence[api]
             for rule_id, evidence in other.evidence[api].items():
                 mine.setdefault(rule_id, RuleEvidence()).merge(evidence)
@@ -258,7 +272,8 @@ class ConformanceMatrix:
             counts = _counts()
             for rule in contract.rules:
                 ev = self.evidence[api][rule.id]
-                verified = _verification(ev, rule.id in self.fault_proven.get(api, set()))
+                mutated = rule.id in self.mutation_proven.get(api, set())
+                verified = _verification(ev, rule.id in self.fault_proven.get(api, set()) or mutated)
                 counts["rules"] += 1
                 counts[ev.status] += 1
                 counts["verified_both"] += verified == "both"
@@ -291,6 +306,7 @@ class ConformanceMatrix:
                     "readings": [r.as_dict(rule.id) for r in rule.readings],
                     "skip_reasons": list(ev.skip_reasons),
                     "fault_proven": rule.id in self.fault_proven.get(api, set()),
+                    "mutation_proven": mutated,
                 }
             samples = _samples_ms(self.timings.get(api, {}))
             apis[api] = {
@@ -537,6 +553,8 @@ class _Reader:
                 fault_proven = rule.get("verified") in ("both", "negative") and not evidence.negative
             if fault_proven:
                 proven.add(rule_id)
+            if rule.get("mutation_proven"):
+                matrix.mutation_proven.setdefault(api, set()).add(rule_id)
         samples = self.mapping(block.get("response_samples_ms", {}), f"apis.{api}.response_samples_ms")
         for operation, values in samples.items():
             where = f"apis.{api}.response_samples_ms.{operation}"

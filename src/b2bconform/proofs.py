@@ -1,0 +1,100 @@
+"""Negative evidence for response rules, from the run's own answers.
+
+A response rule that passed shows the vendor's answer honoured it; nothing yet shows the harness
+would notice if it did not. For each such rule the first conforming answer it passed on is kept (in
+memory, as judged: nothing here is written), and at the end of the run it is mutated to break
+exactly that rule — a member removed, a value one past its length, format, enumeration or type, an
+echo that is not one (``generators.mutations.breaking_answer``) — and judged again with the same
+history. The rule is proven when the engine then fails it and nothing else; a rule no mutation of
+its answer breaks that way stays unproven, and the matrix says so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis.errors import NoSuchExample, Unsatisfiable
+
+from b2bconform.contract import Contract, Judgement
+from b2bconform.generators.mutations import Mutation, breaking_answer, can_break_answer
+from b2bconform.model import NO_JSON, Exchange
+
+__all__ = ["AnswerProofs", "prove_answer"]
+
+HISTORY_KEPT = 50  # earlier exchanges kept with an exemplar: duplicate and read-back rules read them
+_SEARCH = settings(
+    max_examples=25,
+    derandomize=True,
+    database=None,
+    phases=[Phase.generate],
+    suppress_health_check=list(HealthCheck),
+    deadline=None,
+)
+
+
+@dataclass(frozen=True)
+class _Exemplar:
+    contract: Contract
+    exchange: Exchange
+    history: tuple[Exchange, ...]
+
+
+def prove_answer(
+    contract: Contract, rule_id: str, exchange: Exchange, history: Sequence[Exchange] = ()
+) -> bool:
+    """Whether some mutation of ``exchange``'s (conforming, JSON) answer makes the engine fail
+    ``rule_id`` and no other rule."""
+    rule = contract.rules.get(rule_id)
+    response = exchange.response
+    if response is None or contract.rules.xml or not can_break_answer(rule):
+        return False
+    document = response.json()
+    if document is NO_JSON:
+        return False
+    mutations = breaking_answer(rule, document)
+    if mutations is None:
+        return False
+
+    def fails_it_alone(mutation: Mutation) -> bool:
+        body = mutation.body if mutation.body is not None else json.dumps(mutation.document).encode("utf-8")
+        mutated = dataclasses.replace(exchange, response=dataclasses.replace(response, body=body))
+        judged = contract.check(mutated, history=history)
+        return {finding.rule for finding in judged.findings} == {rule_id}
+
+    try:
+        find(mutations, fails_it_alone, settings=_SEARCH)
+    except (NoSuchExample, Unsatisfiable):
+        return False
+    return True
+
+
+class AnswerProofs:
+    """Collects one conforming answer per response rule as the run judges, and proves them at its end."""
+
+    def __init__(self) -> None:
+        self._exemplars: dict[tuple[str, str], _Exemplar] = {}
+
+    def offer(self, contract: Contract, judgement: Judgement, history: Sequence[Exchange]) -> None:
+        """Keep ``judgement``'s exchange (as judged, before redaction) for each rule it passed that a
+        mutation of the answer could break and that has no exemplar yet."""
+        if contract.rules.xml or judgement.exchange.response is None:
+            return
+        for rule_id, outcome in judgement.outcomes.items():
+            key = (contract.api, rule_id)
+            if outcome != "passed" or key in self._exemplars or rule_id in judgement.broken_by_request:
+                continue
+            if can_break_answer(contract.rules.get(rule_id)):
+                earlier = tuple(history[-HISTORY_KEPT:])
+                self._exemplars[key] = _Exemplar(contract, judgement.exchange, earlier)
+
+    def prove(self) -> dict[str, set[str]]:
+        """api -> the response rules a mutation of their own conforming answer proves."""
+        proven: dict[str, set[str]] = {}
+        for (api, rule_id), exemplar in self._exemplars.items():
+            if prove_answer(exemplar.contract, rule_id, exemplar.exchange, exemplar.history):
+                proven.setdefault(api, set()).add(rule_id)
+        return proven
