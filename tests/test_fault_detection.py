@@ -3,6 +3,11 @@
 Each sandbox fault breaks exactly one declared rule. The API's suites run against the sandbox with
 that fault injected must fail on that rule and only there; against the faithful sandbox they pass.
 The suites run as real pytest processes, exactly as a user runs them, two at a time.
+
+A fault runs first through the tests whose exchanges touched its rule in the faithful run (the
+faithful conformance report lists them): a fault changes the answers its rule reads. When that
+subset does not fail exactly the declared rule, the whole suite runs, so a fault is never called
+missed, or caught, because of the selection.
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -34,11 +40,14 @@ class SuiteRun:
     exit_code: int
     failed_rules: frozenset[str]
     output: str
+    tests_by_rule: dict[str, list[str]] = field(default_factory=dict)  # from the run's report
+    scope: str = "whole suite"
 
 
-def _run_suite(api: str, fault: str, out_dir: Path) -> SuiteRun:
-    report = out_dir / f"{api}.{fault.strip('()')}.json"
-    command = [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / api), "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+def _run_suite(api: str, fault: str, out_dir: Path, tests: Sequence[str] = ()) -> SuiteRun:
+    report = out_dir / f"{api}.{fault.strip('()')}{'.subset' if tests else ''}.json"
+    targets = [str(SHIPPED_SUITES.parent / test) for test in tests] or [str(SHIPPED_SUITES / api)]
+    command = [sys.executable, "-m", "pytest", *targets, "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
                "--conformance-report", str(report), "-W", "ignore::DeprecationWarning", "--hypothesis-profile", "selftest"]  # fmt: skip
     if fault != FAITHFUL:
         command += ["--fault", fault]
@@ -46,19 +55,35 @@ def _run_suite(api: str, fault: str, out_dir: Path) -> SuiteRun:
         command, cwd=ROOT, capture_output=True, text=True, timeout=900, env={**os.environ, "CI": "1"}
     )
     failed: frozenset[str] = frozenset()
+    by_rule: dict[str, list[str]] = {}
     if report.is_file():
         rules = json.loads(report.read_text())["apis"][api]["rules"]
         failed = frozenset(rule for rule, data in rules.items() if data["status"] == "failed")
-    return SuiteRun(api, fault, done.returncode, failed, done.stdout[-4000:] + done.stderr[-2000:])
+        by_rule = {rule: list(data.get("tests") or []) for rule, data in rules.items()}
+    output = done.stdout[-4000:] + done.stderr[-2000:]
+    scope = f"{len(tests)} tests that touched the rule" if tests else "whole suite"
+    return SuiteRun(api, fault, done.returncode, failed, output, by_rule, scope)
+
+
+def _run_fault(api: str, fault: str, faithful: SuiteRun, out_dir: Path) -> SuiteRun:
+    """The tests that touched the fault's rule first; the whole suite unless they fail it alone."""
+    declared = SANDBOXES[api].faults[fault].rule
+    tests = faithful.tests_by_rule.get(declared) or []
+    if tests:
+        subset = _run_suite(api, fault, out_dir, tests)
+        if subset.exit_code == 1 and subset.failed_rules == {declared}:
+            return subset
+    return _run_suite(api, fault, out_dir)
 
 
 @pytest.fixture(scope="session")
 def suite_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], SuiteRun]:
     out_dir = tmp_path_factory.mktemp("selftest")
-    jobs = [(api, fault) for api in APIS for fault in [FAITHFUL, *sorted(SANDBOXES[api].faults)]]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = list(pool.map(lambda job: _run_suite(job[0], job[1], out_dir), jobs))
-    by_key = {(run.api, run.fault): run for run in runs}
+        faithful = {run.api: run for run in pool.map(lambda api: _run_suite(api, FAITHFUL, out_dir), APIS)}
+        jobs = [(api, fault) for api in APIS for fault in sorted(SANDBOXES[api].faults)]
+        runs = list(pool.map(lambda job: _run_fault(job[0], job[1], faithful[job[0]], out_dir), jobs))
+    by_key = {(run.api, run.fault): run for run in [*faithful.values(), *runs]}
     _write_summary(by_key)
     return by_key
 
@@ -74,7 +99,11 @@ def _write_summary(runs: dict[tuple[str, str], SuiteRun]) -> None:
             "detection_rate": round(len(detected) / len(faults), 4) if faults else None,
             "faithful_sandbox_failed_rules": sorted(runs[(api, FAITHFUL)].failed_rules),
             "per_fault": {
-                name: {"rule": f.rule, "failed_rules": sorted(runs[(api, name)].failed_rules)}
+                name: {
+                    "rule": f.rule,
+                    "failed_rules": sorted(runs[(api, name)].failed_rules),
+                    "scope": runs[(api, name)].scope,
+                }
                 for name, f in faults.items()
             },
         }

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 from b2bconform.contract import Contract, Judgement
 from b2bconform.generators.mutations import Mutation, breaking_answer, can_break_answer
-from b2bconform.model import NO_JSON, Exchange
+from b2bconform.model import NO_JSON, Exchange, Headers, Response
 
 __all__ = ["AnswerProofs", "prove_answer"]
 
@@ -50,7 +51,14 @@ def prove_answer(
     ``rule_id`` and no other rule."""
     rule = contract.rules.get(rule_id)
     response = exchange.response
-    if response is None or contract.rules.xml or not can_break_answer(rule):
+    if response is None or contract.rules.xml:
+        return False
+    if rule.check in _ENVELOPE_EDITS and not rule.is_request_side:
+        return any(
+            _fails_alone(contract, rule_id, dataclasses.replace(exchange, response=edited), history)
+            for edited in _ENVELOPE_EDITS[rule.check](response, rule.params)
+        )
+    if not can_break_answer(rule):
         return False
     document = response.json()
     if document is NO_JSON:
@@ -62,14 +70,39 @@ def prove_answer(
     def fails_it_alone(mutation: Mutation) -> bool:
         body = mutation.body if mutation.body is not None else json.dumps(mutation.document).encode("utf-8")
         mutated = dataclasses.replace(exchange, response=dataclasses.replace(response, body=body))
-        judged = contract.check(mutated, history=history)
-        return {finding.rule for finding in judged.findings} == {rule_id}
+        return _fails_alone(contract, rule_id, mutated, history)
 
     try:
         find(mutations, fails_it_alone, settings=_SEARCH)
     except (NoSuchExample, Unsatisfiable):
         return False
     return True
+
+
+def _fails_alone(contract: Contract, rule_id: str, mutated: Exchange, history: Sequence[Exchange]) -> bool:
+    judged = contract.check(mutated, history=history)
+    return {finding.rule for finding in judged.findings} == {rule_id}
+
+
+def _other_media_type(response: Response, params: Mapping[str, Any]) -> list[Response]:
+    headers = Headers([(k, v) for k, v in response.headers.pairs() if k.lower() != "content-type"])
+    return [
+        dataclasses.replace(response, headers=Headers([*headers.pairs(), ("Content-Type", "text/plain")]))
+    ]
+
+
+def _other_status(response: Response, params: Mapping[str, Any]) -> list[Response]:
+    allowed = set(params.get("statuses") or ())
+    return [
+        dataclasses.replace(response, status=status) for status in (299, 418, 599) if status not in allowed
+    ]
+
+
+# Rules about the envelope, not the body: the answer's media type and its status, changed alone.
+_ENVELOPE_EDITS: dict[str, Callable[[Response, Mapping[str, Any]], list[Response]]] = {
+    "content_type": _other_media_type,
+    "status_in": _other_status,
+}
 
 
 class AnswerProofs:
@@ -87,7 +120,9 @@ class AnswerProofs:
             key = (contract.api, rule_id)
             if outcome != "passed" or key in self._exemplars or rule_id in judgement.broken_by_request:
                 continue
-            if can_break_answer(contract.rules.get(rule_id)):
+            rule = contract.rules.get(rule_id)
+            envelope = rule.check in _ENVELOPE_EDITS and not rule.is_request_side and "vendor" in rule.judged
+            if can_break_answer(rule) or envelope:
                 earlier = tuple(history[-HISTORY_KEPT:])
                 self._exemplars[key] = _Exemplar(contract, judgement.exchange, earlier)
 

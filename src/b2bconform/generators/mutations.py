@@ -328,8 +328,53 @@ _MUTATORS: dict[str, Callable[[Any, dict[str, Any]], st.SearchStrategy[Mutation]
 }
 
 
-# Answers break more ways than requests: an echo that is not one, a member the answer must not hold.
-_ANSWER_MUTATORS = {**_MUTATORS, "echo": _echo, "absent": _absent}
+def _whole_number(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    below = int(params.get("min", 0)) - 1
+    return _replace_each(
+        document, params["path"], st.sampled_from([1.5, below, "x"]), "not a whole number in range"
+    )
+
+
+def _excludes(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    values = list(params["values"])
+    return (
+        _replace_each(document, params["path"], st.sampled_from(values), "an excluded value")
+        if values
+        else None
+    )
+
+
+def _matches_request(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    return _replace_each(
+        document, params["path"], st.just("b2bconform-not-asked-for"), "not what was asked for"
+    )
+
+
+def _distinct(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    found = [
+        (where, value) for where in _locations(document, params["path"]) for value in [_at(document, where)]
+    ]
+    if len(found) < 2:
+        return None
+    first, (second, _) = found[0][1], found[1]
+    return st.just(Mutation(None, _set(document, second, copy.deepcopy(first)), second, "a value repeated"))
+
+
+def _at(document: Any, pointer: str) -> Any:
+    return next((value for _, value in resolve(document, pointer)), None)
+
+
+# Answers break more ways than requests: an echo that is not one, a member the answer must not hold,
+# a value the request did not ask for, an excluded or repeated value.
+_ANSWER_MUTATORS = {
+    **_MUTATORS,
+    "echo": _echo,
+    "absent": _absent,
+    "whole_number": _whole_number,
+    "excludes": _excludes,
+    "matches_request": _matches_request,
+    "distinct": _distinct,
+}
 
 
 def can_break(rule: Rule) -> bool:
