@@ -630,8 +630,13 @@ def _secret_url_patterns(spec: dict[str, Any]) -> tuple[str, ...]:
                         p for p in public if p[0].lower() == segments[0].lower() and len(p) == len(segments)
                     ]
                     spare = "".join(f"(?!{'/'.join(map(re.escape, p[1:]))}/)" for p in spared)
-                    shape = "/" + re.escape(segments[0]) + f"/{spare}(?:{_SEGMENT}/){{{len(segments) - 1}}}"
-                    patterns.append("(?i)(" + shape + ")" + _SEGMENT + "(?=$|[?#'\"\\s])")
+                    shape = "/" + re.escape(segments[0]) + f"/{spare}(?:{_SEGMENT}/){{1,{len(segments) - 1}}}"
+                    # a shorter URL ending in one of the API's own words (/api/PO/Get) carries no key
+                    words = sorted(
+                        {w for t in spec.get("paths") or {} for w in t.split("/") if w and "{" not in w}
+                    )
+                    known = "(?!(?:" + "|".join(map(re.escape, words)) + ")(?:$|[?#'\"\\s]))"
+                    patterns.append("(?i)(" + shape + ")" + known + _SEGMENT + "(?=$|[?#'\"\\s])")
     return tuple(dict.fromkeys(patterns))
 
 
