@@ -451,6 +451,10 @@ def test_a_key_in_the_path_of_an_undocumented_action_is_masked_without_knowing_i
     assert (
         redactor.text(f"https://erp.example{root}/Get") == f"https://erp.example{root}/Get"
     )  # no key: nothing to mask
+    # a controller left out (/api/SOAdd/<key>): still a key ending a URL of the API's shape
+    assert (
+        redactor.text(f"https://erp.example/api/SOAdd/{API_KEY}") == f"https://erp.example/api/SOAdd/{MASK}"
+    )
 
 
 @pytest.mark.parametrize("name", ["apiKey", "api_key", "token", "key", "signature"])
