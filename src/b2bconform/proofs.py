@@ -2,7 +2,8 @@
 
 A response rule that passed shows the vendor's answer honoured it; nothing yet shows the harness
 would notice if it did not. For each such rule the first conforming answer it passed on is kept (in
-memory, as judged: nothing here is written), and at the end of the run it is mutated to break
+memory, as judged: nothing here is written; one per status, in case one offers nothing to break
+alone), and at the end of the run each is mutated to break
 exactly that rule — a member removed, a value one past its length, format, enumeration or type, an
 echo that is not one (``generators.mutations.breaking_answer``) — and judged again with the same
 history. The rule is proven when the engine then fails it and nothing else; a rule no mutation of
@@ -27,6 +28,9 @@ from b2bconform.model import NO_JSON, Exchange, Headers, Response
 __all__ = ["AnswerProofs", "prove_answer"]
 
 HISTORY_KEPT = 50  # earlier exchanges kept with an exemplar: duplicate and read-back rules read them
+# conforming answers kept per rule: one may offer nothing to break alone (a member two rules read),
+# the next may; and a run split over workers then still proves what one process proves
+EXEMPLARS_PER_RULE = 5
 _SEARCH = settings(
     max_examples=25,
     derandomize=True,
@@ -109,27 +113,30 @@ class AnswerProofs:
     """Collects one conforming answer per response rule as the run judges, and proves them at its end."""
 
     def __init__(self) -> None:
-        self._exemplars: dict[tuple[str, str], _Exemplar] = {}
+        self._exemplars: dict[tuple[str, str], dict[int, _Exemplar]] = {}  # (api, rule) -> status -> answer
 
     def offer(self, contract: Contract, judgement: Judgement, history: Sequence[Exchange]) -> None:
         """Keep ``judgement``'s exchange (as judged, before redaction) for each rule it passed that a
-        mutation of the answer could break and that has no exemplar yet."""
-        if contract.rules.xml or judgement.exchange.response is None:
+        mutation of the answer could break, one per status the answer has."""
+        response = judgement.exchange.response
+        if contract.rules.xml or response is None:
             return
+        status = contract.status_of(response)
         for rule_id, outcome in judgement.outcomes.items():
-            key = (contract.api, rule_id)
-            if outcome != "passed" or key in self._exemplars or rule_id in judgement.broken_by_request:
+            if outcome != "passed" or rule_id in judgement.broken_by_request:
+                continue
+            kept = self._exemplars.setdefault((contract.api, rule_id), {})
+            if status in kept or len(kept) >= EXEMPLARS_PER_RULE:
                 continue
             rule = contract.rules.get(rule_id)
             envelope = rule.check in _ENVELOPE_EDITS and not rule.is_request_side and "vendor" in rule.judged
             if can_break_answer(rule) or envelope:
-                earlier = tuple(history[-HISTORY_KEPT:])
-                self._exemplars[key] = _Exemplar(contract, judgement.exchange, earlier)
+                kept[status] = _Exemplar(contract, judgement.exchange, tuple(history[-HISTORY_KEPT:]))
 
     def prove(self) -> dict[str, set[str]]:
         """api -> the response rules a mutation of their own conforming answer proves."""
         proven: dict[str, set[str]] = {}
-        for (api, rule_id), exemplar in self._exemplars.items():
-            if prove_answer(exemplar.contract, rule_id, exemplar.exchange, exemplar.history):
+        for (api, rule_id), exemplars in self._exemplars.items():
+            if any(prove_answer(e.contract, rule_id, e.exchange, e.history) for e in exemplars.values()):
                 proven.setdefault(api, set()).add(rule_id)
         return proven
