@@ -4,12 +4,19 @@ audit, and where the document also allows HTTP, a discrepancy."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
+from pathlib import Path
 
+from b2bconform.audit import audit
+from b2bconform.cassettes import write_cassette
 from b2bconform.contract import Contract
 from b2bconform.generators.westcon_soap import order_status_envelope
-from b2bconform.locations import SHIPPED_CONTRACTS
+from b2bconform.locations import SHIPPED_CONTRACTS, suite_roots
 from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.redaction import Redactor
+from b2bconform.traffic import iter_exchanges
 
 ORDER = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_bytes()
 CREDENTIALS = {"ClientConfigId": "c", "ClientAuthKey": "k", "Ocp-Apim-Subscription-Key": "s"}
@@ -76,3 +83,22 @@ def test_plain_http_where_the_document_also_allows_it_is_a_discrepancy_not_a_fin
     assert judgement.outcomes["WESTCON_SOAP-TRN-003"] == "discrepancy"
     (found,) = [d for d in judgement.discrepancies if d.rule == "WESTCON_SOAP-TRN-003"]
     assert found.readings[1]["quote"] == "may be accessed via http/https"
+
+
+def test_a_westcon_rest_answer_over_plain_http_is_a_vendor_side_finding(tmp_path: Path) -> None:
+    cassette = next(
+        p for root in suite_roots() for p in sorted((root / "westcon_rest" / "cassettes").rglob("*.yaml"))
+    )
+    answered = next(
+        e for e in iter_exchanges(cassette) if e.response is not None and "orderStatus" in e.request.url
+    )
+    # the recording made over loopback, as if the vendor's own host had answered it over plain HTTP
+    url = re.sub(r"^\w+://[^/]+", "http://api.westconcomstor.com", answered.request.url)
+    assert url == "http://api.westconcomstor.com/Orders/orderStatus"
+    path = tmp_path / "http.yaml"
+    write_cassette(
+        path,
+        [dataclasses.replace(answered, request=dataclasses.replace(answered.request, url=url))],
+        Redactor(),
+    )
+    assert "WESTCON_REST-TRN-008" in audit([path], "westcon_rest").rules
