@@ -12,20 +12,11 @@ from typing import Any
 import pytest
 
 from b2bconform.checks import CheckContext, get_check
-from b2bconform.contract import CONTRACTS_DIR, Contract, Judgement
+from b2bconform.contract import Contract, Judgement
 from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.rules import Rule
+from test_contract_engine import API, BASE, CREDENTIALS, ORDER, ORDERS, example, post
 
-API = "moduslink_po"
-BASE = "https://api-uat.moduslink.com"
-ORDERS = "/purchaseapi/v1/orders"
-EXAMPLES = CONTRACTS_DIR / API / "examples"
-CREDENTIALS = {
-    "ClientConfigId": "cfg-0001",
-    "ClientAuthKey": "key-0001-abcdef",
-    "Ocp-Apim-Subscription-Key": "sub-0001-abcdef",
-    "Content-Type": "application/json",
-}
 RES_013 = "MODUSLINK_PO-RES-013"
 # Azure API Management's own refusals (its standard wording; the 401 example quotes the second).
 APIM_MISSING_KEY = {
@@ -49,13 +40,6 @@ NOT_AN_ENVELOPE = [
     "MODUSLINK_PO-RES-017",
     "MODUSLINK_PO-RES-018",
 ]
-
-
-def example(name: str) -> Any:
-    return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
-
-
-ORDER: dict[str, Any] = example("request.create-order.json")
 
 
 @pytest.fixture(scope="module")
@@ -89,18 +73,6 @@ def envelope(status: int, sent: dict[str, Any] | None = None, **changes: Any) ->
         body["externalMessageReference"] = header["externalMessageReference"]
     body.update(changes)
     return body
-
-
-def post(
-    document: dict[str, Any], status: int, body: dict[str, Any], headers: dict[str, str] | None = None
-) -> Exchange:
-    return Exchange(
-        api=API,
-        request=Request(
-            "POST", BASE + ORDERS, Headers(headers or CREDENTIALS), json.dumps(document).encode()
-        ),
-        response=Response(status, Headers({"Content-Type": "application/json"}), json.dumps(body).encode()),
-    )
 
 
 def get(request_id: str, body: dict[str, Any]) -> Exchange:

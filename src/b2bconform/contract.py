@@ -240,6 +240,11 @@ class Contract:
         violations: dict[str, list[Violation]] = {}
         # Readings the request breaks although it honours the adopted one: a refusal of it may follow them.
         stricter: list[tuple[Rule, Reading]] = []
+        # another reading's check, run on this exchange as the request rules are
+        on_request = functools.partial(
+            self._run, exchange=exchange, history=history, violations={}, credentials_refused=refused,
+            documents=documents,
+        )  # fmt: skip
         for rule in applicable:
             if rule.is_request_side:
                 hidden = hidden_from(rule.check, rule.params, unknown, request_side=True)
@@ -250,32 +255,16 @@ class Contract:
                 if found is not None:
                     violations[rule.id] = found
                 if not found and rule.readings:
-                    run = functools.partial(
-                        self._run,
-                        exchange=exchange,
-                        history=history,
-                        violations={},
-                        credentials_refused=refused,
-                        documents=documents,
-                    )
-                    stricter += [(rule, r) for r in rule.readings if r.check and not _follows(r, rule, run)]
+                    stricter += [
+                        (rule, r) for r in rule.readings if r.check and not _follows(r, rule, on_request)
+                    ]
         rules = [r for r in applicable if side in r.judged]
         request_rules = [r for r in rules if r.is_request_side]
         if side == "client":
-            run = functools.partial(
-                self._run,
-                exchange=exchange,
-                history=history,
-                violations={},
-                credentials_refused=refused,
-                documents=documents,
-            )
             for rule in request_rules:
                 if rule.id in violations:
                     # a request another reading of the document allows is a discrepancy, not a failure
-                    followed = [
-                        (rule, r) for r in rule.readings if violations[rule.id] and _follows(r, rule, run)
-                    ]
+                    followed = _followed(rule, on_request) if violations[rule.id] else []
                     self._record(
                         judgement, rule, violations[rule.id], "The request breaks this rule.", followed
                     )
@@ -284,7 +273,8 @@ class Contract:
         if response is None:
             return judgement  # a transport error: nothing about the contract can be said
         status = self.status_of(response)
-        self._judge_behaviour(judgement, request_rules, violations, response, exchange, history, documents)
+        self._judge_behaviour(judgement, request_rules, violations, response, on_request)
+        on_response = functools.partial(on_request, violations=violations)
         document = parse_document(response.body, self.rules.list_elements, xml=self.rules.xml)
         for rule in rules:
             if rule.is_request_side or not rule.applies_to_answer(status, document):
@@ -295,15 +285,7 @@ class Contract:
                 continue
             found = self._run(rule, exchange, history, violations, refused, documents)
             if found:
-                run = functools.partial(
-                    self._run,
-                    exchange=exchange,
-                    history=history,
-                    violations=violations,
-                    credentials_refused=refused,
-                    documents=documents,
-                )
-                followed = [(rule, r) for r in rule.readings if _follows(r, rule, run)]
+                followed = _followed(rule, on_response)
                 if rule.check in WHOLE_REQUEST_CHECKS:
                     followed += stricter  # refused a request that breaks another reading of a rule
                 self._record(judgement, rule, found, _message(rule), followed)
@@ -343,9 +325,7 @@ class Contract:
         rules: list[Rule],
         violations: dict[str, list[Violation]],
         response: Response,
-        exchange: Exchange,
-        history: Sequence[Exchange],
-        documents: tuple[Any, Any],
+        on_request: Callable[..., list[Violation] | None],
     ) -> None:
         """Request rules are judged by behaviour: breaking one must get a documented rejection.
         Accepting it is a discrepancy where another reading of the rule allows the request."""
@@ -376,16 +356,7 @@ class Contract:
                 dataclasses.replace(v, received=f"{v.received}; answered {answered}")
                 for v in violations[rule.id]
             ]
-            run = functools.partial(
-                self._run,
-                exchange=exchange,
-                history=history,
-                violations={},
-                credentials_refused=False,
-                documents=documents,
-            )
-            followed = [(rule, r) for r in rule.readings if _follows(r, rule, run)]
-            self._record(judgement, rule, found, message, followed)
+            self._record(judgement, rule, found, message, _followed(rule, on_request))
 
     def _run(
         self,
@@ -470,6 +441,11 @@ def _readings(followed: Sequence[tuple[Rule, Reading]]) -> tuple[dict[str, Any],
         for rule, readings in by_rule.values()
         for entry in (rule.adopted_reading(), *(r.as_dict(rule.id) for r in readings))
     )
+
+
+def _followed(rule: Rule, run: Callable[..., list[Violation] | None]) -> list[tuple[Rule, Reading]]:
+    """The readings of ``rule`` the exchange honours (``run`` runs a check on it)."""
+    return [(rule, reading) for reading in rule.readings if _follows(reading, rule, run)]
 
 
 def _follows(reading: Reading, rule: Rule, run: Callable[..., list[Violation] | None]) -> bool:

@@ -75,6 +75,12 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
         "rules": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/rule"}},
     },
     "$defs": {
+        "source": {
+            "type": "object",
+            "required": ["file", "section"],
+            "additionalProperties": False,
+            "properties": {"file": {"type": "string"}, "section": {"type": "string", "minLength": 1}},
+        },
         "setting": {
             "type": "object",
             "required": ["value", "decision"],
@@ -97,12 +103,7 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
             "properties": {
                 "id": {"type": "string", "pattern": "^[A-Z][A-Z0-9_]*-[A-Z]+-[0-9]{3}$"},
                 "statement": {"type": "string", "minLength": 10},
-                "source": {
-                    "type": "object",
-                    "required": ["file", "section"],
-                    "additionalProperties": False,
-                    "properties": {"file": {"type": "string"}, "section": {"type": "string", "minLength": 1}},
-                },
+                "source": {"$ref": "#/$defs/source"},
                 "direction": {"enum": [d.value for d in Direction]},
                 "severity": {"enum": [s.value for s in Severity]},
                 "kind": {"type": "string", "pattern": "^[a-z][a-z-]*$"},
@@ -132,12 +133,7 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "properties": {
                 "reading": {"type": "string", "minLength": 10},
-                "source": {
-                    "type": "object",
-                    "required": ["file", "section"],
-                    "additionalProperties": False,
-                    "properties": {"file": {"type": "string"}, "section": {"type": "string", "minLength": 1}},
-                },
+                "source": {"$ref": "#/$defs/source"},
                 # The document's own words that support this reading.
                 "quote": {"type": "string", "minLength": 3},
                 # What this reading demands, as a check; without one the document is silent and any

@@ -20,6 +20,7 @@ from b2bconform.errors import InputFileError
 __all__ = [
     "MAX_EXPANDED_NODES",
     "GuardedConstructor",
+    "GuardedLoader",
     "YamlDocument",
     "check_node",
     "explain_schema_error",
@@ -87,7 +88,10 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 try:  # the C parser is several times faster on large cassettes; fall back when libyaml is absent
     from yaml._yaml import CParser
 
-    class _Loader(CParser, Composer, GuardedConstructor, Resolver):
+    class GuardedLoader(CParser, Composer, GuardedConstructor, Resolver):
+        """libyaml's events, composed and constructed by PyYAML's Python classes with the guards: whole
+        documents (``load_yaml``) or one node at a time (the streamed traffic files)."""
+
         def __init__(self, stream: Any) -> None:
             CParser.__init__(self, stream)
             Composer.__init__(self)
@@ -96,7 +100,7 @@ try:  # the C parser is several times faster on large cassettes; fall back when 
 
 except ImportError:  # pragma: no cover
 
-    class _Loader(Reader, Scanner, Parser, Composer, GuardedConstructor, Resolver):  # type: ignore[no-redef]
+    class GuardedLoader(Reader, Scanner, Parser, Composer, GuardedConstructor, Resolver):  # type: ignore[no-redef]
         def __init__(self, stream: Any) -> None:
             Reader.__init__(self, stream)
             Scanner.__init__(self)
@@ -196,7 +200,7 @@ def load_yaml(path: Path, *, with_lines: bool = True) -> YamlDocument:
         raise InputFileError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise InputFileError(str(path), f"cannot be read: {exc.strerror}") from None
-    loader = _Loader(text)
+    loader = GuardedLoader(text)
     try:
         root = loader.get_single_node()
         if root is not None:

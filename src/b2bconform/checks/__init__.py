@@ -6,7 +6,6 @@ import b2bconform.checks.arithmetic  # registers difference
 import b2bconform.checks.filters  # registers matches_filter
 import b2bconform.checks.gateway  # registers gateway_refusal
 import b2bconform.checks.groups  # registers any_group_present
-import b2bconform.checks.json_types  # registers type_in
 import b2bconform.checks.members  # registers undocumented_member_sent, required_enum
 import b2bconform.checks.operations  # registers by_operation
 import b2bconform.checks.refusals  # registers refused_only_when

@@ -164,6 +164,23 @@ def type_(ctx: CheckContext, *, path: Paths, type: str) -> Outcome:
     ]
 
 
+@check("type_in")
+def type_in(ctx: CheckContext, *, path: str, types: Sequence[str]) -> Outcome:
+    """The member at ``path``, where present, is of one of the JSON ``types`` (a string or null)."""
+    document = ctx.subject
+    if document is NO_JSON:
+        return None
+    found = select(document, path)
+    if not found:
+        return None
+    allowed = tuple(t for name in types for t in _JSON_TYPES[name])
+    return [
+        Violation(where, " or ".join(types), show(value))
+        for where, value in found
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed)
+    ]
+
+
 @check("equals")
 def equals(ctx: CheckContext, *, path: Paths, value: Any) -> Outcome:
     found = [(w, v) for w, v in _values(ctx, path) or [] if _same_json_type(v, value)]

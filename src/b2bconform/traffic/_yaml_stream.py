@@ -11,7 +11,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
 from yaml.events import (
     MappingEndEvent,
     MappingStartEvent,
@@ -19,43 +18,13 @@ from yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
-from yaml.parser import Parser
-from yaml.reader import Reader
-from yaml.resolver import Resolver
-from yaml.scanner import Scanner
 
 from b2bconform.errors import InputFileError
 from b2bconform.traffic._entries import Location, Site, kind
 from b2bconform.traffic._source import CountingReader
-from b2bconform.yamlfile import MAX_DEPTH, GuardedConstructor, YamlDocument, check_node
+from b2bconform.yamlfile import MAX_DEPTH, GuardedLoader, YamlDocument, check_node
 
 __all__ = ["YamlListFile"]
-
-try:
-    from yaml._yaml import CParser
-
-    class _StreamLoader(CParser, Composer, GuardedConstructor, Resolver):
-        """libyaml's events, composed and constructed one node at a time by PyYAML's Python classes."""
-
-        def __init__(self, stream: Any) -> None:
-            CParser.__init__(self, stream)
-            Composer.__init__(self)
-            GuardedConstructor.__init__(self)
-            Resolver.__init__(self)
-
-    _Loader: Any = _StreamLoader
-except ImportError:  # pragma: no cover - PyYAML without libyaml: the pure-Python parser
-
-    class _PureStreamLoader(Reader, Scanner, Parser, Composer, GuardedConstructor, Resolver):
-        def __init__(self, stream: Any) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
-            GuardedConstructor.__init__(self)
-            Resolver.__init__(self)
-
-    _Loader = _PureStreamLoader
 
 
 def _construct(loader: Any, node: yaml.Node) -> Any:
@@ -86,7 +55,7 @@ class YamlListFile:
 
     def items(self) -> Iterator[tuple[int, Any, Site]]:
         """(index, data, where it sits) of each item of the list, in file order."""
-        loader = _Loader(self._source)
+        loader = GuardedLoader(self._source)
         try:
             yield from self._read(loader)
         except yaml.MarkedYAMLError as exc:
