@@ -42,6 +42,7 @@ class SuiteRun:
     output: str
     tests_by_rule: dict[str, list[str]] = field(default_factory=dict)  # from the run's report
     scope: str = "whole suite"
+    mutation_proven: frozenset[str] = frozenset()  # rules a mutation of the run's own traffic proved
 
 
 def _run_suite(api: str, fault: str, out_dir: Path, tests: Sequence[str] = ()) -> SuiteRun:
@@ -55,14 +56,16 @@ def _run_suite(api: str, fault: str, out_dir: Path, tests: Sequence[str] = ()) -
         command, cwd=ROOT, capture_output=True, text=True, timeout=900, env={**os.environ, "CI": "1"}
     )
     failed: frozenset[str] = frozenset()
+    proven: frozenset[str] = frozenset()
     by_rule: dict[str, list[str]] = {}
     if report.is_file():
         rules = json.loads(report.read_text())["apis"][api]["rules"]
         failed = frozenset(rule for rule, data in rules.items() if data["status"] == "failed")
+        proven = frozenset(rule for rule, data in rules.items() if data["mutation_proven"])
         by_rule = {rule: list(data.get("tests") or []) for rule, data in rules.items()}
     output = done.stdout[-4000:] + done.stderr[-2000:]
     scope = f"{len(tests)} tests that touched the rule" if tests else "whole suite"
-    return SuiteRun(api, fault, done.returncode, failed, output, by_rule, scope)
+    return SuiteRun(api, fault, done.returncode, failed, output, by_rule, scope, proven)
 
 
 def _run_fault(api: str, fault: str, faithful: SuiteRun, out_dir: Path) -> SuiteRun:
@@ -129,6 +132,32 @@ def test_suite_passes_against_the_faithful_sandbox(
     assert run.exit_code == 0 and not run.failed_rules, (
         f"faithful sandbox failed {sorted(run.failed_rules)}:\n{run.output}"
     )
+
+
+# one rule of each way a mutation of the run's own traffic proves: an XML answer against its schema,
+# a table of codes, the envelope's code, the media type (a rule with another reading), a refusal of a
+# conforming request, a relation inside each line, dates, a constant that is not text, and the
+# caller's rules on the harness's own JSON and XML requests (WS-Security header included)
+PROVEN_BY_MUTATION = {
+    "westcon_soap": {
+        "WESTCON_SOAP-RES-004",
+        "WESTCON_SOAP-RES-007",
+        "WESTCON_SOAP-REQ-009",
+        "WESTCON_SOAP-AUTH-005",
+    },
+    "manex_po": {"MANEX_PO-ENV-004"},
+    "manex_so": {"MANEX_SO-RES-039", "MANEX_SO-ENV-012"},
+    "westcon_rest": {"WESTCON_REST-TRN-006", "WESTCON_REST-RES-015"},
+    "moduslink_po": {"MODUSLINK_PO-RES-013", "MODUSLINK_PO-REQ-015"},
+}
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_the_faithful_run_proves_rules_by_mutating_its_own_traffic(
+    suite_runs: dict[tuple[str, str], SuiteRun], api: str
+) -> None:
+    proven = suite_runs[(api, FAITHFUL)].mutation_proven
+    assert PROVEN_BY_MUTATION[api] <= proven, sorted(PROVEN_BY_MUTATION[api] - proven)
 
 
 @pytest.mark.parametrize(("api", "fault"), CASES)

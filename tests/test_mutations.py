@@ -78,3 +78,62 @@ def test_a_mutation_breaks_the_rule_it_was_derived_from(rule: Rule, data: st.Dat
     mutation = data.draw(mutations)
     judgement = CONTRACT.check(_exchange(rule, mutation.body or encode(mutation.document)))
     assert rule.id in judgement.broken_by_request, f"{mutation.what} did not break {rule.id}"
+
+
+# ── answer and caller's-request mutations (the proofs' negative halves) ──────────────────────
+
+from b2bconform.generators.mutations import breaking_answer, breaking_request  # noqa: E402
+from b2bconform.rules import _build_rule  # noqa: E402
+
+
+def _rule(
+    check: str, params: dict[str, Any], direction: str = "response", judged: tuple[str, ...] = ("vendor",)
+) -> Rule:
+    return _build_rule(
+        {
+            "id": "TOY-RES-001",
+            "statement": "s",
+            "source": {"file": "toy.txt", "section": "1"},
+            "direction": direction,
+            "severity": "critical",
+            "kind": "shape",
+            "check": check,
+            "params": params,
+            "judged": list(judged),
+        },
+        (),
+    )
+
+
+@settings(max_examples=20)
+@given(st.data())
+def test_a_constant_that_is_not_text_gets_a_near_miss_of_another_value(data: st.DataObject) -> None:
+    for wanted in (True, 403, [], None):
+        mutation = data.draw(breaking_answer(_rule("equals", {"path": "/v", "value": wanted}), {"v": wanted}))
+        got = mutation.document["v"]
+        assert got != wanted or type(got) is not type(wanted)
+
+
+@settings(max_examples=20)
+@given(st.data())
+def test_a_relation_inside_each_entry_is_broken_inside_one_entry(data: st.DataObject) -> None:
+    rule = _rule(
+        "implies", {"within": "/lines/*", "when_path": "/kind", "when_in": ["A"], "then_path": "/note"}
+    )
+    document = {"lines": [{"kind": "A", "note": "n"}, {"kind": "B"}]}
+    mutation = data.draw(breaking_answer(rule, document))
+    assert mutation.where.startswith("/lines/")
+    broken = [line for line in mutation.document["lines"] if line.get("kind") == "A" and "note" not in line]
+    assert broken
+
+
+@settings(max_examples=20)
+@given(st.data())
+def test_a_callers_text_rule_and_schema_rule_are_broken_in_the_request(data: st.DataObject) -> None:
+    text = _rule("text_matches", {"path": "/P", "regex": ".{4}"}, "request", ("client",))
+    mutation = data.draw(breaking_request(text, {"P": {"@Type": "t", "#text": "abcd"}}))
+    assert mutation.document["P"]["@Type"] == "t" and len(mutation.document["P"]["#text"]) != 4
+    schema = _rule("xsd_valid", {"schema": "x.xsd", "element": "Q"}, "request", ("client",))
+    mutation = data.draw(breaking_request(schema, {"E": {"Q": {"a": "1"}}}))
+    assert "b2bconformUndeclared" in mutation.document["E"]["Q"]
+    assert breaking_request(schema, {"E": {"Other": {}}}) is None

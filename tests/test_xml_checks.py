@@ -362,3 +362,38 @@ def test_text_matches_reads_text_beside_attributes_and_keeps_a_secret_secret() -
     assert outcome and outcome[0].received == "9 characters"
     assert run("text_matches", params, envelope("<X/>", token.format("k" * 36)), None, side="request") == []
     assert run("text_matches", params, envelope("<X/>", token.format("***")), None, side="request") is None
+
+
+# ── XML written back from a changed document (the mutation proofs of SOAP rules) ───────────────
+
+_SAMPLE = (
+    b'<s:Envelope xmlns:s="urn:s" xmlns:x="urn:x"><s:Body><x:R><x:A>1</x:A>'
+    b"<x:L><x:I>a</x:I></x:L><x:L><x:I>b</x:I></x:L><x:N/></x:R></s:Body></s:Envelope>"
+)
+
+
+def test_xml_written_back_reads_as_the_changed_document_with_its_namespaces() -> None:
+    import copy
+
+    from b2bconform.documents import parse_document, xml_with
+
+    lists = frozenset({"L"})
+    document = parse_document(_SAMPLE, lists, xml=True)
+    changed = copy.deepcopy(document)
+    result = changed["Envelope"]["Body"]["R"]
+    result["A"] = "2"  # a value changed
+    del result["L"][1]["I"]  # a member removed from the second entry
+    result["New"] = "z"  # a member added
+    result["N"] = None  # nil
+    written = xml_with(_SAMPLE, changed, lists)
+    assert written is not None
+    assert parse_document(written, lists, xml=True) == changed
+    assert b"<x:New>z</x:New>" in written and b'xsi:nil="true"' in written
+    assert parse_document(_SAMPLE, lists, xml=True) == document  # the original is left as it was
+
+
+def test_xml_is_not_written_for_a_document_of_another_root_or_a_body_that_is_not_xml() -> None:
+    from b2bconform.documents import xml_with
+
+    assert xml_with(_SAMPLE, {"Other": {}}) is None
+    assert xml_with(b'{"json": true}', {"json": True}) is None

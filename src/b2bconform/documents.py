@@ -9,6 +9,7 @@ Parsing is cached by body: every check of an exchange shares one parse.
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import lru_cache
 from typing import Any
@@ -27,6 +28,7 @@ __all__ = [
     "parse_document",
     "request_parameters",
     "xml_root",
+    "xml_with",
 ]
 
 _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
@@ -93,6 +95,70 @@ def _element(element: Any, list_elements: frozenset[str]) -> Any:
         else:
             node[name] = value
     return node
+
+
+def xml_with(body: bytes, document: Any, list_elements: frozenset[str] = frozenset()) -> bytes | None:
+    """``body`` (XML) rewritten to read as ``document`` reads, where ``document`` is its own parse
+    with members changed, removed or added: the elements it keeps keep their namespaces and order,
+    an added member becomes an element in its parent's namespace, None becomes ``xsi:nil``. None
+    when the body is not XML or the document does not start at its root element."""
+    root = xml_root(body)
+    if root is None or not isinstance(document, dict) or list(document) != [etree.QName(root).localname]:
+        return None
+    copied = copy.deepcopy(root)
+    _rewrite(copied, document[etree.QName(copied).localname], list_elements)
+    return bytes(etree.tostring(copied, xml_declaration=False, encoding="utf-8"))
+
+
+def _rewrite(element: Any, value: Any, list_elements: frozenset[str]) -> None:
+    if value is None:
+        for child in list(element):
+            element.remove(child)
+        element.text = None
+        element.set(_XSI_NIL, "true")
+        return
+    element.attrib.pop(_XSI_NIL, None)
+    if not isinstance(value, dict):
+        for child in list(element):
+            element.remove(child)
+        element.text = _text(value)
+        return
+    children: dict[str, list[Any]] = {}
+    for child in element:
+        if isinstance(child.tag, str):
+            children.setdefault(etree.QName(child).localname, []).append(child)
+    for name, kept in children.items():
+        if name not in value:
+            for child in kept:
+                element.remove(child)
+            continue
+        wanted = value[name]
+        repeated = name in list_elements or len(kept) > 1  # parsed as a list of its elements
+        entries = wanted if repeated and isinstance(wanted, list) else [wanted]
+        for child, entry in zip(kept, entries, strict=False):
+            _rewrite(child, entry, list_elements)
+        for child in kept[len(entries) :]:
+            element.remove(child)
+        for entry in entries[len(kept) :]:
+            extra = copy.deepcopy(kept[-1])
+            kept[-1].addnext(extra)
+            _rewrite(extra, entry, list_elements)
+    namespace = etree.QName(element).namespace
+    for name, wanted in value.items():
+        if name.startswith("@"):
+            element.set(name[1:], _text(wanted))
+        elif name == "#text":
+            element.text = _text(wanted)
+        elif name not in children:
+            added = f"{{{namespace}}}{name}" if namespace else name
+            for entry in wanted if name in list_elements and isinstance(wanted, list) else [wanted]:
+                _rewrite(etree.SubElement(element, added), entry, list_elements)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def form_document(body: bytes | None) -> Any:

@@ -20,7 +20,7 @@ from b2bconform.cleanup import CleanupRegistry, Created
 from b2bconform.contract import Contract, Judgement
 from b2bconform.errors import UsageError
 from b2bconform.model import Exchange, Headers, Request
-from b2bconform.proofs import AnswerProofs
+from b2bconform.proofs import RuleProofs
 from b2bconform.recording import CassetteRecorder
 from b2bconform.references import RunTag, TestTag
 from b2bconform.replay import ReplayTarget
@@ -68,7 +68,7 @@ class HarnessSession:
     tag: RunTag = field(default_factory=RunTag)
     history: dict[str, list[Exchange]] = field(default_factory=dict)
     # one conforming answer per response rule, mutated at the end of the run (negative evidence)
-    proofs: AnswerProofs = field(default_factory=AnswerProofs)
+    proofs: RuleProofs = field(default_factory=RuleProofs)
     _targets: dict[str, Target] = field(default_factory=dict)
     # Called with each judged, redacted exchange (the pytest plugin attaches it to Allure).
     on_exchange: Callable[[Exchange, Judgement], None] | None = None

@@ -22,8 +22,10 @@ __all__ = [
     "Mutation",
     "breaking",
     "breaking_answer",
+    "breaking_request",
     "can_break",
     "can_break_answer",
+    "can_break_request",
     "draw_breaking",
     "require_evaluated",
     "wrong_credential",
@@ -121,12 +123,26 @@ def _not_empty(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutat
 
 def _equals(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
     wanted = params["value"]
-    if not isinstance(wanted, str):
-        return None  # only text constants have an obvious near miss of the same type
-    near = [
-        v for v in (wanted.upper(), wanted.title(), wanted[:-1], wanted + "s", "x" + wanted) if v != wanted
-    ]
-    return _replace_each(document, params["path"], st.sampled_from(near), f"not {wanted!r}")
+    return _replace_each(document, params["path"], st.sampled_from(_near(wanted)), f"not {wanted!r}")
+
+
+def _near(wanted: Any) -> list[Any]:
+    """Values close to ``wanted`` that are not it: another case or length of a text, the other
+    boolean or the text of this one, the next number, a non-empty list, a value where null was due."""
+    near: list[Any]
+    if isinstance(wanted, str):
+        near = [wanted.upper(), wanted.title(), wanted[:-1], wanted + "s", "x" + wanted]
+    elif isinstance(wanted, bool):
+        near = [not wanted, str(wanted).lower()]
+    elif isinstance(wanted, (int, float)):
+        near = [wanted + 1, wanted - 1, str(wanted)]
+    elif isinstance(wanted, list):
+        near = [["b2bconform"], {}] if not wanted else [[], wanted[:-1]]
+    elif wanted is None:
+        near = ["", 0, False]
+    else:
+        near = [None]
+    return [value for value in near if value != wanted or type(value) is not type(wanted)]
 
 
 def _pattern(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
@@ -210,6 +226,12 @@ def _implies(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutatio
         return None  # members of different objects: the suites build these cases by hand
     triggers = list(params["when_in"]) if params.get("when_in") is not None else None
     current = _present(document, when_path)
+    if params.get("when_not_in") is not None:
+        # any value outside the exceptions triggers it: the one written, if it is one, else a new one
+        excepted = list(params["when_not_in"])
+        triggers = [v for _, v in current if v not in excepted] or [
+            v for v in ("b2bconform", 1) if v not in excepted
+        ]
     if triggers is None and not current:
         return None
     trigger_values = st.sampled_from(triggers) if triggers else st.just(current[0][1])
@@ -226,7 +248,9 @@ def _implies(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutatio
 
     if then_allowed is None:
         return trigger_values.map(lambda t: build(t, None))
-    others = st.sampled_from(["0", "2", "false", "x"]).filter(lambda v: v not in then_allowed)
+    others = st.sampled_from(["0", "2", "false", "x", False, 0]).filter(
+        lambda v: all(v != a or type(v) is not type(a) for a in then_allowed)
+    )
     return st.tuples(trigger_values, st.one_of(st.none(), others)).map(lambda p: build(*p))
 
 
@@ -364,6 +388,115 @@ def _at(document: Any, pointer: str) -> Any:
     return next((value for _, value in resolve(document, pointer)), None)
 
 
+def _within(
+    mutator: Callable[[Any, dict[str, Any]], st.SearchStrategy[Mutation] | None],
+) -> Callable[[Any, dict[str, Any]], st.SearchStrategy[Mutation] | None]:
+    """A mutator for a rule that reads each object under ``within`` (a wildcard path): the rule's own
+    mutation of one such object, put back where the object was."""
+
+    def mutate(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+        if not params.get("within"):
+            return mutator(document, params)
+        inner = {key: value for key, value in params.items() if key != "within"}
+        scoped = [
+            (where, strategy)
+            for where, scope in resolve(document, params["within"])
+            for strategy in [mutator(scope, inner)]
+            if strategy is not None
+        ]
+        if not scoped:
+            return None
+        return st.one_of(*(strategy.map(_put_back(document, where)) for where, strategy in scoped))
+
+    return mutate
+
+
+def _text_matches(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    """The element's text (kept beside its attributes) one character short, one too long, or other."""
+    regex = re.compile(params["regex"])
+    found = [
+        (where, value)
+        for where in _locations(document, params["path"])
+        for value in [_at(document, where)]
+        if isinstance(value, str) or (isinstance(value, dict) and isinstance(value.get("#text"), str))
+    ]
+    if not found:
+        return None
+
+    def with_text(value: Any, text: str) -> Any:
+        return {**value, "#text": text} if isinstance(value, dict) else text
+
+    candidates = [
+        (where, with_text(value, text))
+        for where, value in found
+        for current in [value["#text"] if isinstance(value, dict) else value]
+        for text in (current[:-1], current + "x", "x")
+        if regex.fullmatch(text) is None
+    ]
+    if not candidates:
+        return None
+    return st.sampled_from(candidates).map(
+        lambda pair: Mutation(None, _set(document, pair[0], pair[1]), pair[0], "text that does not match")
+    )
+
+
+def _xsd_valid(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    """An element the schema does not declare, added inside each element the rule validates."""
+    found = list(_named(document, params["element"], ""))
+    if not found:
+        return None
+    return st.sampled_from(found).map(
+        lambda where: Mutation(
+            None, _set(document, where + "/b2bconformUndeclared", "x"), where, "an undeclared element added"
+        )
+    )
+
+
+def _named(node: Any, name: str, here: str) -> Any:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            where = f"{here}/{key}"
+            if key == name and isinstance(value, dict):
+                yield where
+            yield from _named(value, name, where)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _named(value, name, f"{here}/{index}")
+
+
+def _removed(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    found = _locations(document, params["path"])
+    if not found:
+        return None
+    return st.sampled_from(found).map(
+        lambda where: Mutation(None, _delete(document, where), where, "removed")
+    )
+
+
+def _code_table(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    """A description of another code in the member beside the code."""
+    code, description, table = params["code"], params["description"], dict(params["table"])
+    holders = [
+        (f"{where}/{description}", other)
+        for where in _locations(document, params["path"])
+        for holder in [_at(document, where)]
+        if isinstance(holder, dict) and holder.get(code) in table
+        for other in sorted(set(table.values()) - {table[holder[code]]})[:3]
+    ]
+    if not holders:
+        return None
+    return st.sampled_from(holders).map(
+        lambda pair: Mutation(None, _set(document, pair[0], pair[1]), pair[0], "another code's description")
+    )
+
+
+def _put_back(document: Any, where: str) -> Callable[[Mutation], Mutation]:
+    def put_back(mutation: Mutation) -> Mutation:
+        return Mutation(None, _set(document, where, mutation.document), where + mutation.where, mutation.what)
+
+    return put_back
+
+
 # Answers break more ways than requests: an echo that is not one, a member the answer must not hold,
 # a value the request did not ask for, an excluded or repeated value.
 _ANSWER_MUTATORS = {
@@ -374,12 +507,43 @@ _ANSWER_MUTATORS = {
     "excludes": _excludes,
     "matches_request": _matches_request,
     "distinct": _distinct,
+    "implies": _within(_implies),
+    "compare": _within(_compare),
+    "text_matches": _text_matches,
+    "xsd_valid": _xsd_valid,
+    "present": _removed,
+    "code_table": _code_table,
+}
+
+# A caller's request breaks the rules judged on it as answers break theirs: a member it must not send,
+# a repeated value, a text that does not match, an element its schema does not declare.
+_REQUEST_MUTATORS = {
+    **_MUTATORS,
+    "absent": _absent,
+    "distinct": _distinct,
+    "text_matches": _text_matches,
+    "xsd_valid": _xsd_valid,
 }
 
 
 def can_break(rule: Rule) -> bool:
     """Whether a negative request can be derived from the rule alone (stateful and auth rules have their own tests)."""
     return rule.check in _MUTATORS and rule.is_request_side and "vendor" in rule.judged
+
+
+def can_break_request(rule: Rule) -> bool:
+    """Whether a breaking request can be derived from the rule alone, whoever it judges (the proof
+    of a client's rule on the harness's own requests: ``b2bconform.proofs``)."""
+    return rule.check in _REQUEST_MUTATORS and rule.is_request_side
+
+
+def breaking_request(rule: Rule, document: Any) -> st.SearchStrategy[Mutation] | None:
+    """Mutations of a conforming request's ``document`` meant to break ``rule``; None when it has
+    nothing to break."""
+    if not can_break_request(rule):
+        return None
+    assert rule.check is not None
+    return _REQUEST_MUTATORS[rule.check](document, dict(rule.params))
 
 
 def can_break_answer(rule: Rule) -> bool:

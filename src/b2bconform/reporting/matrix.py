@@ -273,7 +273,11 @@ class ConformanceMatrix:
             for rule in contract.rules:
                 ev = self.evidence[api][rule.id]
                 mutated = rule.id in self.mutation_proven.get(api, set())
-                verified = _verification(ev, rule.id in self.fault_proven.get(api, set()) or mutated)
+                # a client's rule proven on the harness's own requests: one honoured it, a mutation broke it
+                own_requests = mutated and "vendor" not in rule.judged
+                verified = _verification(
+                    ev, rule.id in self.fault_proven.get(api, set()) or mutated, own_requests=own_requests
+                )
                 counts["rules"] += 1
                 counts[ev.status] += 1
                 counts["verified_both"] += verified == "both"
@@ -295,7 +299,7 @@ class ConformanceMatrix:
                     "discrepancy": ev.discrepancy,
                     "broken": ev.broken,
                     "verified": verified,
-                    "untested_reason": _untested_reason(rule, ev)
+                    "untested_reason": _untested_reason(rule, ev, own_requests)
                     if ev.status in ("untested", "broken")
                     else None,
                     "tests": sorted(ev.tests),
@@ -383,18 +387,27 @@ def _scores(counts: dict[str, int]) -> dict[str, float]:
     }
 
 
-def _verification(evidence: RuleEvidence, fault_proven: bool) -> str:
-    positive = evidence.positive > 0
+def _verification(evidence: RuleEvidence, fault_proven: bool, *, own_requests: bool = False) -> str:
+    positive = evidence.positive > 0 or own_requests
     negative = evidence.negative > 0 or fault_proven
     return "both" if positive and negative else "positive" if positive else "negative" if negative else "none"
 
 
-def _untested_reason(rule: Rule, evidence: RuleEvidence) -> str:
+def _untested_reason(rule: Rule, evidence: RuleEvidence, own_requests: bool = False) -> str:
     """Why a rule has no verdict: what a QA lead needs to decide whether that gap matters."""
     if evidence.status == "broken":
         return "only tests that hit a target error (broken, not blamed on the contract) touched it"
     if "vendor" not in rule.judged:
-        return "judged only on the caller's own requests (b2bconform audit --side client); no vendor run can verify it"
+        proof = (
+            "; its check is proven on the harness's own requests (one honoured it and passed, a "
+            "mutation of it failed)"
+            if own_requests
+            else ""
+        )
+        return (
+            "judged only on the caller's own requests (b2bconform audit --side client); no vendor run "
+            f"can verify it{proof}"
+        )
     if evidence.skip_reasons:
         return "its tests were skipped: " + "; ".join(evidence.skip_reasons)
     if rule.check is None:
