@@ -61,6 +61,9 @@ def _bind(host: str, port: int) -> tuple[socket.socket, str]:
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # answers go out at once: with Nagle's algorithm a small answer on a kept-alive connection
+        # waits for the client's delayed ACK, about 40 ms a request (accepted sockets inherit it)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((address, port))
         sock.listen(128)
     except OSError as exc:
