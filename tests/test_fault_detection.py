@@ -2,7 +2,9 @@
 
 Each sandbox fault breaks exactly one declared rule. The API's suites run against the sandbox with
 that fault injected must fail on that rule and only there; against the faithful sandbox they pass.
-The suites run as real pytest processes, exactly as a user runs them, two at a time.
+Each suite runs as a full pytest session with the user's command-line options; one worker process
+per API (tests/fault_worker.py) runs its faithful session and its fault sessions one after another,
+two APIs at a time, so pytest and the harness are started once per API, not once per fault.
 
 A fault runs first through the tests whose exchanges touched its rule in the faithful run (the
 faithful conformance report lists them): a fault changes the answers its rule reads. When that
@@ -12,13 +14,10 @@ missed, or caught, because of the selection.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import subprocess
 import sys
-from collections import Counter
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,60 +46,43 @@ class SuiteRun:
     mutation_proven: frozenset[str] = frozenset()  # rules a mutation of the run's own traffic proved
 
 
-def _run_suite(api: str, fault: str, out_dir: Path, tests: Sequence[str] = ()) -> SuiteRun:
-    report = out_dir / f"{api}.{fault.strip('()')}{'.subset' if tests else ''}.json"
-    targets = [str(SHIPPED_SUITES.parent / test) for test in tests] or [str(SHIPPED_SUITES / api)]
-    command = [sys.executable, "-m", "pytest", *targets, "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-               "--conformance-report", str(report), "-W", "ignore::DeprecationWarning", "--hypothesis-profile", "selftest"]  # fmt: skip
-    if fault != FAITHFUL:
-        command += ["--fault", fault]
+def _run_api(api: str, out_dir: Path) -> list[SuiteRun]:
+    """The API's faithful run and one run per fault, in one worker process (tests/fault_worker.py)."""
+    command = [sys.executable, str(ROOT / "tests" / "fault_worker.py"), api, str(out_dir), *sorted(SANDBOXES[api].faults)]  # fmt: skip
     done = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=900, env={**os.environ, "CI": "1"}
+        command, cwd=ROOT, capture_output=True, text=True, timeout=1800, env={**os.environ, "CI": "1"}
     )
-    failed: frozenset[str] = frozenset()
-    proven: frozenset[str] = frozenset()
-    by_rule: dict[str, list[str]] = {}
-    if report.is_file():
-        rules = json.loads(report.read_text())["apis"][api]["rules"]
-        failed = frozenset(rule for rule, data in rules.items() if data["status"] == "failed")
-        proven = frozenset(rule for rule, data in rules.items() if data["mutation_proven"])
-        by_rule = {rule: list(data.get("tests") or []) for rule, data in rules.items()}
-    output = done.stdout[-4000:] + done.stderr[-2000:]
-    scope = f"{len(tests)} tests that touched the rule" if tests else "whole suite"
-    return SuiteRun(api, fault, done.returncode, failed, output, by_rule, scope, proven)
-
-
-@functools.cache
-def _unaddressable(api: str) -> frozenset[str]:
-    """Node ids the suite gives to more than one item (schemathesis's items of one test function,
-    one per operation): pytest cannot select them by id, so a subset leaves them out."""
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / api), "--collect-only", "-q", "-p", "no:cacheprovider"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    ids = [line.strip() for line in done.stdout.splitlines() if "::" in line]
-    return frozenset(node for node, count in Counter(ids).items() if count > 1)
-
-
-def _run_fault(api: str, fault: str, faithful: SuiteRun, out_dir: Path) -> SuiteRun:
-    """The tests that touched the fault's rule first; the whole suite unless they fail it alone."""
-    declared = SANDBOXES[api].faults[fault].rule
-    tests = [t for t in faithful.tests_by_rule.get(declared) or [] if t not in _unaddressable(api)]
-    if tests:
-        subset = _run_suite(api, fault, out_dir, tests)
-        if subset.exit_code == 1 and subset.failed_rules == {declared}:
-            return subset
-    return _run_suite(api, fault, out_dir)
+    runs = []
+    for line in done.stdout.splitlines():
+        if line.startswith("{"):
+            data = json.loads(line)
+            runs.append(
+                SuiteRun(
+                    data["api"],
+                    data["fault"],
+                    data["exit_code"],
+                    frozenset(data["failed_rules"]),
+                    data["output"],
+                    data["tests_by_rule"],
+                    data["scope"],
+                    frozenset(data["mutation_proven"]),
+                )
+            )
+    if not runs:
+        raise RuntimeError(
+            f"the fault worker of {api} ran nothing (exit {done.returncode}): {done.stderr[-3000:]}"
+        )
+    return runs
 
 
 @pytest.fixture(scope="session")
 def suite_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], SuiteRun]:
     out_dir = tmp_path_factory.mktemp("selftest")
+    # the APIs with the most faults first: the two workers then finish about together
+    order = sorted(APIS, key=lambda api: len(SANDBOXES[api].faults), reverse=True)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        faithful = {run.api: run for run in pool.map(lambda api: _run_suite(api, FAITHFUL, out_dir), APIS)}
-        jobs = [(api, fault) for api in APIS for fault in sorted(SANDBOXES[api].faults)]
-        runs = list(pool.map(lambda job: _run_fault(job[0], job[1], faithful[job[0]], out_dir), jobs))
-    by_key = {(run.api, run.fault): run for run in [*faithful.values(), *runs]}
+        runs = [run for api_runs in pool.map(lambda api: _run_api(api, out_dir), order) for run in api_runs]
+    by_key = {(run.api, run.fault): run for run in runs}
     _write_summary(by_key)
     return by_key
 
