@@ -55,7 +55,7 @@ class Api:
     def __init__(self, fault: str | None = None, kind: type[ManexSandbox] = ManexSoSandbox) -> None:
         self.sandbox = kind(fault)
         self.sandbox.erp.clock = lambda: NOW
-        self.http = TestClient(self.sandbox.asgi())
+        self.http = TestClient(self.sandbox.app())  # a fault that rewrites answers included
 
     def raw(
         self,
@@ -1182,6 +1182,16 @@ def test_seed_keys_and_numbers_have_the_erps_shapes() -> None:
 # ── faults ───────────────────────────────────────────────────────────────────────────────────
 
 PLANNED_SO_FAULTS = {
+    "unknown-customer-worded-otherwise": "MANEX_SO-MSG-018",
+    "unknown-order-get-worded-otherwise": "MANEX_SO-MSG-019",
+    "unknown-order-item-worded-otherwise": "MANEX_SO-MSG-020",
+    "unknown-line-worded-otherwise": "MANEX_SO-MSG-021",
+    "missing-uniqln-worded-otherwise": "MANEX_SO-MSG-022",
+    "line-not-on-order-worded-otherwise": "MANEX_SO-MSG-023",
+    "missing-price-link-worded-otherwise": "MANEX_SO-MSG-024",
+    "unknown-price-worded-otherwise": "MANEX_SO-MSG-025",
+    "unknown-due-date-worded-otherwise": "MANEX_SO-MSG-026",
+    "missing-due-date-key-worded-otherwise": "MANEX_SO-MSG-027",
     "accepts-invalid-key": "MANEX_SO-AUTH-001",
     "valid-user-on-bad-key": "MANEX_SO-AUTH-002",
     "url-error-without-detail": "MANEX_SO-URL-001",
@@ -1200,6 +1210,10 @@ PLANNED_SO_FAULTS = {
     "short-price-link": "MANEX_SO-RES-002",
 }
 PLANNED_PO_FAULTS = {
+    "not-enough-information-worded-otherwise": "MANEX_PO-MSG-024",
+    "missing-uniqdetno-worded-otherwise": "MANEX_PO-MSG-027",
+    "url-error-quotes-another-uri": "MANEX_PO-URL-008",
+    "missing-key-bad-request": "MANEX_PO-URL-006",
     "accepts-invalid-key": "MANEX_PO-AUTH-001",
     "valid-user-on-bad-key": "MANEX_PO-AUTH-002",
     "url-error-without-detail": "MANEX_PO-URL-001",
@@ -1277,7 +1291,53 @@ def _short_schedule_key(api: Api) -> bool:
     return len(api.sandbox.erp.purchase_orders[1].items[0].schedules[0].uniqdetno) == 8
 
 
+def _so_says(api: Api, action: str, params: dict[str, Any], faithful: str) -> bool:
+    """Whether the SO refusal of ``action`` is worded otherwise than the faithful ``faithful``."""
+    return refused(api.so(action, params)) != faithful
+
+
+def _line_not_on_order(api: Api) -> bool:
+    so_line(api)
+    message = refused(
+        api.so("PriceAdd", {"SoNo": SONO, "uniqueLn": "NOSUCHLINE", "quantity": "1", "price": "1"})
+    )
+    return not message.startswith("Sales Order item with uniqueLn:")
+
+
+def _po_url_error_quotes(api: Api) -> bool:
+    path = f"/api/PO/Nope/{KEY}"
+    return f"http://testserver{path}" not in api.http.post(path).json()["Message"]
+
+
 SO_PROBES: dict[str, Callable[[Api], bool]] = {
+    "unknown-customer-worded-otherwise": lambda a: _so_says(
+        a, "Add", {"SoNo": SONO, "custNo": "0000099999"}, "Sales Order add failed.Customer does not exists."
+    ),
+    "unknown-order-get-worded-otherwise": lambda a: _so_says(
+        a, "Get", {"SoNo": "0000099999"}, "Sales Order does not exists."
+    ),
+    "unknown-order-item-worded-otherwise": lambda a: _so_says(
+        a, "ItemAdd", {**LINE, "SoNo": "0000099999"}, "Sales Order does not exists."
+    ),
+    "unknown-line-worded-otherwise": lambda a: _so_says(
+        a, "ItemGet", {"UNIQUELN": "NOSUCHLINE"}, "Sales Order Item does not exists."
+    ),
+    "missing-uniqln-worded-otherwise": lambda a: _so_says(
+        a, "ItemDelete", {"SoNo": so_order(a)}, "UniqLn not provided."
+    ),
+    "line-not-on-order-worded-otherwise": _line_not_on_order,
+    "missing-price-link-worded-otherwise": lambda a: _so_says(
+        a, "PriceEdit", {"SoNo": SONO}, "PlPriceLnk not provided."
+    ),
+    "unknown-price-worded-otherwise": lambda a: _so_says(
+        a, "PriceGet", {"PLPRICELNK": "NOSUCHPRICE"}, "Sales Order Price does not exists."
+    ),
+    "unknown-due-date-worded-otherwise": lambda a: (
+        "Due Date does not exists." not in refused(a.so("DueDateGet", {"DUEDT_UNIQ": "NOSUCHDATE"}))
+    ),
+    "missing-due-date-key-worded-otherwise": lambda a: _so_says(
+        a, "DueDateEdit", {"SoNo": SONO}, "DueDt_Uniq not provided."
+    ),
     "accepts-invalid-key": lambda a: _bad_key(a, "SO")["Message"] != "Invalid API Key.",
     "valid-user-on-bad-key": lambda a: _bad_key(a, "SO")["IsValidUser"] is True,
     "url-error-without-detail": _no_detail,
@@ -1296,6 +1356,15 @@ SO_PROBES: dict[str, Callable[[Api], bool]] = {
     "short-price-link": _short_price_link,
 }
 PO_PROBES: dict[str, Callable[[Api], bool]] = {
+    "not-enough-information-worded-otherwise": lambda a: (
+        "Not enough information" not in refused(a.po("Get", {}))
+    ),
+    "missing-uniqdetno-worded-otherwise": lambda a: (
+        "UNIQDETNO is required."
+        not in refused(a.po("ScheduleEdit", {"poNum": po_add(a)["PONUM"], "schd_qty": "1"}))
+    ),
+    "url-error-quotes-another-uri": _po_url_error_quotes,
+    "missing-key-bad-request": lambda a: a.raw("PO", "Add", {}, key="").status_code != 404,
     "accepts-invalid-key": lambda a: _bad_key(a, "PO")["Message"] != "Invalid API Key.",
     "valid-user-on-bad-key": lambda a: _bad_key(a, "PO")["IsValidUser"] is True,
     "url-error-without-detail": _no_detail,

@@ -408,7 +408,7 @@ class SandboxTarget(Target):
         self.api = api
         self.sandbox = get_sandbox(api)(fault=fault)
         self.client = TestClient(
-            self.sandbox.asgi(), base_url="http://testserver", raise_server_exceptions=True
+            self.sandbox.app(), base_url="http://testserver", raise_server_exceptions=True
         )
         # entered once: one event-loop portal for the run instead of a new thread per request
         self.client.__enter__()

@@ -48,7 +48,7 @@ class Api:
 
     def __init__(self, fault: str | None = None) -> None:
         self.sandbox = ModusLinkSandbox(fault)
-        self.http = TestClient(self.sandbox.asgi())
+        self.http = TestClient(self.sandbox.app())  # a fault that rewrites answers included
         self.headers = self.sandbox.client_headers()
 
     def post(self, body: Any, headers: dict[str, str] | None = None, path: str = ORDERS) -> httpx.Response:
@@ -730,6 +730,13 @@ FAULT_PROBES: dict[str, Callable[[Api], bool]] = {
     "offset-timestamps-on-read": _offset_on_read,
     "confirmed-without-order-id": _confirmed_without_order_id,
     "duplicate-path-wrong": _duplicate_path,
+    "accepts-other-sites-key": lambda a: _with_headers(
+        a, "ClientAuthKey", a.sandbox.client_headers(1)["ClientAuthKey"]
+    ),
+    "subscription-refusal-worded-otherwise": lambda a: (
+        "invalid subscription key"
+        not in a.post(example(), headers=without(a.headers, "Ocp-Apim-Subscription-Key")).text
+    ),
 }
 
 

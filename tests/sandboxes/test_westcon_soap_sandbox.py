@@ -121,7 +121,7 @@ class Api:
 
     def __init__(self, fault: str | None = None) -> None:
         self.sandbox = WestconSoapSandbox(fault)
-        self.http = TestClient(self.sandbox.asgi())
+        self.http = TestClient(self.sandbox.app())  # a fault that rewrites answers included
         self.exchanges: list[Exchange] = []
 
     def post(self, body: bytes, content_type: str = "text/xml; charset=utf-8") -> httpx.Response:

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp
 
 from b2bconform.errors import UsageError
+from b2bconform.sandboxes.rewrites import AnswerRewrite, rewriting
 
 __all__ = ["Credentials", "Fault", "Sandbox", "credential_sites", "fault_catalogue", "header_value"]
 
@@ -27,6 +28,8 @@ class Fault:
     name: str  # kebab-case, e.g. "accepts-long-request-reference"
     rule: str  # the one rule id it breaks
     description: str  # one line, our wording
+    # a change of the faithful answers on their way out; None: the sandbox's own code runs the fault
+    rewrite: AnswerRewrite | None = None
 
 
 def fault_catalogue(faults: Iterable[Fault]) -> Mapping[str, Fault]:
@@ -113,6 +116,12 @@ class Sandbox(ABC):
     @abstractmethod
     def asgi(self) -> ASGIApp:
         """A Starlette app over this instance's state."""
+
+    def app(self) -> ASGIApp:
+        """The app to serve: ``asgi()``, its answers changed by the active fault where it is a rewrite."""
+        fault = self.faults[self.fault] if self.fault is not None else None
+        app = self.asgi()
+        return app if fault is None or fault.rewrite is None else rewriting(app, fault.rewrite)
 
     @abstractmethod
     def reset(self) -> None:

@@ -131,7 +131,7 @@ def serve(
         sock.close()
         raise
     try:
-        _server(sandbox.asgi()).run(sockets=[sock])
+        _server(sandbox.app()).run(sockets=[sock])
     finally:
         sock.close()
 
@@ -141,7 +141,7 @@ def start_in_thread(
 ) -> tuple[str, Callable[[], None]]:
     """Serve the `api` sandbox on a free loopback port in a daemon thread; returns (base_url, stop)."""
     sandbox = get_sandbox(api)(fault, credentials=credentials)
-    return serve_in_thread(sandbox.asgi(), name=f"sandbox-{api}")
+    return serve_in_thread(sandbox.app(), name=f"sandbox-{api}")
 
 
 def serve_in_thread(app: ASGIApp, *, name: str = "sandbox") -> tuple[str, Callable[[], None]]:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from b2bconform.sandboxes.base import Fault, fault_catalogue
+from b2bconform.sandboxes.rewrites import AnswerRewrite
 
 __all__ = ["PO_FAULTS", "SO_FAULTS", "FaultSwitch"]
 
@@ -30,9 +31,64 @@ def _shared(prefix: str) -> list[Fault]:
     ]
 
 
+def _worded(name: str, rule: str, action: str, old: str, new: str) -> Fault:
+    """A refusal the sandbox words otherwise on ``action``'s path (action names, | between): still a
+    refusal of the documented shape, and still saying what does not exist where the faithful one
+    does (the acceptance rule reads that), but not the message the rule names."""
+    controller = rule.split("_")[1].split("-")[0].lower()
+    rewrite = AnswerRewrite(path=f"(?i)^/api/{controller}/(?:{action})/", old=old, new=new)
+    return Fault(name, rule, f'answers "{new}" where the document words it otherwise', rewrite)
+
+
+_SO_MESSAGES = [
+    _worded("unknown-customer-worded-otherwise", "MANEX_SO-MSG-018", "Add",
+            r"Customer does not exists\.", "The customer does not exist."),
+    _worded("unknown-order-get-worded-otherwise", "MANEX_SO-MSG-019", "Get",
+            r'"Sales Order does not exists\."', '"Sales Order get failed.The order does not exist."'),
+    _worded("unknown-order-item-worded-otherwise", "MANEX_SO-MSG-020", "ItemAdd|ItemEdit",
+            r'"Sales Order does not exists\."', '"Sales Order Item add failed.The order does not exist."'),
+    _worded("unknown-line-worded-otherwise", "MANEX_SO-MSG-021", "ItemGet",
+            r"Sales Order Item does not exists\.", "Sales Order Item get failed.The line does not exist."),
+    _worded("missing-uniqln-worded-otherwise", "MANEX_SO-MSG-022", "ItemDelete",
+            r"UniqLn not provided\.", "Sales Order Item delete failed.UniqLn is required."),
+    _worded("line-not-on-order-worded-otherwise", "MANEX_SO-MSG-023",
+            "PriceAdd|PriceEdit|DueDateAdd|DueDateEdit",
+            r"Sales Order item with uniqueLn:'[^']*' does not (?:exists?|exits) in SO:'[^']*'\.",
+            "Sales Order Price add failed.The line does not exist on the order."),
+    _worded("missing-price-link-worded-otherwise", "MANEX_SO-MSG-024", "PriceEdit|PriceDelete",
+            r"PlPriceLnk not provided\.", "Sales Order Price edit failed.PlPriceLnk is required."),
+    _worded("unknown-price-worded-otherwise", "MANEX_SO-MSG-025", "PriceGet|PriceDelete",
+            r"Sales Order Price does not exists\.", "Sales Order Price get failed.The price does not exist."),
+    _worded("unknown-due-date-worded-otherwise", "MANEX_SO-MSG-026", "DueDateGet",
+            r"(?:\$\$)?Sales Order Due Date does not exists\.", "Sales Order Due Date get failed.The date does not exist."),
+    _worded("missing-due-date-key-worded-otherwise", "MANEX_SO-MSG-027", "DueDateEdit|DueDateDelete",
+            r"DueDt_Uniq not provided\.", "Sales Order Due Date edit failed.DueDt_Uniq is required."),
+]  # fmt: skip
+
+_PO_MESSAGES = [
+    _worded("not-enough-information-worded-otherwise", "MANEX_PO-MSG-024", "Get|ItemGet",
+            r"Not enough information to return the data, please provide valid parameters\.",
+            "Missing search parameters."),
+    _worded("missing-uniqdetno-worded-otherwise", "MANEX_PO-MSG-027", "ScheduleEdit",
+            r"UNIQDETNO is required\.", "The schedule key is missing."),
+    Fault(
+        "url-error-quotes-another-uri",
+        "MANEX_PO-URL-008",
+        "a URL error quotes the API's root, not the URI that was requested",
+        AnswerRewrite(path="(?i)^/api/po/", old=r"(request URI ')[^']*'", new=r"\1http://localhost/api/PO/'"),
+    ),
+    Fault(
+        "missing-key-bad-request",
+        "MANEX_PO-URL-006",
+        "a URL without the API key segment is answered 400, not 404",
+        AnswerRewrite(path="(?i)^/api/po/[a-z]+/?$", when="No HTTP resource", status=400),
+    ),
+]  # fmt: skip
+
 SO_FAULTS = fault_catalogue(
     [
         *_shared("MANEX_SO"),
+        *_SO_MESSAGES,
         Fault(
             "accepts-add-without-custno",
             "MANEX_SO-SO-001",
@@ -78,6 +134,7 @@ SO_FAULTS = fault_catalogue(
 
 PO_FAULTS = fault_catalogue(
     [
+        *_PO_MESSAGES,
         *_shared("MANEX_PO"),
         Fault(
             "accepts-po-without-supplier",

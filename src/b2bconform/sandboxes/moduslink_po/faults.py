@@ -6,6 +6,7 @@ Validation faults need no code of their own: the sandbox drops the 412 problems 
 from __future__ import annotations
 
 from b2bconform.sandboxes.base import Fault, fault_catalogue
+from b2bconform.sandboxes.rewrites import AnswerRewrite
 
 __all__ = ["FAULTS"]
 
@@ -82,6 +83,19 @@ FAULTS = fault_catalogue(
             "duplicate-path-wrong",
             "MODUSLINK_PO-ERR-015",
             "the 409 entry points at externalMessageReference instead of requestReference",
+        ),
+        Fault(
+            "accepts-other-sites-key",
+            "MODUSLINK_PO-AUTH-007",
+            "a ClientAuthKey is accepted with another site's ClientConfigId",
+        ),
+        Fault(
+            "subscription-refusal-worded-otherwise",
+            "MODUSLINK_PO-AUTH-008",
+            'the 401 for an invalid subscription key says "Access denied."',
+            AnswerRewrite(
+                path="", old=r"Access denied due to invalid subscription key\.[^\"]*", new="Access denied."
+            ),
         ),
     ]
 )

@@ -198,6 +198,8 @@ class ModusLinkSandbox(Sandbox):
             return True
         # accepts-any-auth-key still refuses another site's key, so the pairing rule keeps holding.
         other_keys = {s.auth_key for s in self._sites if s is not site}
+        if self.has("accepts-other-sites-key") and auth_key in other_keys:
+            return True
         return self.has("accepts-any-auth-key") and auth_key not in other_keys
 
     # ── POST /purchaseapi/v1/orders ────────────────────────────────────────────────────────

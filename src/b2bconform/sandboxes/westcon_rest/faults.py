@@ -6,6 +6,7 @@ Validation faults need no code of their own: the sandbox drops the 400 problems 
 from __future__ import annotations
 
 from b2bconform.sandboxes.base import Fault, fault_catalogue
+from b2bconform.sandboxes.rewrites import AnswerRewrite
 
 __all__ = ["FAULTS"]
 
@@ -91,6 +92,20 @@ FAULTS = fault_catalogue(
             "lowercase-response-root",
             f"{_R}RES-002",
             'the response root is spelled "mT_OrderStatus_Response"',
+        ),
+        Fault(
+            "wrong-secret-bad-request",
+            f"{_R}TOK-007",
+            "a wrong client_secret is refused with 400, not 401",
+            AnswerRewrite(path="(?i)/oauth2/token", when="AADSTS7000215", status=400),
+        ),
+        Fault(
+            "no-match-not-found",
+            f"{_R}RES-025",
+            "order numbers that match no order are answered 404 (with the empty list)",
+            AnswerRewrite(
+                path="(?i)/orders/orderstatus", when=r'"MT_OrderStatus_Response"\s*:\s*\[\s*\]', status=404
+            ),
         ),
     ]
 )
