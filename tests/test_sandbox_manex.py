@@ -1182,6 +1182,7 @@ def test_seed_keys_and_numbers_have_the_erps_shapes() -> None:
 # ── faults ───────────────────────────────────────────────────────────────────────────────────
 
 PLANNED_SO_FAULTS = {
+    "edit-failure-worded-otherwise": "MANEX_SO-MSG-028",
     "unknown-customer-worded-otherwise": "MANEX_SO-MSG-018",
     "unknown-order-get-worded-otherwise": "MANEX_SO-MSG-019",
     "unknown-order-item-worded-otherwise": "MANEX_SO-MSG-020",
@@ -1210,6 +1211,11 @@ PLANNED_SO_FAULTS = {
     "short-price-link": "MANEX_SO-RES-002",
 }
 PLANNED_PO_FAULTS = {
+    "add-answer-without-footer": "MANEX_PO-RES-017",
+    "item-add-answer-without-exception-note": "MANEX_PO-RES-021",
+    "schedule-add-answer-without-notes": "MANEX_PO-RES-024",
+    "unknown-action-bad-request": "MANEX_PO-URL-005",
+    "parameter-not-named": "MANEX_PO-MSG-026",
     "not-enough-information-worded-otherwise": "MANEX_PO-MSG-024",
     "missing-uniqdetno-worded-otherwise": "MANEX_PO-MSG-027",
     "url-error-quotes-another-uri": "MANEX_PO-URL-008",
@@ -1310,6 +1316,11 @@ def _po_url_error_quotes(api: Api) -> bool:
 
 
 SO_PROBES: dict[str, Callable[[Api], bool]] = {
+    "edit-failure-worded-otherwise": lambda a: (
+        not refused(a.so("Edit", {"SoNo": "0000099999", "custNo": "0000000001"})).startswith(
+            "Sales Order edit failed."
+        )
+    ),
     "unknown-customer-worded-otherwise": lambda a: _so_says(
         a, "Add", {"SoNo": SONO, "custNo": "0000099999"}, "Sales Order add failed.Customer does not exists."
     ),
@@ -1355,7 +1366,22 @@ SO_PROBES: dict[str, Callable[[Api], bool]] = {
     "unpadded-sono-in-get": _unpadded_sono,
     "short-price-link": _short_price_link,
 }
+
+
+def _schedule_added(api: Api) -> dict[str, Any]:
+    ponum = po_add(api)["PONUM"]
+    item = po_item(api, ponum)
+    answer = ok(api.po("ScheduleAdd", {"poNum": ponum, "uniqLnNo": item["UNIQLNNO"], "schd_qty": "2"}))
+    schedule: dict[str, Any] = answer["ResponseObject"]
+    return schedule
+
+
 PO_PROBES: dict[str, Callable[[Api], bool]] = {
+    "add-answer-without-footer": lambda a: "POFOOTER" not in po_add(a),
+    "item-add-answer-without-exception-note": lambda a: "INSPEXCNOTE" not in po_item(a, po_add(a)["PONUM"]),
+    "schedule-add-answer-without-notes": lambda a: "SCHDNOTES" not in _schedule_added(a),
+    "unknown-action-bad-request": lambda a: a.raw("PO", "NoSuchAction", {}).status_code == 400,
+    "parameter-not-named": lambda a: "poDate" not in refused(a.po("Add", {**PO, "poDate": "2025-03-12"})),
     "not-enough-information-worded-otherwise": lambda a: (
         "Not enough information" not in refused(a.po("Get", {}))
     ),

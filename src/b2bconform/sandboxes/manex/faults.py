@@ -31,6 +31,26 @@ def _shared(prefix: str) -> list[Fault]:
     ]
 
 
+def _unknown_action(rule: str, actions: str) -> Fault:
+    """URL errors for an action the controller does not have answered 400 instead of 404."""
+    controller = rule.split("_")[1].split("-")[0].lower()
+    return Fault(
+        "unknown-action-bad-request",
+        rule,
+        "a URL naming an action the controller does not have is answered 400, not 404",
+        AnswerRewrite(
+            path=f"(?i)^/api/{controller}/(?!(?:{actions})/)[^/]+/", when="No HTTP resource", status=400
+        ),
+    )
+
+
+def _without_member(name: str, rule: str, action: str, member: str) -> Fault:
+    """``action``'s answer (its JSON) leaves ``member`` out."""
+    value = r'(?:"(?:[^"\\]|\\.)*"|null|true|false|-?[0-9.]+)'
+    rewrite = AnswerRewrite(path=f"(?i)^/api/po/{action}/", old=rf'"{member}":\s*{value},\s*', new="")
+    return Fault(name, rule, f"{action}'s answer leaves {member} out", rewrite)
+
+
 def _worded(name: str, rule: str, action: str, old: str, new: str) -> Fault:
     """A refusal the sandbox words otherwise on ``action``'s path (action names, | between): still a
     refusal of the documented shape, and still saying what does not exist where the faithful one
@@ -41,6 +61,8 @@ def _worded(name: str, rule: str, action: str, old: str, new: str) -> Fault:
 
 
 _SO_MESSAGES = [
+    _worded("edit-failure-worded-otherwise", "MANEX_SO-MSG-028", "Edit",
+            r"Sales Order edit failed\.Sales Order does not exists\.", "Sales Order does not exists."),
     _worded("unknown-customer-worded-otherwise", "MANEX_SO-MSG-018", "Add",
             r"Customer does not exists\.", "The customer does not exist."),
     _worded("unknown-order-get-worded-otherwise", "MANEX_SO-MSG-019", "Get",
@@ -66,6 +88,9 @@ _SO_MESSAGES = [
 ]  # fmt: skip
 
 _PO_MESSAGES = [
+    _without_member("add-answer-without-footer", "MANEX_PO-RES-017", "Add", "POFOOTER"),
+    _without_member("item-add-answer-without-exception-note", "MANEX_PO-RES-021", "ItemAdd", "INSPEXCNOTE"),
+    _without_member("schedule-add-answer-without-notes", "MANEX_PO-RES-024", "ScheduleAdd", "SCHDNOTES"),
     _worded("not-enough-information-worded-otherwise", "MANEX_PO-MSG-024", "Get|ItemGet",
             r"Not enough information to return the data, please provide valid parameters\.",
             "Missing search parameters."),
@@ -76,6 +101,16 @@ _PO_MESSAGES = [
         "MANEX_PO-URL-008",
         "a URL error quotes the API's root, not the URI that was requested",
         AnswerRewrite(path="(?i)^/api/po/", old=r"(request URI ')[^']*'", new=r"\1http://localhost/api/PO/'"),
+    ),
+    _unknown_action(
+        "MANEX_PO-URL-005",
+        "Add|Edit|Get|ItemAdd|ItemEdit|ItemDelete|ItemGet|ScheduleAdd|ScheduleEdit|ScheduleDelete|ScheduleGet",
+    ),
+    Fault(
+        "parameter-not-named",
+        "MANEX_PO-MSG-026",
+        "a refusal for a bad parameter's value says \"The value must be ...\" without naming the parameter",
+        AnswerRewrite(path="(?i)^/api/po/", old=r"(failed[.:])[A-Za-z_]+ must be", new=r"\1The value must be"),
     ),
     Fault(
         "missing-key-bad-request",
