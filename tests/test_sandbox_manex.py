@@ -1211,6 +1211,10 @@ PLANNED_SO_FAULTS = {
     "short-price-link": "MANEX_SO-RES-002",
 }
 PLANNED_PO_FAULTS = {
+    "accepts-unknown-buyer": "MANEX_PO-PO-020",
+    "accepts-unknown-address-link": "MANEX_PO-PO-021",
+    "accepts-unknown-supplier": "MANEX_PO-PO-022",
+    "accepts-unknown-manufacturer": "MANEX_PO-ITM-018",
     "add-answer-without-footer": "MANEX_PO-RES-017",
     "item-add-answer-without-exception-note": "MANEX_PO-RES-021",
     "schedule-add-answer-without-notes": "MANEX_PO-RES-024",
@@ -1376,7 +1380,20 @@ def _schedule_added(api: Api) -> dict[str, Any]:
     return schedule
 
 
+def _po_accepts(api: Api, action: str, params: dict[str, Any]) -> bool:
+    return bool(api.po(action, params)["Code"] == 200)
+
+
+def _item_with_unknown_manufacturer(api: Api) -> bool:
+    params = {"poNum": po_add(api)["PONUM"], "POITTYPE": "INVT PART", "part_no": "PCB-1001", "revision": "A"}
+    return _po_accepts(api, "ItemAdd", {**params, "partmfgr": "NOSUCHMFGR", "ORD_QTY": "10"})
+
+
 PO_PROBES: dict[str, Callable[[Api], bool]] = {
+    "accepts-unknown-buyer": lambda a: _po_accepts(a, "Add", {**PO, "buyerName": "Nobody, Nemo"}),
+    "accepts-unknown-address-link": lambda a: _po_accepts(a, "Add", {**PO, "remitToLink": "NOSUCHLINK"}),
+    "accepts-unknown-supplier": lambda a: _po_accepts(a, "Add", {**PO, "supName": "No Such Supplier"}),
+    "accepts-unknown-manufacturer": _item_with_unknown_manufacturer,
     "add-answer-without-footer": lambda a: "POFOOTER" not in po_add(a),
     "item-add-answer-without-exception-note": lambda a: "INSPEXCNOTE" not in po_item(a, po_add(a)["PONUM"]),
     "schedule-add-answer-without-notes": lambda a: "SCHDNOTES" not in _schedule_added(a),

@@ -88,6 +88,18 @@ _SO_MESSAGES = [
 ]  # fmt: skip
 
 _PO_MESSAGES = [
+    Fault("accepts-unknown-buyer", "MANEX_PO-PO-020", "a buyerName the vendor does not know is accepted (ignored)"),
+    Fault(
+        "accepts-unknown-address-link",
+        "MANEX_PO-PO-021",
+        "an address link the supplier does not have is accepted (ignored)",
+    ),
+    Fault("accepts-unknown-supplier", "MANEX_PO-PO-022", "an unknown supName is read as the first seeded supplier"),
+    Fault(
+        "accepts-unknown-manufacturer",
+        "MANEX_PO-ITM-018",
+        "a partmfgr the part does not have is read as the part's first manufacturer",
+    ),
     _without_member("add-answer-without-footer", "MANEX_PO-RES-017", "Add", "POFOOTER"),
     _without_member("item-add-answer-without-exception-note", "MANEX_PO-RES-021", "ItemAdd", "INSPEXCNOTE"),
     _without_member("schedule-add-answer-without-notes", "MANEX_PO-RES-024", "ScheduleAdd", "SCHDNOTES"),
