@@ -1182,6 +1182,13 @@ def test_seed_keys_and_numbers_have_the_erps_shapes() -> None:
 # ── faults ───────────────────────────────────────────────────────────────────────────────────
 
 PLANNED_SO_FAULTS = {
+    "add-over-existing-order": "MANEX_SO-SO-010",
+    "accepts-unknown-buyer": "MANEX_SO-SO-017",
+    "accepts-unknown-attention": "MANEX_SO-SO-018",
+    "accepts-any-initials": "MANEX_SO-SO-019",
+    "no-default-bill-account": "MANEX_SO-SO-023",
+    "approval-date-as-sent": "MANEX_SO-SO-024",
+    "commits-to-ship-date": "MANEX_SO-DUE-021",
     "edit-failure-worded-otherwise": "MANEX_SO-MSG-028",
     "unknown-customer-worded-otherwise": "MANEX_SO-MSG-018",
     "unknown-order-get-worded-otherwise": "MANEX_SO-MSG-019",
@@ -1319,7 +1326,34 @@ def _po_url_error_quotes(api: Api) -> bool:
     return f"http://testserver{path}" not in api.http.post(path).json()["Message"]
 
 
+def _so_accepts(api: Api, params: dict[str, Any]) -> bool:
+    return bool(api.so("Add", {**ORDER, **params})["Code"] == 200)
+
+
+def _so_header(api: Api) -> dict[str, Any]:
+    header: dict[str, Any] = ok(api.so("Get", {"SoNo": SONO}))["ResponseObject"]
+    return header
+
+
+def _committed_to(api: Api) -> str:
+    ok(api.so("DueDateAdd", {**DUE, "uniqueLn": so_line(api)}))
+    due: str = _so_header(api)["SODETAILList"][0]["DueDateList"][0]["COMMIT_DTS"]
+    return due
+
+
+def _approved_as_sent(api: Api) -> bool:
+    so_order(api, SOAPPROVAL="1", SOAPPRVINIT="jds", SOAPPRVDT="01-02-2020")
+    return str(_so_header(api)["SOAPPRVDT"]).startswith("2020-01-02")
+
+
 SO_PROBES: dict[str, Callable[[Api], bool]] = {
+    "add-over-existing-order": lambda a: so_order(a) == SONO and _so_accepts(a, {}),
+    "accepts-unknown-buyer": lambda a: _so_accepts(a, {"Buyer": "Nobody Incorporated"}),
+    "accepts-unknown-attention": lambda a: _so_accepts(a, {"ATTENTION": "NOSUCHCONTACT"}),
+    "accepts-any-initials": lambda a: _so_accepts(a, {"SOAPPRVINIT": "ZZ"}),
+    "no-default-bill-account": lambda a: so_order(a) == SONO and _so_header(a)["BILLACOUNT"].strip() == "",
+    "approval-date-as-sent": _approved_as_sent,
+    "commits-to-ship-date": lambda a: _committed_to(a).startswith("2025-03-10"),
     "edit-failure-worded-otherwise": lambda a: (
         not refused(a.so("Edit", {"SoNo": "0000099999", "custNo": "0000000001"})).startswith(
             "Sales Order edit failed."

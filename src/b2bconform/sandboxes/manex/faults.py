@@ -60,6 +60,24 @@ def _worded(name: str, rule: str, action: str, old: str, new: str) -> Fault:
     return Fault(name, rule, f'answers "{new}" where the document words it otherwise', rewrite)
 
 
+_SO_BEHAVIOUR = [
+    Fault("add-over-existing-order", "MANEX_SO-SO-010", "an Add naming an existing SoNo replaces that order"),
+    Fault("accepts-unknown-buyer", "MANEX_SO-SO-017", "a Buyer that is no customer is accepted (ignored)"),
+    Fault(
+        "accepts-unknown-attention",
+        "MANEX_SO-SO-018",
+        "an ATTENTION that is not the customer's contact is ignored",
+    ),
+    Fault("accepts-any-initials", "MANEX_SO-SO-019", "SOAPPRVINIT of a user who may not approve is accepted"),
+    Fault("no-default-bill-account", "MANEX_SO-SO-023", "an order added without BILLACCOUNT gets none"),
+    Fault("approval-date-as-sent", "MANEX_SO-SO-024", "an approval takes the SOAPPRVDT the caller sent"),
+    Fault(
+        "commits-to-ship-date",
+        "MANEX_SO-DUE-021",
+        "a due date added without commit_Dts commits to its Ship_Dts",
+    ),
+]
+
 _SO_MESSAGES = [
     _worded("edit-failure-worded-otherwise", "MANEX_SO-MSG-028", "Edit",
             r"Sales Order edit failed\.Sales Order does not exists\.", "Sales Order does not exists."),
@@ -135,6 +153,7 @@ _PO_MESSAGES = [
 SO_FAULTS = fault_catalogue(
     [
         *_shared("MANEX_SO"),
+        *_SO_BEHAVIOUR,
         *_SO_MESSAGES,
         Fault(
             "accepts-add-without-custno",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from b2bconform.formats import get_format
@@ -230,7 +230,7 @@ class SalesOrderApi:
             saved=now,
             terms=customer.terms,
             ship_via=customer.ship_via,
-            bill_account=customer.bill_account,
+            bill_account="" if self.has("no-default-bill-account") else customer.bill_account,
         )
         self._apply_header(step, params, order)
         self.erp.sales_orders[sono] = order
@@ -245,7 +245,7 @@ class SalesOrderApi:
         )
         if sono == 0:
             return self.erp.next_sono()
-        if sono in self.erp.sales_orders:
+        if sono in self.erp.sales_orders and not self.has("add-over-existing-order"):
             raise step.fail("SoNo already exists.")
         return sono
 
@@ -330,8 +330,10 @@ class SalesOrderApi:
         if buyer is not None and buyer.strip():
             named = self.erp.customer_named(buyer)
             if named is None:
-                raise step.fail("Buyer does not exists.")
-            order.buyer = named.name
+                if not self.has("accepts-unknown-buyer"):
+                    raise step.fail("Buyer does not exists.")
+            else:
+                order.buyer = named.name
         attention = params.get("ATTENTION")
         if attention is not None and attention.strip():
             # The contact's key or its "First Last" name; the order stores the key.
@@ -344,13 +346,15 @@ class SalesOrderApi:
                 None,
             )
             if contact is None:
-                raise step.fail("ATTENTION does not exists for the customer.")
-            order.attention = contact.cid
+                if not self.has("accepts-unknown-attention"):
+                    raise step.fail("ATTENTION does not exists for the customer.")
+            else:
+                order.attention = contact.cid
 
     def _apply_approval(self, step: Step, params: Params, order: SalesOrder) -> None:
         initials = params.get("SOAPPRVINIT")
         has_initials = initials is not None and initials.strip() != ""
-        if has_initials and not self.erp.is_approver(initials or ""):
+        if has_initials and not self.erp.is_approver(initials or "") and not self.has("accepts-any-initials"):
             raise step.fail("SOAPPRVINIT does not exists as an approved user's initials.")
         value = params.get("SOAPPROVAL")
         if value is None:
@@ -362,7 +366,13 @@ class SalesOrderApi:
             raise step.fail("SOAPPRVINIT is required when SOAPPROVAL is 1.")
         # The approval date is always the ERP's own: SOAPPRVDT from the caller is ignored.
         order.approved, order.approver = True, (initials or "").upper()
-        order.approved_on = self.erp.clock()
+        sent = params.get("SOAPPRVDT")
+        if self.has("approval-date-as-sent") and sent:
+            order.approved_on = datetime.combine(
+                wire.mdy_date(step, "SOAPPRVDT", sent, also_iso=True), time()
+            )
+        else:
+            order.approved_on = self.erp.clock()
 
     # ── Sales Order Item: Add, Edit, Get, Delete ─────────────────────────────────────────────
 
@@ -615,7 +625,12 @@ class SalesOrderApi:
         if ship >= due and not self.has("accepts-ship-after-due"):
             raise step.fail("Ship_Dts must be before Due_DTS1.")
         commit_text = params.get("commit_Dts")
-        commit = due if commit_text is None else wire.mdy_date(step, "commit_Dts", commit_text, also_iso=True)
+        default_commit = ship if self.has("commits-to-ship-date") else due
+        commit = (
+            default_commit
+            if commit_text is None
+            else wire.mdy_date(step, "commit_Dts", commit_text, also_iso=True)
+        )
         qty = wire.decimal(step, "Qty", wire.required(step, params, "Qty"))
         others = item.scheduled - (replacing.qty if replacing is not None else Decimal(0))
         if others + qty > item.ord_qty and not self.has("over-schedules-line"):
