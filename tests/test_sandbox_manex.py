@@ -1218,6 +1218,8 @@ PLANNED_SO_FAULTS = {
     "short-price-link": "MANEX_SO-RES-002",
 }
 PLANNED_PO_FAULTS = {
+    "get-not-allowed": "MANEX_PO-TRN-002",
+    "query-wins": "MANEX_PO-TRN-004",
     "accepts-unknown-buyer": "MANEX_PO-PO-020",
     "accepts-unknown-address-link": "MANEX_PO-PO-021",
     "accepts-unknown-supplier": "MANEX_PO-PO-022",
@@ -1423,7 +1425,19 @@ def _item_with_unknown_manufacturer(api: Api) -> bool:
     return _po_accepts(api, "ItemAdd", {**params, "partmfgr": "NOSUCHMFGR", "ORD_QTY": "10"})
 
 
+def _query_won(api: Api) -> bool:
+    ponum = po_add(api)["PONUM"]
+    path = f"/api/PO/Get/{KEY}?poNum=999999999999999"
+    return not api.http.post(path, content=json.dumps({"poNum": ponum})).json()[
+        "ResponseObject"
+    ]  # none found
+
+
 PO_PROBES: dict[str, Callable[[Api], bool]] = {
+    "get-not-allowed": lambda a: (
+        a.raw("PO", "Get", {"poNum": "1"}, via="query", method="GET").status_code == 405
+    ),
+    "query-wins": _query_won,
     "accepts-unknown-buyer": lambda a: _po_accepts(a, "Add", {**PO, "buyerName": "Nobody, Nemo"}),
     "accepts-unknown-address-link": lambda a: _po_accepts(a, "Add", {**PO, "remitToLink": "NOSUCHLINK"}),
     "accepts-unknown-supplier": lambda a: _po_accepts(a, "Add", {**PO, "supName": "No Such Supplier"}),

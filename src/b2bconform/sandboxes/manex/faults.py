@@ -106,6 +106,8 @@ _SO_MESSAGES = [
 ]  # fmt: skip
 
 _PO_MESSAGES = [
+    Fault("get-not-allowed", "MANEX_PO-TRN-002", "an action answers a GET with 405; only POST is served"),
+    Fault("query-wins", "MANEX_PO-TRN-004", "a parameter in both the query string and the body takes the query's value"),
     Fault("accepts-unknown-buyer", "MANEX_PO-PO-020", "a buyerName the vendor does not know is accepted (ignored)"),
     Fault(
         "accepts-unknown-address-link",
