@@ -721,7 +721,7 @@ def test_unknown_fault_is_a_usage_error_listing_the_faults() -> None:
 
 def test_every_fault_names_one_distinct_rule() -> None:
     faults = WestconRestSandbox.faults
-    assert len({fault.rule for fault in faults.values()}) == len(faults) == 21
+    assert len({fault.rule for fault in faults.values()}) == len(faults) == 24
     for name, fault in faults.items():
         assert isinstance(fault, Fault) and fault.name == name
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name)
@@ -796,6 +796,11 @@ FAULT_PROBES: dict[str, Callable[[Api], bool]] = {
     "billing-document-before-invoice": lambda a: _first_line(a, "600009", "billingDocument") == "0090000099",
     "returns-other-partners-orders": lambda a: keys(a.lines(["700001"])) == [("0000700001", "000010")],
     "lowercase-response-root": lambda a: list(a.query(["600004"]).json()) == ["mT_OrderStatus_Response"],
+    "leading-zeros-required": lambda a: a.query(["600004"]).json()[RESPONSE_ROOT] == [],
+    "first-order-only": lambda a: (
+        len({line["eRPOrderNumber"] for line in a.query(["PO-77812"], "C").json()[RESPONSE_ROOT]}) == 1
+    ),
+    "refuses-resource": lambda a: a.token_call(a.form()).status_code == 400,  # the form names the resource
     "wrong-secret-bad-request": lambda a: (
         a.token_call({**a.form(), "client_secret": "wrong"}).status_code == 400
     ),

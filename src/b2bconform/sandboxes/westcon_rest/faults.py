@@ -94,6 +94,17 @@ FAULTS = fault_catalogue(
             'the response root is spelled "mT_OrderStatus_Response"',
         ),
         Fault(
+            "leading-zeros-required",
+            f"{_R}STA-001",
+            "a Westcon order number matches only written with its ten digits",
+        ),
+        Fault(
+            "first-order-only",
+            f"{_R}STA-002",
+            "a customer order number returns only the first Westcon order under it",
+        ),
+        Fault("refuses-resource", f"{_R}TOK-006", "a token request naming the API as resource is refused"),
+        Fault(
             "wrong-secret-bad-request",
             f"{_R}TOK-007",
             "a wrong client_secret is refused with 400, not 401",

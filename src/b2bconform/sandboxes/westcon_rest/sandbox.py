@@ -416,7 +416,7 @@ class WestconRestSandbox(Sandbox):
                 f"for a secret added to app '{client.client_id}'.",
             )
         resource = form.get("resource")
-        if resource is not None and resource.lower() != self._resource:
+        if resource is not None and (resource.lower() != self._resource or self.has("refuses-resource")):
             return self._aad_error(
                 400,
                 "invalid_resource",
@@ -471,8 +471,17 @@ class WestconRestSandbox(Sandbox):
         # Only W and C pass validation; accepts-unknown-order-type reads any other value as W.
         order_type: OrderType = "C" if query["orderType"] == "C" else "W"
         partner = None if self.has("returns-other-partners-orders") else query["partnerKey"]
+        numbers = list(query["order"])
+        if order_type == "W" and self.has("leading-zeros-required"):
+            numbers = [number for number in numbers if len(number.strip()) == 10]
         with self._lock:
-            orders = self._book.find(partner, query["order"], order_type)
+            orders = self._book.find(partner, numbers, order_type)
+        if order_type == "C" and self.has("first-order-only"):
+            orders = [
+                o
+                for i, o in enumerate(orders)
+                if o.customer_number not in {p.customer_number for p in orders[:i]}
+            ]
         options = self._line_options()
         lines = [render_line(order, line, options) for order in orders for line in order.lines]
         root = "mT_OrderStatus_Response" if self.has("lowercase-response-root") else RESPONSE_ROOT
