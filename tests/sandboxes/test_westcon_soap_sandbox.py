@@ -808,7 +808,6 @@ def test_every_fault_names_one_distinct_vendor_judged_rule_of_the_catalogue() ->
         assert RULES_BY_ID[fault.rule].get("judged", ["vendor"]) != ["client"], (
             f"{name} breaks a client-only rule"
         )
-        assert RULES_BY_ID[fault.rule].get("check"), f"{name} breaks a rule no check can see"
         assert fault.description and "\n" not in fault.description
 
 
@@ -912,6 +911,9 @@ FAULT_PROBES: dict[str, Callable[[Api], bool]] = {
         result_of(a.post(signed())).findtext(f"{B('WestconMetadata')}/{B('OperationType')}") == "Status"
     ),
     "order-level-errors": _order_errors,
+    # 704571 is a Westcon order number: without OrderNumberType it is found only when read as one
+    "default-type-customer": lambda a: erp_numbers(a.call(kind=None, numbers=("704571",))) == [],
+    "accepts-wrong-password": lambda a: _accepted(a.call(password="wrong")),
 }
 
 
@@ -926,7 +928,14 @@ def test_fault_misbehaves_and_the_faithful_sandbox_does_not(fault: str) -> None:
     assert not probe(Api()), f"faithful sandbox shows the {fault} misbehaviour"
 
 
-@pytest.mark.parametrize("fault", sorted(FAULT_PROBES))
+# faults on a rule no check reads (a behaviour the suite's tests assert) are proven by the fault
+# self-test alone (tests/test_fault_detection.py)
+CHECKED_FAULTS = sorted(
+    name for name, f in WestconSoapSandbox.faults.items() if RULES_BY_ID[f.rule].get("check")
+)
+
+
+@pytest.mark.parametrize("fault", CHECKED_FAULTS)
 def test_the_engine_sees_the_fault_on_its_rule_and_nowhere_else(fault: str) -> None:
     api = Api(fault)
     FAULT_PROBES[fault](api)

@@ -59,5 +59,15 @@ FAULTS = fault_catalogue(
             "WESTCON_SOAP-RES-013",
             'every returned Order carries an Errors block with one Error (ErrorNo 0, ErrorDetail "none")',
         ),
+        Fault(
+            "default-type-customer",
+            "WESTCON_SOAP-REQ-010",
+            "without OrderNumberType, numbers are read as customer order numbers",
+        ),
+        Fault(
+            "accepts-wrong-password",
+            "WESTCON_SOAP-AUTH-003",
+            "a known account number is accepted with any password",
+        ),
     ]
 )
