@@ -707,7 +707,17 @@ def _duplicate_path(api: Api) -> bool:
     return bool(entry["path"] == "#/clientRequest.requestHeader.externalMessageReference")
 
 
+def _uom_read_back_without_one(api: Api) -> str:
+    body = example("NOUOM")
+    for item in body["clientRequest"]["item"]:
+        item["quantity"].pop("uom", None)
+    detail = api.get(api.create(body)).json()
+    uom: str = detail["item"][0]["quantity"]["uom"]
+    return uom
+
+
 FAULT_PROBES: dict[str, Callable[[Api], bool]] = {
+    "default-uom-box": lambda a: _uom_read_back_without_one(a) == "BX",
     "accepts-long-request-reference": lambda a: _posts(a, put("requestHeader.requestReference", "R" * 26)),
     "accepts-offset-timestamp": lambda a: _posts(a, put("requestHeader.dateTimeSent", OFFSET)),
     "accepts-unknown-uom": lambda a: _posts(a, put("item.0.quantity.uom", "PCS")),

@@ -85,6 +85,9 @@ FAULTS = fault_catalogue(
             "the 409 entry points at externalMessageReference instead of requestReference",
         ),
         Fault(
+            "default-uom-box", "MODUSLINK_PO-REQ-035", "an item sent without quantity.uom reads back as BX"
+        ),
+        Fault(
             "accepts-other-sites-key",
             "MODUSLINK_PO-AUTH-007",
             "a ClientAuthKey is accepted with another site's ClientConfigId",

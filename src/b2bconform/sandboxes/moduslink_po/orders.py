@@ -80,6 +80,7 @@ class ReadOptions:
     timestamp: Callable[[datetime], str]
     echo_notes: bool = True
     order_id_when_confirmed: bool = True
+    default_uom: str = DEFAULT_UOM  # what an item sent without quantity.uom reads back with
 
 
 def render_detail(order: StoredOrder, status: str, options: ReadOptions) -> dict[str, Any]:
@@ -129,7 +130,7 @@ def _item(sent: dict[str, Any], options: ReadOptions) -> dict[str, Any]:
     item = copy.deepcopy(sent)
     quantity = item.get("quantity")
     if isinstance(quantity, dict):
-        quantity.setdefault("uom", DEFAULT_UOM)  # the documented default
+        quantity.setdefault("uom", options.default_uom)  # the documented default, EA
     if not options.echo_notes:
         for key in ITEM_NOTE_MEMBERS:
             item.pop(key, None)

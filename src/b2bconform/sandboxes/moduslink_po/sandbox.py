@@ -20,7 +20,13 @@ from b2bconform.sandboxes.base import Credentials, Fault, Sandbox, header_value
 from b2bconform.sandboxes.moduslink_po import envelopes as env
 from b2bconform.sandboxes.moduslink_po.envelopes import Entry, References
 from b2bconform.sandboxes.moduslink_po.faults import FAULTS
-from b2bconform.sandboxes.moduslink_po.orders import OrderBook, ReadOptions, StoredOrder, render_detail
+from b2bconform.sandboxes.moduslink_po.orders import (
+    DEFAULT_UOM,
+    OrderBook,
+    ReadOptions,
+    StoredOrder,
+    render_detail,
+)
 from b2bconform.sandboxes.moduslink_po.validation import Problem, validate_request
 
 __all__ = [
@@ -277,4 +283,5 @@ class ModusLinkSandbox(Sandbox):
             timestamp=_offset_timestamp if self.has("offset-timestamps-on-read") else _z_timestamp,
             echo_notes=not self.has("notes-not-echoed"),
             order_id_when_confirmed=not self.has("confirmed-without-order-id"),
+            default_uom="BX" if self.has("default-uom-box") else DEFAULT_UOM,
         )
