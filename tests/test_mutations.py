@@ -137,3 +137,23 @@ def test_a_callers_text_rule_and_schema_rule_are_broken_in_the_request(data: st.
     mutation = data.draw(breaking_request(schema, {"E": {"Q": {"a": "1"}}}))
     assert "b2bconformUndeclared" in mutation.document["E"]["Q"]
     assert breaking_request(schema, {"E": {"Other": {}}}) is None
+
+
+@settings(max_examples=20)
+@given(st.data())
+def test_relations_across_members_of_an_answer_are_broken_where_they_meet(data: st.DataObject) -> None:
+    value = data.draw(
+        breaking_answer(_rule("type_in", {"path": "/s", "types": ["string", "null"]}), {"s": "x"})
+    )
+    assert value.document["s"] is not None and not isinstance(value.document["s"], str)
+    balance = _rule("difference", {"within": ["/rows/*"], "path": "/b", "minuend": "/q", "subtrahend": "/r"})
+    changed = data.draw(breaking_answer(balance, {"rows": [{"b": 2, "q": 5, "r": 3}]}))
+    assert changed.document["rows"][0]["b"] == 3
+    group = _rule("same_per_group", {"path": "/lines/*", "key": "o", "member": "c"})
+    lines = {"lines": [{"o": "1", "c": "A"}, {"o": "1", "c": "A"}, {"o": "2", "c": "B"}]}
+    assert data.draw(breaking_answer(group, lines)).document["lines"][1]["c"] != "A"
+    assert breaking_answer(group, {"lines": [{"o": "1", "c": "A"}]}) is None  # no group of two
+    read = _rule(
+        "reads_back", {"created_by": "op", "id_path": "/id", "fields": {"/sku": "/clientRequest/sku"}}
+    )
+    assert data.draw(breaking_answer(read, {"sku": "S1"})).document["sku"] != "S1"

@@ -497,6 +497,69 @@ def _put_back(document: Any, where: str) -> Callable[[Mutation], Mutation]:
     return put_back
 
 
+_SAMPLES: list[tuple[str, Any]] = [
+    ("integer", 123), ("array", ["x"]), ("object", {"x": "y"}), ("boolean", True), ("string", "x"), ("null", None)
+]  # fmt: skip
+
+
+def _type_in(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    allowed = set(params["types"]) | ({"integer"} if "number" in params["types"] else set())
+    candidates = [value for kind, value in _SAMPLES if kind not in allowed]
+    return _replace_each(document, params["path"], st.sampled_from(candidates), "none of the types")
+
+
+def _difference(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    """The result member one more than the difference it must be, in each scope that holds it."""
+    scopes = params.get("within") or [""]
+    scopes = [scopes] if isinstance(scopes, str) else scopes
+    found = [
+        (f"{where}{params['path']}", value)
+        for scope in scopes
+        for where, _ in (resolve(document, scope) if scope else [("", document)])
+        for value in [_at(document, f"{where}{params['path']}")]
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    ]
+    if not found:
+        return None
+    return st.sampled_from(found).map(
+        lambda pair: Mutation(
+            None, _set(document, pair[0], pair[1] + 1), pair[0], "one more than the difference"
+        )
+    )
+
+
+def _matches_filter(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    return _replace_each(
+        document, params["path"], st.just("B2BCONFORM-NOT-ASKED"), "not what was filtered for"
+    )
+
+
+def _same_per_group(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    """One item of a group of two or more given another ``member`` than the group's first."""
+    key, member = params["key"], params["member"]
+    seen: dict[Any, int] = {}
+    later = []
+    for where, item in resolve(document, params["path"]):
+        if isinstance(item, dict) and member in item and isinstance(item.get(key), str):
+            seen[item[key]] = seen.get(item[key], 0) + 1
+            if seen[item[key]] > 1:
+                later.append(f"{where}/{member}")
+    if not later:
+        return None
+    return st.sampled_from(later).map(
+        lambda where: Mutation(
+            None, _set(document, where, "B2BCONFORM-OTHER"), where, "another value in the group"
+        )
+    )
+
+
+def _reads_back(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    """A member read back changed from what was sent (the answer pointers of ``fields``)."""
+    return _replace_each(
+        document, list(params["fields"]), st.just("b2bconform-not-read-back"), "not what was sent"
+    )
+
+
 # Answers break more ways than requests: an echo that is not one, a member the answer must not hold,
 # a value the request did not ask for, an excluded or repeated value.
 _ANSWER_MUTATORS = {
@@ -511,6 +574,11 @@ _ANSWER_MUTATORS = {
     "compare": _within(_compare),
     "text_matches": _text_matches,
     "xsd_valid": _xsd_valid,
+    "type_in": _type_in,
+    "difference": _difference,
+    "matches_filter": _matches_filter,
+    "same_per_group": _same_per_group,
+    "reads_back": _reads_back,
     "present": _removed,
     "code_table": _code_table,
 }
