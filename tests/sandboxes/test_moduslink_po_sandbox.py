@@ -707,6 +707,12 @@ def _duplicate_path(api: Api) -> bool:
     return bool(entry["path"] == "#/clientRequest.requestHeader.externalMessageReference")
 
 
+def _read_twice_missing(api: Api) -> bool:
+    href = api.create()
+    api.get(href)
+    return bool(api.get(href).status_code == 404)
+
+
 def _uom_read_back_without_one(api: Api) -> str:
     body = example("NOUOM")
     for item in body["clientRequest"]["item"]:
@@ -717,6 +723,7 @@ def _uom_read_back_without_one(api: Api) -> str:
 
 
 FAULT_PROBES: dict[str, Callable[[Api], bool]] = {
+    "lost-after-first-read": _read_twice_missing,
     "default-uom-box": lambda a: _uom_read_back_without_one(a) == "BX",
     "accepts-long-request-reference": lambda a: _posts(a, put("requestHeader.requestReference", "R" * 26)),
     "accepts-offset-timestamp": lambda a: _posts(a, put("requestHeader.dateTimeSent", OFFSET)),

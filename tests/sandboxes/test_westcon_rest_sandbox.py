@@ -721,7 +721,7 @@ def test_unknown_fault_is_a_usage_error_listing_the_faults() -> None:
 
 def test_every_fault_names_one_distinct_rule() -> None:
     faults = WestconRestSandbox.faults
-    assert len({fault.rule for fault in faults.values()}) == len(faults) == 24
+    assert len({fault.rule for fault in faults.values()}) == len(faults) == 25
     for name, fault in faults.items():
         assert isinstance(fault, Fault) and fault.name == name
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name)
@@ -799,6 +799,9 @@ FAULT_PROBES: dict[str, Callable[[Api], bool]] = {
     "leading-zeros-required": lambda a: a.query(["600004"]).json()[RESPONSE_ROOT] == [],
     "first-order-only": lambda a: (
         len({line["eRPOrderNumber"] for line in a.query(["PO-77812"], "C").json()[RESPONSE_ROOT]}) == 1
+    ),
+    "accepts-foreign-audience": lambda a: _served(
+        a, {**a.headers(), "Authorization": f"Bearer {_signed(a, aud='https://graph.microsoft.com')}"}
     ),
     "refuses-resource": lambda a: a.token_call(a.form()).status_code == 400,  # the form names the resource
     "wrong-secret-bad-request": lambda a: (

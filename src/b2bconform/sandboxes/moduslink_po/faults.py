@@ -84,6 +84,7 @@ FAULTS = fault_catalogue(
             "MODUSLINK_PO-ERR-015",
             "the 409 entry points at externalMessageReference instead of requestReference",
         ),
+        Fault("lost-after-first-read", "MODUSLINK_PO-GET-018", "an order is gone once it has been read"),
         Fault(
             "default-uom-box", "MODUSLINK_PO-REQ-035", "an item sent without quantity.uom reads back as BX"
         ),

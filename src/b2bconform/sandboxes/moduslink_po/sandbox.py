@@ -117,6 +117,7 @@ class ModusLinkSandbox(Sandbox):
     def __init__(self, fault: str | None = None, *, credentials: Credentials | None = None) -> None:
         super().__init__(fault, credentials=credentials)
         self._book = OrderBook()
+        self._read_once: set[str] = set()  # lost-after-first-read: the orders already read
         # The sites this instance accepts: the demo ones, or the caller's values under their names.
         self._sites = tuple(
             Site(
@@ -143,6 +144,7 @@ class ModusLinkSandbox(Sandbox):
     def reset(self) -> None:
         with self._lock:
             self._book = OrderBook()
+            self._read_once = set()
 
     def client_headers(self, site: int = 0) -> dict[str, str]:
         if not 0 <= site < len(self._sites):
@@ -273,9 +275,11 @@ class ModusLinkSandbox(Sandbox):
             return refused
         with self._lock:
             order = self._book.get(request_id)
-            if order is None:
+            if order is None or request_id in self._read_once:
                 return self._json(404, env.error("404", [Entry(env.NOT_FOUND_MESSAGE, "", "not found")]))
             status = order.read(self._now())
+            if self.has("lost-after-first-read"):
+                self._read_once.add(request_id)  # the order is kept (its references still count)
             return self._json(200, render_detail(order, status, self._read_options()))
 
     def _read_options(self) -> ReadOptions:

@@ -103,6 +103,7 @@ FAULTS = fault_catalogue(
             f"{_R}STA-002",
             "a customer order number returns only the first Westcon order under it",
         ),
+        Fault("accepts-foreign-audience", f"{_R}AUTH-005", "a token issued for another audience is accepted"),
         Fault("refuses-resource", f"{_R}TOK-006", "a token request naming the API as resource is refused"),
         Fault(
             "wrong-secret-bad-request",
