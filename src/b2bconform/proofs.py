@@ -24,7 +24,7 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from hypothesis import HealthCheck, Phase, find, settings
@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 from b2bconform.checks.registry import message_document
-from b2bconform.contract import Contract, Judgement
+from b2bconform.contract import Contract, Judgement, Side
 from b2bconform.documents import xml_with
 from b2bconform.generators.mutations import (
     Mutation,
@@ -60,7 +60,6 @@ _SEARCH = settings(
     deadline=None,
 )
 
-Side = Literal["vendor", "client"]
 # where a changed HTTP status is said to be: a name no JSON member has, read by the rules on the status
 HTTP_STATUS = "/(HTTP status)"
 _Edit = tuple[Exchange, str | None]  # an edited exchange, and the member changed (None: the envelope)

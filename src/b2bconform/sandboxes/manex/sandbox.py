@@ -59,6 +59,21 @@ def _route(path: str) -> tuple[str, str, str] | str:
     return controller, segments[2].lower(), segments[3]
 
 
+def _names_unknown_action(path: str, controller: str) -> bool:
+    """Whether the path names ``controller`` and, after it, an action that controller does not have."""
+    segments = [segment.lower() for segment in path.split("/") if segment]
+    return (
+        segments[:2] == ["api", controller]
+        and len(segments) > 2
+        and segments[2] not in _CONTROLLERS[controller][1]
+    )
+
+
+def _method_not_allowed(method: str) -> Response:
+    message = f"The requested resource does not support http method '{method}'."
+    return _json(405, {"$id": "1", "Message": message})
+
+
 def _json(status: int, body: dict[str, Any]) -> Response:
     return Response(
         json.dumps(body, ensure_ascii=False), status_code=status, media_type="application/json; charset=utf-8"
@@ -116,18 +131,18 @@ class ManexSandbox(Sandbox):
 
     async def _dispatch(self, request: Request) -> Response:
         if request.method not in ("GET", "POST"):
-            message = f"The requested resource does not support http method '{request.method}'."
-            return _json(405, {"$id": "1", "Message": message})
+            return _method_not_allowed(request.method)
         route = _route(request.url.path)
         if isinstance(route, str):
             detail = None if self.has("url-error-without-detail") else route
-            return _json(404, wire.url_error(str(request.url), detail))
+            unknown = "unknown-action-bad-request" in self.faults and self.has("unknown-action-bad-request")
+            status = 400 if unknown and _names_unknown_action(request.url.path, self.controller) else 404
+            return _json(status, wire.url_error(str(request.url), detail))
         controller, action, key = route
         has = self._switches[controller]
         here = has.catalogue  # a fault of the other API's catalogue never runs on this controller
         if "get-not-allowed" in here and request.method == "GET" and has("get-not-allowed"):
-            message = "The requested resource does not support http method 'GET'."
-            return _json(405, {"$id": "1", "Message": message})
+            return _method_not_allowed("GET")
         if key not in self._keys and not has("accepts-invalid-key"):
             return _json(200, wire.invalid_key(valid_user=has("valid-user-on-bad-key")))
         body = wire.parse_body(await request.body())
