@@ -1186,6 +1186,9 @@ PLANNED_SO_FAULTS = {
     "accepts-unknown-buyer": "MANEX_SO-SO-017",
     "accepts-unknown-attention": "MANEX_SO-SO-018",
     "accepts-any-initials": "MANEX_SO-SO-019",
+    "dated-the-day-before": "MANEX_SO-SO-020",
+    "no-default-ship-via": "MANEX_SO-SO-021",
+    "no-default-terms": "MANEX_SO-SO-022",
     "no-default-bill-account": "MANEX_SO-SO-023",
     "approval-date-as-sent": "MANEX_SO-SO-024",
     "commits-to-ship-date": "MANEX_SO-DUE-021",
@@ -1353,6 +1356,12 @@ SO_PROBES: dict[str, Callable[[Api], bool]] = {
     "accepts-unknown-buyer": lambda a: _so_accepts(a, {"Buyer": "Nobody Incorporated"}),
     "accepts-unknown-attention": lambda a: _so_accepts(a, {"ATTENTION": "NOSUCHCONTACT"}),
     "accepts-any-initials": lambda a: _so_accepts(a, {"SOAPPRVINIT": "ZZ"}),
+    "dated-the-day-before": lambda a: (
+        so_order(a) == SONO
+        and not _so_header(a)["ORDERDATE"].startswith(a.sandbox.erp.clock().date().isoformat())
+    ),
+    "no-default-ship-via": lambda a: so_order(a) == SONO and _so_header(a)["SHIPVIA"].strip() == "",
+    "no-default-terms": lambda a: so_order(a) == SONO and _so_header(a)["TERMS"].strip() == "",
     "no-default-bill-account": lambda a: so_order(a) == SONO and _so_header(a)["BILLACOUNT"].strip() == "",
     "approval-date-as-sent": _approved_as_sent,
     "commits-to-ship-date": lambda a: _committed_to(a).startswith("2025-03-10"),

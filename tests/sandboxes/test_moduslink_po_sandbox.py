@@ -743,6 +743,7 @@ FAULT_PROBES: dict[str, Callable[[Api], bool]] = {
     "accepts-unknown-config-id": lambda a: _with_headers(a, "ClientConfigId", "SBX-UNKNOWN"),
     "accepts-any-auth-key": lambda a: _with_headers(a, "ClientAuthKey", "any-key"),
     "ignores-subscription-key": lambda a: _with_headers(a, "Ocp-Apim-Subscription-Key", None),
+    "accepts-any-subscription-key": lambda a: _with_headers(a, "Ocp-Apim-Subscription-Key", "wrong"),
     "notes-not-echoed": _notes_missing,
     "offset-timestamps-on-read": _offset_on_read,
     "confirmed-without-order-id": _confirmed_without_order_id,
@@ -789,6 +790,9 @@ def test_auth_faults_keep_their_neighbouring_rules() -> None:
     # ignores-subscription-key still refuses a wrong key (AUTH-006).
     no_sub = Api("ignores-subscription-key")
     assert not _with_headers(no_sub, "Ocp-Apim-Subscription-Key", "wrong")
+    # accepts-any-subscription-key still refuses a missing key (AUTH-003).
+    any_sub = Api("accepts-any-subscription-key")
+    assert not _with_headers(any_sub, "Ocp-Apim-Subscription-Key", None)
     # accepts-unknown-config-id still refuses a missing CCID (AUTH-001) and the cross-site pair (AUTH-007).
     unknown = Api("accepts-unknown-config-id")
     assert not _with_headers(unknown, "ClientConfigId", None)

@@ -556,7 +556,11 @@ NO_TYPE = _replace(f' Type="{PASSWORD_TEXT}"'.encode(), b"")
 REFUSALS: dict[str, tuple[Callable[[], bytes], str, str | None]] = {
     "missing-token": (lambda: SAMPLE_REQUEST, "Authentication failed", "WESTCON_SOAP-AUTH-001"),
     "security-without-token": (lambda: EMPTY_SECURITY, "Authentication failed", "WESTCON_SOAP-AUTH-001"),
-    "wrong-password": (lambda: signed(password="sbx-wsc-pass-2002002"), "Authentication failed", None),
+    "wrong-password": (
+        lambda: signed(password="sbx-wsc-key-0000000000000000-2002002"),
+        "Authentication failed",
+        None,
+    ),
     "unknown-user": (
         lambda: signed(SAMPLE_REQUEST.replace(b">1001065<", b">9999999<"), "9999999", PASSWORD),
         "Authentication failed",
@@ -782,8 +786,8 @@ def test_unknown_fault_is_a_usage_error_listing_the_faults() -> None:
 
 def test_credentials_per_site_and_no_client_headers() -> None:
     sandbox = WestconSoapSandbox()
-    assert sandbox.credentials() == ("1001065", "sbx-wsc-pass-1001065")
-    assert sandbox.credentials(1) == ("2002002", "sbx-wsc-pass-2002002")
+    assert sandbox.credentials() == ("1001065", "sbx-wsc-key-0000000000000000-1001065")
+    assert sandbox.credentials(1) == ("2002002", "sbx-wsc-key-0000000000000000-2002002")
     assert sandbox.client_headers() == {} and sandbox.client_headers(1) == {}
     for site in (2, -1):
         with pytest.raises(UsageError, match="no site"):

@@ -262,6 +262,11 @@ def _any_present(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mut
     return st.just(Mutation(None, changed, params["paths"][0], "none of the alternatives sent"))
 
 
+def _any_group_present(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    """No group complete: every member of every group left out."""
+    return _any_present(document, {"paths": [path for group in params["groups"] for path in group]})
+
+
 def _compare(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
     """Move the value at `path` just across its bound (numbers only; dates are built by hand)."""
     from b2bconform.checks.relations import as_date, as_number
@@ -348,6 +353,7 @@ _MUTATORS: dict[str, Callable[[Any, dict[str, Any]], st.SearchStrategy[Mutation]
     "json_body": _json_body,
     "implies": _implies,
     "any_present": _any_present,
+    "any_group_present": _any_group_present,
     "compare": _compare,
 }
 

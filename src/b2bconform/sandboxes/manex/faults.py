@@ -62,6 +62,11 @@ _SO_BEHAVIOUR = [
         "an ATTENTION that is not the customer's contact is ignored",
     ),
     Fault("accepts-any-initials", "MANEX_SO-SO-019", "SOAPPRVINIT of a user who may not approve is accepted"),
+    Fault(
+        "dated-the-day-before", "MANEX_SO-SO-020", "an order added without orderDate is dated the day before"
+    ),
+    Fault("no-default-ship-via", "MANEX_SO-SO-021", "an order added without ShipVia gets none"),
+    Fault("no-default-terms", "MANEX_SO-SO-022", "an order added without TERMS gets none"),
     Fault("no-default-bill-account", "MANEX_SO-SO-023", "an order added without BILLACCOUNT gets none"),
     Fault("approval-date-as-sent", "MANEX_SO-SO-024", "an approval takes the SOAPPRVDT the caller sent"),
     Fault(

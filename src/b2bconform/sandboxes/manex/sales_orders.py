@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from b2bconform.formats import get_format
@@ -226,10 +226,10 @@ class SalesOrderApi:
             customer=customer,
             blinkadd=customer.billing_links[0],
             slinkadd=customer.shipping_links[0],
-            order_date=now,
+            order_date=now - timedelta(days=1) if self.has("dated-the-day-before") else now,
             saved=now,
-            terms=customer.terms,
-            ship_via=customer.ship_via,
+            terms="" if self.has("no-default-terms") else customer.terms,
+            ship_via="" if self.has("no-default-ship-via") else customer.ship_via,
             bill_account="" if self.has("no-default-bill-account") else customer.bill_account,
         )
         self._apply_header(step, params, order)

@@ -67,6 +67,11 @@ FAULTS = fault_catalogue(
             "a call without Ocp-Apim-Subscription-Key is accepted (a wrong one is still refused)",
         ),
         Fault(
+            "accepts-any-subscription-key",
+            "MODUSLINK_PO-AUTH-006",
+            "a wrong Ocp-Apim-Subscription-Key is accepted (a missing one is still refused)",
+        ),
+        Fault(
             "notes-not-echoed", "MODUSLINK_PO-GET-015", "the order read back omits the order and item notes"
         ),
         Fault(

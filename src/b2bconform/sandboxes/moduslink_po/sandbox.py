@@ -188,7 +188,8 @@ class ModusLinkSandbox(Sandbox):
         subscription = header_value(request, SUBSCRIPTION_KEY_HEADER)
         if subscription is None and not self.has("ignores-subscription-key"):
             return env.SUBSCRIPTION_MESSAGE
-        if subscription is not None and all(subscription != s.subscription_key for s in self._sites):
+        known = subscription is None or any(subscription == s.subscription_key for s in self._sites)
+        if not known and not self.has("accepts-any-subscription-key"):
             return env.SUBSCRIPTION_MESSAGE
         config_id = header_value(request, CLIENT_CONFIG_ID_HEADER)
         auth_key = header_value(request, CLIENT_AUTH_KEY_HEADER)

@@ -65,10 +65,11 @@ class Account:
     password: str
 
 
-# Sandbox-only demo credentials: not secrets, never the vendor document's sample key.
+# Sandbox-only demo credentials: not secrets, never the vendor document's sample key; as long as
+# the document's authentication key (WESTCON_SOAP-AUTH-006), so the harness's own calls honour it.
 ACCOUNTS: tuple[Account, ...] = (
-    Account("1001065", "sbx-wsc-pass-1001065"),
-    Account("2002002", "sbx-wsc-pass-2002002"),
+    Account("1001065", "sbx-wsc-key-0000000000000000-1001065"),
+    Account("2002002", "sbx-wsc-key-0000000000000000-2002002"),
 )
 
 

@@ -197,6 +197,41 @@ def test_a_manufacturer_the_part_does_not_have_is_refused(
     assert _refused(judgement), envelope(judgement)
 
 
+# ── naming an item by its part: the pairs callers send together ──────────────────────────────────
+
+
+def _items_of(judge: Judge, search: dict[str, Any]) -> list[dict[str, Any]]:
+    found = require(call(judge, "POItemGet", search), "PO Item Get").get("ResponseObject")
+    assert isinstance(found, list), found
+    return found
+
+
+@pytest.mark.rules("MANEX_PO-ITM-015")
+def test_an_item_named_by_part_and_revision_or_by_manufacturer_part_is_found_and_deleted(
+    judge: Judge, po_context: Any
+) -> None:
+    """The Gets search by partNo with its revision, and Item Delete chooses an item by part_no with
+    its revision or by partMfgr with its mfgr_pt_no: the pairs the document has callers send together
+    (PO-030, ITM-016, ITM-017), which the harness's own requests honour."""
+    part, maker = po_context.seed.parts[0], po_context.seed.parts[0].manufacturers[0]
+    ponum = po_context.ponum()
+    for _ in range(2):
+        require(call(judge, "POItemAdd", _item_add(po_context)), "PO Item Add")
+    by_part = {"ponum": ponum, "partno": part.part_no, "revision": part.revision}
+    pos = require(call(judge, "POGet", by_part), "PO Get").get("ResponseObject")
+    assert [str(po["PONUM"]).lstrip("0") for po in pos] == [ponum.lstrip("0")], pos
+    before = _items_of(judge, by_part)
+    assert len(before) >= 2 and all(i["UNIQ_KEY"] == part.uniq_key for i in before), before
+    deletes = (
+        {"ponum": ponum, "part_no": part.part_no, "revision": part.revision},
+        {"ponum": ponum, "partmfgr": maker.partmfgr, "mfgr_pt_no": maker.mfgr_pt_no},
+    )
+    for gone, params in enumerate(deletes, start=1):
+        require(call(judge, "POItemDelete", params), "PO Item Delete")
+        assert len(_items_of(judge, by_part)) == len(before) - gone
+    judge.expect_conforms()
+
+
 # ── an item's order quantity bounds its schedules ────────────────────────────────────────────────
 
 

@@ -86,6 +86,10 @@ def test_an_order_is_built_read_back_edited_and_taken_apart(
     assert _same_number(read_price["PRICE"], price["price"]), read_price
     (read_due,) = by_line[1]["DueDateList"]
     assert _same_number(read_due["QTY"], due["qty"]), read_due
+    # Item Get lists the line's due dates as SO Get does
+    item = require(call(judge, "SOItemGet", {"sono": sono, "uniqueln": uniqueln}), "SO Item Get")
+    listed = (item.get("ResponseObject") or {}).get("DueDateList") or []
+    assert [entry.get("DUEDT_UNIQ") for entry in listed] == [read_due["DUEDT_UNIQ"]], listed
 
     # edits
     require(
