@@ -190,3 +190,25 @@ def test_an_answer_that_broke_a_rule_is_no_exemplar_for_it(contract: Contract) -
     proofs = RuleProofs()
     proofs.offer(contract, contract.check(exchange(GOOD, 200, {**WITH_NOTE, "id": "1"})), [])
     assert "TOY_ORDERS-RES-001" not in proofs.prove().get(API, set())
+
+
+def test_a_rule_that_passed_but_no_mutation_broke_says_why_in_the_report(tmp_path: Path) -> None:
+    own_reason = "Any text passes: one fact shared with TOY_ORDERS-RES-002, which reads the same member."
+    write_contract(tmp_path, [*RULES, {**rule("RES-013", "status is text.", "response", "pattern",
+                                             {"path": "/status", "regex": "^.*$"}), "unproven": own_reason}])  # fmt: skip
+    contract = Contract.load(API, contracts_dir=tmp_path)
+    proofs = RuleProofs()
+    proofs.offer(contract, contract.check(exchange(GOOD, 200, WITH_NOTE)), [])
+    matrix = ConformanceMatrix()
+    matrix.add_contract(contract)
+    matrix.record_judgement(contract.check(exchange(GOOD, 200, WITH_NOTE)), "t")
+    matrix.add_mutation_proven(proofs.prove())
+    rules = matrix.as_dict()["apis"][API]["rules"]
+    assert rules["TOY_ORDERS-RES-001"]["unproven_reason"] is None  # proven: nothing to explain
+    assert (
+        "no mutation of this run's conforming traffic broke it"
+        in rules["TOY_ORDERS-RES-003"]["unproven_reason"]
+    )
+    assert rules["TOY_ORDERS-RES-013"]["unproven_reason"] == own_reason
+    _, markdown = matrix.write(tmp_path / "conformance.json")
+    assert f"- **TOY_ORDERS-RES-013** (critical): {own_reason}" in markdown.read_text(encoding="utf-8")

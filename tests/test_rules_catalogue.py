@@ -121,3 +121,18 @@ def test_there_are_contested_rules_in_every_catalogue() -> None:
     assert {api for api, catalogue in CATALOGUES.items() if any(r.readings for r in catalogue.rules)} == set(
         APIS
     )
+
+
+UNPROVEN = [(api, r) for api, catalogue in CATALOGUES.items() for r in catalogue.rules if r.unproven]
+
+
+def test_some_rules_say_why_no_fault_or_mutation_breaks_them_alone() -> None:
+    assert UNPROVEN
+
+
+@pytest.mark.parametrize(("api", "rule"), UNPROVEN, ids=[r.id for _, r in UNPROVEN])
+def test_a_rule_saying_why_it_is_unproven_names_only_rules_of_its_catalogue(api: str, rule: Rule) -> None:
+    named = set(re.findall(r"\b[A-Z][A-Z0-9_]*-[A-Z]+-[0-9]{3}\b", rule.unproven or ""))
+    ids = {r.id for r in CATALOGUES[api].rules}
+    assert named, f"{rule.id}: the reason names no rule it shares its fact with"
+    assert named <= ids, f"{rule.id} names rules its catalogue lacks: {sorted(named - ids)}"

@@ -38,6 +38,7 @@ from b2bconform.generators.mutations import (
     Mutation,
     breaking_answer,
     breaking_request,
+    can_break,
     can_break_answer,
     can_break_request,
 )
@@ -339,6 +340,14 @@ def _answer_provable(contract: Contract, rule: Rule, response: Response) -> bool
         return False
     document = message_document(response, *_settings(contract))
     return document is not NO_JSON and breaking_answer(rule, document) is not None
+
+
+def has_mutation(rule: Rule) -> bool:
+    """Whether negative evidence can be derived from the rule: a mutation of a conforming answer, of
+    the caller's conforming request, or a breaking request the suites send."""
+    if rule.check in _ANSWER_ENVELOPE or rule.check in _REQUEST_ENVELOPE:
+        return True
+    return can_break(rule) or can_break_answer(rule) or can_break_request(rule)
 
 
 def _client_only(rule: Rule) -> bool:

@@ -121,6 +121,9 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
                 "rejects_with": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
                 "judged": {"type": "array", "items": {"enum": list(SIDES)}, "minItems": 1},
                 "decision": {"type": ["string", "null"]},
+                # Why neither a sandbox fault nor a mutation breaks this rule alone (the report shows it
+                # beside a rule verified one way only).
+                "unproven": {"type": "string", "minLength": 10},
                 # Other readings the document supports (it contradicts itself or is silent): traffic
                 # that breaks the adopted reading (`check`) but follows one of these is a discrepancy
                 # for the vendor to settle, never a failure.
@@ -234,6 +237,7 @@ class Rule:
     judged: tuple[str, ...] = SIDES
     decision: str | None = None
     readings: tuple[Reading, ...] = ()
+    unproven: str | None = None  # why no fault or mutation breaks it alone
 
     @property
     def contested(self) -> bool:
@@ -438,6 +442,7 @@ def _build_rule(raw: Mapping[str, Any], default_rejections: tuple[int, ...]) -> 
         rejects_with=tuple(raw.get("rejects_with", default_rejections)),
         judged=tuple(raw.get("judged", SIDES)),
         decision=" ".join(raw["decision"].split()) if raw.get("decision") else None,
+        unproven=" ".join(raw["unproven"].split()) if raw.get("unproven") else None,
         readings=tuple(
             Reading(
                 reading=" ".join(r["reading"].split()),

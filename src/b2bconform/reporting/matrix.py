@@ -39,6 +39,7 @@ from typing import Any
 from b2bconform.contract import Contract, Judgement
 from b2bconform.errors import InputFileError, UsageError
 from b2bconform.model import Direction, Finding, Severity
+from b2bconform.proofs import has_mutation
 from b2bconform.rules import Rule
 
 __all__ = [
@@ -304,6 +305,7 @@ class ConformanceMatrix:
                     "untested_reason": _untested_reason(rule, ev, own_requests)
                     if ev.status in ("untested", "broken")
                     else None,
+                    "unproven_reason": _unproven_reason(rule, ev) if verified == "positive" else None,
                     "tests": sorted(ev.tests),
                     "findings": [f.as_dict() for f in ev.findings],
                     "findings_total": ev.finding_count,
@@ -393,6 +395,20 @@ def _verification(evidence: RuleEvidence, fault_proven: bool, *, own_requests: b
     positive = evidence.positive > 0 or own_requests
     negative = evidence.negative > 0 or fault_proven
     return "both" if positive and negative else "positive" if positive else "negative" if negative else "none"
+
+
+def _unproven_reason(rule: Rule, evidence: RuleEvidence) -> str:
+    """Why a rule that passed has no negative evidence: the contract's own account where it gives one."""
+    if rule.unproven:
+        return rule.unproven
+    if rule.check is None:
+        return "no check reads it: the tests tied to it verify it, and no sandbox fault breaks it alone (yet)"
+    if not has_mutation(rule):
+        return f"no mutation is derived from its check ({rule.check}), and no sandbox fault breaks it"
+    return (
+        "no mutation of this run's conforming traffic broke it without also breaking a rule that reads "
+        "another member, and no sandbox fault breaks it"
+    )
 
 
 def _untested_reason(rule: Rule, evidence: RuleEvidence, own_requests: bool = False) -> str:
@@ -694,6 +710,11 @@ def render_markdown(data: dict[str, Any]) -> str:
                 lines.append(
                     f"- **{rule_id}** ({rule['severity']}, {rule['status']}): {rule['untested_reason']}"
                 )
+        one_way = {rid: r for rid, r in block["rules"].items() if r.get("unproven_reason")}
+        if one_way:
+            lines += ["", "### Passed, but not proven able to fail, and why", ""]
+            for rule_id, rule in one_way.items():
+                lines.append(f"- **{rule_id}** ({rule['severity']}): {rule['unproven_reason']}")
         failed = {rid: r for rid, r in block["rules"].items() if r["findings"]}
         if failed:
             lines += ["", "### Findings", ""]
