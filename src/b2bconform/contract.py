@@ -91,6 +91,8 @@ class Contract:
         self.rules = rules
         self.operations = _operations(spec)
         self.soap_operations = _wsdl_operations(root)
+        # the Body element each operation's request carries, where it is not named after the operation
+        self.soap_request_elements = _wsdl_request_elements(root)
         # the rules with a check that apply to an operation, worked out once per operation
         self._applicable: tuple[RuleCatalogue, dict[str | None, tuple[Rule, ...]]] = (rules, {})
 
@@ -148,6 +150,8 @@ class Contract:
             for name in body or {}:
                 if name in self.soap_operations:
                     return name
+                if name in self.soap_request_elements:
+                    return self.soap_request_elements[name]
         return None
 
     def writes(self, request: Request) -> bool:
@@ -542,6 +546,31 @@ def _soap_body(document: Any) -> dict[str, Any] | None:
     envelope = document.get("Envelope") if isinstance(document, dict) else None
     body = envelope.get("Body") if isinstance(envelope, dict) else None
     return body if isinstance(body, dict) else None
+
+
+_WSDL = "{http://schemas.xmlsoap.org/wsdl/}"
+
+
+def _wsdl_request_elements(root: Path) -> Mapping[str, str]:
+    """Request Body element (local name) -> operation, from each portType operation's input message
+    (document/literal: the message's part names the element)."""
+    elements: dict[str, str] = {}
+    for wsdl in sorted(root.glob("*.wsdl")):
+        tree = xml_root(wsdl.read_bytes())
+        if tree is None:
+            continue  # _wsdl_operations names the malformed file
+        parts = {
+            message.get("name"): part.get("element", "").rpartition(":")[2]
+            for message in tree.iter(f"{_WSDL}message")
+            for part in message.iter(f"{_WSDL}part")
+        }
+        for port_type in tree.iter(f"{_WSDL}portType"):
+            for operation in port_type.iter(f"{_WSDL}operation"):
+                request = operation.find(f"{_WSDL}input")
+                message = (request.get("message") or "").rpartition(":")[2] if request is not None else ""
+                if parts.get(message) and operation.get("name"):
+                    elements[parts[message]] = operation.get("name", "")
+    return elements
 
 
 def _wsdl_operations(root: Path) -> frozenset[str]:

@@ -78,23 +78,43 @@ def prove_answer(
 ) -> bool:
     """Whether some mutation of ``exchange``'s conforming answer makes the engine fail ``rule_id``
     and no rule that reads another member."""
+    return breaking_answer_of(contract, rule_id, exchange, history) is not None
+
+
+def breaking_answer_of(
+    contract: Contract,
+    rule_id: str,
+    exchange: Exchange,
+    history: Sequence[Exchange] = (),
+    *,
+    alone: bool = False,
+) -> Exchange | None:
+    """``exchange`` with its conforming answer mutated so that the engine fails ``rule_id`` and no
+    rule that reads another member (a proof), or no other rule at all (``alone``: a fault derived
+    from the rule); None when no mutation does."""
     rule = contract.rules.get(rule_id)
     if exchange.response is None or rule.is_request_side:
-        return False
+        return None
     before = frozenset(_broken(contract, exchange, history, "vendor"))
     if rule_id in before:
-        return False
+        return None
+
+    def breaks(mutated: Exchange, where: str | None) -> bool:
+        if alone:
+            return _broken(contract, mutated, history, "vendor") - before == {rule_id}
+        return _breaks_only(contract, rule_id, mutated, history, where, "vendor", before)
+
     if rule.check in _ANSWER_ENVELOPE:
         edits = _ANSWER_ENVELOPE[rule.check](contract, exchange, rule.params)
-        return any(_breaks_only(contract, rule_id, e, history, where, "vendor", before) for e, where in edits)
+        return next((e for e, where in edits if breaks(e, where)), None)
     if not can_break_answer(rule):
-        return False
+        return None
     document = message_document(exchange.response, *_settings(contract))
     mutations = breaking_answer(rule, document) if document is not NO_JSON else None
-    return mutations is not None and _found(
-        mutations,
-        lambda m: _answer_as(contract, exchange, m),
-        lambda mutated, m: _breaks_only(contract, rule_id, mutated, history, m.where, "vendor", before),
+    if mutations is None:
+        return None
+    return _found(
+        mutations, lambda m: _answer_as(contract, exchange, m), lambda mutated, m: breaks(mutated, m.where)
     )
 
 
@@ -112,10 +132,14 @@ def prove_request(contract: Contract, rule_id: str, exchange: Exchange) -> bool:
         return False
     document = message_document(exchange.request, *_settings(contract))
     mutations = breaking_request(rule, document) if document is not NO_JSON else None
-    return mutations is not None and _found(
-        mutations,
-        lambda m: _request_as(contract, exchange, m),
-        lambda mutated, m: _breaks_only(contract, rule_id, mutated, (), m.where, "client", before),
+    return (
+        mutations is not None
+        and _found(
+            mutations,
+            lambda m: _request_as(contract, exchange, m),
+            lambda mutated, m: _breaks_only(contract, rule_id, mutated, (), m.where, "client", before),
+        )
+        is not None
     )
 
 
@@ -123,16 +147,22 @@ def _found(
     mutations: st.SearchStrategy[Mutation],
     apply: Callable[[Mutation], Exchange | None],
     breaks: Callable[[Exchange, Mutation], bool],
-) -> bool:
+) -> Exchange | None:
+    """The first mutated exchange (a fixed search: the same one every time) that ``breaks`` holds of."""
+    found: list[Exchange] = []
+
     def proves(mutation: Mutation) -> bool:
         mutated = apply(mutation)
-        return mutated is not None and breaks(mutated, mutation)
+        if mutated is not None and breaks(mutated, mutation):
+            found.append(mutated)
+            return True
+        return False
 
     try:
         find(mutations, proves, settings=_SEARCH)
     except (NoSuchExample, Unsatisfiable):
-        return False
-    return True
+        return None
+    return found[-1] if found else None
 
 
 def _broken(contract: Contract, exchange: Exchange, history: Sequence[Exchange], side: Side) -> set[str]:
@@ -340,6 +370,13 @@ def _answer_provable(contract: Contract, rule: Rule, response: Response) -> bool
         return False
     document = message_document(response, *_settings(contract))
     return document is not NO_JSON and breaking_answer(rule, document) is not None
+
+
+def answer_breakable(rule: Rule) -> bool:
+    """Whether a mutation of a conforming answer may break the vendor's response rule ``rule``."""
+    if rule.is_request_side or "vendor" not in rule.judged:
+        return False
+    return rule.check in _ANSWER_ENVELOPE or can_break_answer(rule)
 
 
 def has_mutation(rule: Rule) -> bool:

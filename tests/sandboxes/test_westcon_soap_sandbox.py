@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import warnings
@@ -26,6 +27,7 @@ from b2bconform.errors import UsageError
 from b2bconform.locations import SHIPPED_CONTRACTS
 from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.sandboxes import SANDBOXES, Fault, get_sandbox
+from b2bconform.sandboxes.derived import BrokenAnswers
 from b2bconform.sandboxes.serve import start_in_thread
 from b2bconform.sandboxes.westcon_soap import (
     ACCOUNTS,
@@ -919,6 +921,21 @@ FAULT_PROBES: dict[str, Callable[[Api], bool]] = {
     "default-type-customer": lambda a: erp_numbers(a.call(kind=None, numbers=("704571",))) == [],
     "accepts-wrong-password": lambda a: _accepted(a.call(password="wrong")),
 }
+
+
+def _judged_failing(rule: str, api: Api) -> bool:
+    """A fault derived from its rule (sandboxes/derived.py): the scenarios' answers fail that rule."""
+    run_scenarios(api)
+    return rule in api.failed_rules()
+
+
+FAULT_PROBES.update(
+    {
+        name: functools.partial(_judged_failing, fault.rule)
+        for name, fault in WestconSoapSandbox.faults.items()
+        if isinstance(fault.rewrite, BrokenAnswers)
+    }
+)
 
 
 def test_every_fault_has_a_probe() -> None:

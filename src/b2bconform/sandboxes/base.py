@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp
 
 from b2bconform.errors import UsageError
-from b2bconform.sandboxes.rewrites import AnswerRewrite, rewriting
+from b2bconform.sandboxes.rewrites import Rewrite, rewriting
 
 __all__ = ["Credentials", "Fault", "Sandbox", "credential_sites", "fault_catalogue", "header_value"]
 
@@ -29,7 +29,7 @@ class Fault:
     rule: str  # the one rule id it breaks
     description: str  # one line, our wording
     # a change of the faithful answers on their way out; None: the sandbox's own code runs the fault
-    rewrite: AnswerRewrite | None = None
+    rewrite: Rewrite | None = None
 
 
 def fault_catalogue(faults: Iterable[Fault]) -> Mapping[str, Fault]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from b2bconform.sandboxes.base import Fault, fault_catalogue
+from b2bconform.sandboxes.derived import derived_faults
 
 __all__ = ["FAULTS"]
 
@@ -68,6 +69,11 @@ FAULTS = fault_catalogue(
             "accepts-wrong-password",
             "WESTCON_SOAP-AUTH-003",
             "a known account number is accepted with any password",
+        ),
+        # derived from their rules: each answer mutated to break the rule alone (sandboxes/derived.py)
+        *derived_faults(
+            "westcon_soap",
+            ["WESTCON_SOAP-RES-004", "WESTCON_SOAP-RES-007", "WESTCON_SOAP-RES-011", "WESTCON_SOAP-RES-017"],
         ),
     ]
 )

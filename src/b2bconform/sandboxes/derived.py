@@ -1,0 +1,74 @@
+"""Faults derived from a contract's rules: the faithful sandbox's answer, mutated on its way out to
+break one response rule and no rule that reads another member (the mutation a proof uses:
+``b2bconform.proofs.breaking_answer_of``). An API gets one such fault per rule a mutation can
+break, without writing it; the fault self-test proves each fails its rule and only it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from b2bconform.contract import Contract
+from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.proofs import answer_breakable, breaking_answer_of
+from b2bconform.sandboxes.base import Fault
+from b2bconform.sandboxes.rewrites import RawHeaders
+
+__all__ = ["BrokenAnswers", "derived_faults"]
+
+
+@cache
+def _contract(api: str) -> Contract:
+    return Contract.load(api)
+
+
+@dataclass(frozen=True)
+class BrokenAnswers:
+    """Every answer ``rule_id`` applies to, mutated to break it alone; others pass unchanged."""
+
+    api: str
+    rule_id: str
+    path: str = ""
+
+    def rewrite(
+        self, asked: Request, status: int, headers: RawHeaders, body: bytes
+    ) -> tuple[int, RawHeaders, bytes]:
+        contract = _contract(self.api)
+        answer = Response(
+            status, Headers([(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers]), body
+        )
+        exchange = Exchange(self.api, asked, answer, operation=contract.operation_for(asked))
+        broken = breaking_answer_of(contract, self.rule_id, exchange, alone=True)
+        if broken is None or broken.response is None:
+            return status, headers, body
+        mutated = broken.response
+        return (
+            mutated.status,
+            [(k.encode("latin-1"), v.encode("latin-1")) for k, v in mutated.headers.items()],
+            mutated.body,
+        )
+
+
+def derived_faults(api: str, rule_ids: Iterable[str], *, prefix: str = "breaks-") -> list[Fault]:
+    """One fault per rule of ``rule_ids`` (response rules of ``api`` a mutated answer can break).
+
+    The rules are named, not all taken: where every mutation of a rule's answers also breaks another
+    rule (two rules on one member), the fault would change nothing, and the self-test would say so.
+    """
+    contract = _contract(api)
+    faults = []
+    for rule_id in rule_ids:
+        rule = contract.rules.get(rule_id)
+        if not answer_breakable(rule):
+            raise ValueError(f"{rule_id}: no mutation of a conforming answer breaks it")
+        name = f"{prefix}{rule.id.split('-', 1)[1].lower()}"
+        faults.append(
+            Fault(
+                name,
+                rule.id,
+                f"answers mutated to break it alone ({rule.statement})",
+                BrokenAnswers(api, rule.id),
+            )
+        )
+    return faults
