@@ -17,6 +17,7 @@ from b2bconform.yamlfile import YamlDocument, load_yaml
 __all__ = [
     "AuthFlow",
     "BodyCondition",
+    "Credential",
     "Reading",
     "Rule",
     "RuleCatalogue",
@@ -35,6 +36,25 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
     "properties": {
         "api": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
         "document": {"type": "string"},
+        # Where a public document that is not among the vendor documents can be read.
+        "document_url": {"type": "string", "pattern": "^https://"},
+        # What a caller presents to prove who it is, and where: redaction masks every secret one,
+        # suites write the target's values there, sandboxes read them there.
+        "credentials": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["name", "in", "at"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {"type": "string", "minLength": 1},
+                    "in": {"enum": ["header", "body"]},
+                    "at": {"type": "string", "minLength": 1},  # a header name, or a body path (/Envelope/...)
+                    "secret": {"type": "boolean"},
+                },
+            },
+        },
         "vendor": {"type": "string"},
         "title": {"type": "string"},
         "rejection_statuses": {"type": "array", "items": {"type": "integer"}},
@@ -274,11 +294,23 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Credential:
+    """One thing a caller presents: a header, or a body element (a path of local names)."""
+
+    name: str
+    where: str  # "header" or "body"
+    at: str
+    secret: bool = False
+
+
+@dataclass(frozen=True)
 class RuleCatalogue:
     api: str
     document: str
     path: Path
     rules: tuple[Rule, ...]
+    document_url: str | None = None
+    credentials: tuple[Credential, ...] = ()
     vendor: str = ""
     title: str = ""
     # A call refused with one of these was refused before its body was read: only auth rules judge it.
@@ -339,6 +371,10 @@ def load_rules(path: Path, settings: Mapping[str, Any] | None = None) -> RuleCat
         document=data["document"],
         path=path,
         rules=tuple(rules),
+        document_url=data.get("document_url"),
+        credentials=tuple(
+            Credential(c["name"], c["in"], c["at"], bool(c.get("secret"))) for c in data.get("credentials", ())
+        ),
         vendor=str(data.get("vendor") or data["api"]),
         title=str(data.get("title") or data["api"]),
         auth_statuses=tuple(data.get("auth_statuses", ())),
