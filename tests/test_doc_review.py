@@ -7,6 +7,7 @@ a copy of one API's contract, so the shipped files are never touched.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -20,7 +21,11 @@ from b2bconform.contract import CONTRACTS_DIR, Contract
 from b2bconform.review import BUILDERS, judge_case, manex_po, review
 from b2bconform.review.command import review_command
 
-APIS = ("manex_po", "manex_so", "moduslink_po", "westcon_rest", "westcon_soap")
+APIS = ("manex_po", "manex_so", "moduslink_po", "promostandards_osn", "westcon_rest", "westcon_soap")
+# The APIs whose examples are the vendor's own (copied from its document), each with notes to raise;
+# promostandards_osn's are the harness's own, written from the public specification: none.
+VENDOR_EXAMPLES = ("manex_po", "manex_so", "moduslink_po", "westcon_rest", "westcon_soap")
+PUBLIC = "promostandards_osn"  # its document is a public specification, not a file of vendor-docs
 
 
 def run(*args: str | Path) -> Result:
@@ -65,7 +70,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_the_review_covers_the_five_apis_and_matches_the_recorded_judging(
+def test_the_review_covers_every_api_and_matches_the_recorded_judging(
     written: tuple[Result, str, dict[str, Any]],
 ) -> None:
     result, markdown, data = written
@@ -78,7 +83,7 @@ def test_the_review_covers_the_five_apis_and_matches_the_recorded_judging(
     assert "written:" in result.output
 
 
-@pytest.mark.parametrize("api", APIS)
+@pytest.mark.parametrize("api", VENDOR_EXAMPLES)
 def test_every_recorded_discrepancy_is_listed_where_the_document_prints_it_with_the_reading_adopted(
     written: tuple[Result, str, dict[str, Any]], api: str
 ) -> None:
@@ -108,6 +113,77 @@ def test_every_recorded_discrepancy_is_listed_where_the_document_prints_it_with_
         assert f"`{example}`" in markdown
         assert flat(source["section"]) in readable
         assert flat(note) in readable
+
+
+def section_of(markdown: str, api: str) -> str:
+    """The Markdown section of ``api``, from its heading to the next API's."""
+    start = markdown.index(f"(`{api}`)\n")
+    end = markdown.find("\n## ", start)
+    return markdown[start : end if end != -1 else len(markdown)]
+
+
+def test_the_harness_own_examples_of_a_public_standard_are_all_judged_and_conform(
+    written: tuple[Result, str, dict[str, Any]],
+) -> None:
+    _, markdown, data = written
+    (review_of,) = [entry for entry in data["apis"] if entry["api"] == PUBLIC]
+    judging = yaml.safe_load(
+        (CONTRACTS_DIR / PUBLIC / "examples" / "judging.yaml").read_text(encoding="utf-8")
+    )
+    assert list(recorded_notes(PUBLIC)) == []
+    assert review_of["examples"] == review_of["judged"] == len(judging["pairings"]) + len(judging["requests"])
+    assert review_of["discrepancies"] == [] and review_of["drift"] == []
+    assert "None: every example conforms to the document's rules." in section_of(markdown, PUBLIC)
+    assert review_of["undemonstrated_decisions"], "the standard's decisions are listed for the vendor"
+
+
+def test_a_public_document_is_shown_by_its_url_and_section_and_a_vendor_docs_file_by_its_name(
+    written: tuple[Result, str, dict[str, Any]],
+) -> None:
+    _, markdown, data = written
+    for review_of in data["apis"]:
+        rules = Contract.load(review_of["api"]).rules
+        assert review_of["document_url"] == rules.document_url
+        assert (rules.document_url is not None) == (review_of["api"] == PUBLIC)
+        for undemonstrated in review_of["undemonstrated_decisions"]:
+            source = undemonstrated["source"]
+            public = source["file"] == rules.document and rules.document_url is not None
+            assert source["url"] == (rules.document_url if public else None)
+        for item in review_of["discrepancies"]:
+            assert [where["url"] for where in item["where"]] == [None] * len(item["where"])
+    url = Contract.load(PUBLIC).rules.document_url
+    section = section_of(markdown, PUBLIC)
+    assert f"Document: <{url}>" in section
+    assert f"| <{url}> |" in markdown
+    assert "§ Error Codes" in section  # each decision under the section of the document citing it
+    assert not re.search(r"\blines? \d", section), "a public document has no line numbers to claim"
+    assert "Document: `001_2b4e72c753f32ece.txt`" in section_of(markdown, "westcon_soap")
+
+
+def test_an_example_of_a_public_document_is_listed_where_its_url_and_section_show_it(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(CONTRACTS_DIR / PUBLIC, tmp_path / "contracts" / PUBLIC)
+    note = "Noted for the vendor, the shipped answer being the harness's own."
+    edit(
+        tmp_path / "contracts" / PUBLIC / "examples" / "judging.yaml",
+        "    response: response.shipped.xml\n    expected_findings: []\n    expected_discrepancies: []\n"
+        "  - request: request.query-so.xml",
+        f"    response: response.shipped.xml\n    expected_findings: []\n    expected_discrepancies: []\n"
+        f"    discrepancy: {note}\n  - request: request.query-so.xml",
+    )
+    output = tmp_path / "review.md"
+    result = run("--api", PUBLIC, "--contracts", tmp_path / "contracts", "--output", output)
+    assert result.exit_code == 0, result.output
+    url = Contract.load(PUBLIC).rules.document_url
+    markdown = output.read_text(encoding="utf-8")
+    assert (
+        f"- **Where:** <{url}>, section “Response: GetOrderShipmentNotificationResponse”, "
+        "example `response.shipped.xml`; paired with `request.query-po.xml`"
+    ) in markdown
+    assert note in markdown.replace("\\", "")
+    (item,) = json.loads(output.with_suffix(".json").read_text(encoding="utf-8"))["apis"][0]["discrepancies"]
+    assert [(w["document"], w["url"]) for w in item["where"]] == [("promostandards-osn-2.0.0", url)] * 2
 
 
 def test_every_expected_finding_is_listed_with_what_was_received_and_documented(

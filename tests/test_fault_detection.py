@@ -145,6 +145,12 @@ PROVEN_BY_MUTATION = {
     "manex_so": {"MANEX_SO-RES-039", "MANEX_SO-ENV-012"},
     "westcon_rest": {"WESTCON_REST-TRN-006", "WESTCON_REST-RES-015"},
     "moduslink_po": {"MODUSLINK_PO-RES-013", "MODUSLINK_PO-REQ-015"},
+    # a contract-built sandbox: a ServiceMessage code table, a refusal's empty answer, the caller's id
+    "promostandards_osn": {
+        "PROMOSTANDARDS_OSN-ERR-003",
+        "PROMOSTANDARDS_OSN-ERR-010",
+        "PROMOSTANDARDS_OSN-AUTH-001",
+    },
 }
 
 

@@ -17,7 +17,7 @@ from b2bconform.locations import PATH_VARIABLE, SHIPPED_CONTRACTS, contract_dir,
 from b2bconform.runner import suite_apis
 from b2bconform.targets import load_profile
 
-SHIPPED_APIS = ["manex_po", "manex_so", "moduslink_po", "westcon_rest", "westcon_soap"]
+SHIPPED_APIS = ["manex_po", "manex_so", "moduslink_po", "promostandards_osn", "westcon_rest", "westcon_soap"]
 PROFILE = """api: moduslink_po
 base_url: https://uat.partner.example/purchaseapi/v1
 environment: uat

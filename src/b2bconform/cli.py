@@ -470,6 +470,7 @@ def _add_workflow_commands() -> None:
     from b2bconform.workflows.golive import golive_command
     from b2bconform.workflows.nightly import nightly_command
     from b2bconform.workflows.onboard import onboard_command
+    from b2bconform.workflows.scaffold import new_api_command
 
     cli.add_command(golive_command)
     cli.add_command(nightly_command)
@@ -477,6 +478,7 @@ def _add_workflow_commands() -> None:
     cli.add_command(onboard_command)
     cli.add_command(report_group)
     cli.add_command(merge_command)
+    cli.add_command(new_api_command)
 
 
 _add_workflow_commands()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from b2bconform.checks import CHECKS, CheckContext, get_check, validate_params
 from b2bconform.checks.registry import message_document
@@ -121,6 +122,22 @@ class Contract:
         examples excluded): a cassette recorded under another version may be judged differently."""
         return _version(self.root)
 
+    @functools.cached_property
+    def soap_service(self) -> tuple[str, Mapping[str, str]]:
+        """A SOAP contract's service path (its WSDL's soap:address) and each operation's SOAPAction."""
+        for wsdl in sorted(self.root.glob("*.wsdl")):
+            tree = xml_root(wsdl.read_bytes())
+            address = tree.find(f".//{_SOAP}address") if tree is not None else None
+            if tree is None or address is None:
+                continue
+            actions = {
+                op.get("name", ""): found.get("soapAction", "")
+                for op in tree.iter(f"{_WSDL}operation")
+                if (found := op.find(f"{_SOAP}operation")) is not None
+            }
+            return urlsplit(address.get("location", "/")).path or "/", actions
+        raise UsageError(f"the {self.api} contract has no WSDL with a soap:address")
+
     def undocumented_method(self, request: Request) -> str | None:
         """Why a request to a documented path is no operation: its method is not documented there."""
         if self.operation_for(request) is not None:
@@ -213,6 +230,16 @@ class Contract:
         return condition is not None and condition.holds(
             parse_document(response.body, self.rules.list_elements, xml=self.rules.xml)
         )
+
+    def refuses(self, rule: Rule, response: Response) -> bool:
+        """Whether the answer refuses a request breaking ``rule``: the catalogue's refusal body, or
+        one of the rule's rejection statuses."""
+        condition = self.rules.refused
+        if condition is not None:
+            return condition.holds(
+                parse_document(response.body, self.rules.list_elements, xml=self.rules.xml)
+            )
+        return self.status_of(response) in rule.rejects_with
 
     def classify(self, exchange: Exchange) -> Exchange:
         if exchange.operation is not None and exchange.api == self.api:
@@ -549,6 +576,7 @@ def _soap_body(document: Any) -> dict[str, Any] | None:
 
 
 _WSDL = "{http://schemas.xmlsoap.org/wsdl/}"
+_SOAP = "{http://schemas.xmlsoap.org/wsdl/soap/}"
 
 
 def _wsdl_request_elements(root: Path) -> Mapping[str, str]:

@@ -63,6 +63,8 @@ _SEARCH = settings(
 
 # where a changed HTTP status is said to be: a name no JSON member has, read by the rules on the status
 HTTP_STATUS = "/(HTTP status)"
+# where a changed request header is said to be (followed by its name), read by the rules on that header
+HEADER = "header:"
 _Edit = tuple[Exchange, str | None]  # an edited exchange, and the member changed (None: the envelope)
 
 
@@ -121,25 +123,32 @@ def breaking_answer_of(
 def prove_request(contract: Contract, rule_id: str, exchange: Exchange) -> bool:
     """Whether some mutation of ``exchange``'s request, which honours the client-side ``rule_id``,
     makes the client-side judgement fail it and no rule that reads another member."""
+    return breaking_request_of(contract, rule_id, exchange) is not None
+
+
+def breaking_request_of(contract: Contract, rule_id: str, exchange: Exchange) -> Exchange | None:
+    """``exchange`` with its request, which honours ``rule_id``, mutated so that the client-side
+    judgement fails that rule and no rule that reads another member (a proof, and the negative
+    request a rule-driven suite sends); None when no mutation does."""
     rule = contract.rules.get(rule_id)
     before = frozenset(_broken(contract, exchange, (), "client"))
     if rule_id in before:
-        return False
+        return None
     if rule.check in _REQUEST_ENVELOPE:
         edits = _REQUEST_ENVELOPE[rule.check](contract, exchange, rule.params)
-        return any(_breaks_only(contract, rule_id, e, (), where, "client", before) for e, where in edits)
+        return next(
+            (e for e, where in edits if _breaks_only(contract, rule_id, e, (), where, "client", before)), None
+        )
     if not can_break_request(rule):
-        return False
+        return None
     document = message_document(exchange.request, *_settings(contract))
     mutations = breaking_request(rule, document) if document is not NO_JSON else None
-    return (
-        mutations is not None
-        and _found(
-            mutations,
-            lambda m: _request_as(contract, exchange, m),
-            lambda mutated, m: _breaks_only(contract, rule_id, mutated, (), m.where, "client", before),
-        )
-        is not None
+    if mutations is None:
+        return None
+    return _found(
+        mutations,
+        lambda m: _request_as(contract, exchange, m),
+        lambda mutated, m: _breaks_only(contract, rule_id, mutated, (), m.where, "client", before),
     )
 
 
@@ -198,6 +207,11 @@ def reads_member(rule: Rule, where: str, status_path: str | None = None) -> bool
     parameters and its condition on the answer name (JSON pointers, wildcards included), the
     envelope's code for a rule on the status (``status_path``), and every member inside the element
     an XML Schema rule validates."""
+    if where.startswith(HEADER):  # a header: the rules on that header read it
+        return (
+            rule.check == "header_present"
+            and f"{HEADER}{rule.params.get('name', '')}".lower() == where.lower()
+        )
     changed = split(where)
     if rule.check == "xsd_valid":
         return rule.params.get("element") in changed
@@ -348,12 +362,53 @@ def _replaced(document: Any, tokens: list[str], value: Any) -> Any:
 
 
 _EnvelopeEdit = Callable[[Contract, Exchange, Mapping[str, Any]], list[_Edit]]
+
+
+def _request_header(contract: Contract, exchange: Exchange, params: Mapping[str, Any]) -> list[_Edit]:
+    """The header the rule names left out, or (a rule on its value) given a value it does not allow."""
+    name = str(params.get("name", ""))
+    request = exchange.request
+    kept = Headers([(k, v) for k, v in request.headers.pairs() if k.lower() != name.lower()])
+    edited = [kept] + (
+        [_with_header(request.headers, name, "b2bconform-other")] if params.get("pattern") else []
+    )
+    return [
+        (
+            dataclasses.replace(exchange, request=dataclasses.replace(request, headers=headers)),
+            f"{HEADER}{name}",
+        )
+        for headers in edited
+    ]
+
+
+def _not_xml_request(contract: Contract, exchange: Exchange, params: Mapping[str, Any]) -> list[_Edit]:
+    """A request body that is no XML at all: every rule on its members has nothing to read."""
+    return [
+        (dataclasses.replace(exchange, request=dataclasses.replace(exchange.request, body=b"not xml")), None)
+    ]
+
+
+def _not_xml_answer(contract: Contract, exchange: Exchange, params: Mapping[str, Any]) -> list[_Edit]:
+    assert exchange.response is not None
+    return [
+        (
+            dataclasses.replace(exchange, response=dataclasses.replace(exchange.response, body=b"not xml")),
+            None,
+        )
+    ]
+
+
 _ANSWER_ENVELOPE: dict[str, _EnvelopeEdit] = {
     "content_type": _answer_media_type,
     "status_in": _other_status,
     "accepts_conforming": _refused,
+    "xml_envelope": _not_xml_answer,
 }
-_REQUEST_ENVELOPE: dict[str, _EnvelopeEdit] = {"content_type": _request_media_type}
+_REQUEST_ENVELOPE: dict[str, _EnvelopeEdit] = {
+    "content_type": _request_media_type,
+    "header_present": _request_header,
+    "xml_envelope": _not_xml_request,
+}
 
 
 # ── the run's collection ───────────────────────────────────────────────────────────────────────

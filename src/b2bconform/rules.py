@@ -52,6 +52,8 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
                     "in": {"enum": ["header", "body"]},
                     "at": {"type": "string", "minLength": 1},  # a header name, or a body path (/Envelope/...)
                     "secret": {"type": "boolean"},
+                    # the rule a wrong value of it breaks (a rule-driven suite's wrong-secret test)
+                    "refused_by": {"type": "string"},
                 },
             },
         },
@@ -68,6 +70,9 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
         "status_path": {"type": "string", "pattern": "^/"},
         # An answer matching this is a refusal of the caller's credentials (ManEx `IsValidUser: false`).
         "auth_refused": {"$ref": "#/$defs/body_condition"},
+        # An answer matching this refuses the request, whatever its status (a PromoStandards
+        # ServiceMessage of severity Error); otherwise a refusal is one of a rule's rejection statuses.
+        "refused": {"$ref": "#/$defs/body_condition"},
         # How traffic is matched to operations: by method and path, or by path alone.
         "operation_match": {"enum": ["method_and_path", "path"]},
         # With `operation_match: path`: the methods the document shows for every path (others are
@@ -301,6 +306,7 @@ class Credential:
     where: str  # "header" or "body"
     at: str
     secret: bool = False
+    refused_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -323,6 +329,7 @@ class RuleCatalogue:
     request_parameters: str = "body"  # or "query_and_json"
     status_path: str | None = None
     auth_refused: BodyCondition | None = None
+    refused: BodyCondition | None = None
     operation_match: str = "method_and_path"  # or "path"
     path_methods: frozenset[str] = frozenset()  # with "path": the documented methods (empty: any)
     settings: Mapping[str, Setting] = field(default_factory=dict)
@@ -373,7 +380,8 @@ def load_rules(path: Path, settings: Mapping[str, Any] | None = None) -> RuleCat
         rules=tuple(rules),
         document_url=data.get("document_url"),
         credentials=tuple(
-            Credential(c["name"], c["in"], c["at"], bool(c.get("secret"))) for c in data.get("credentials", ())
+            Credential(c["name"], c["in"], c["at"], bool(c.get("secret")), c.get("refused_by"))
+            for c in data.get("credentials", ())
         ),
         vendor=str(data.get("vendor") or data["api"]),
         title=str(data.get("title") or data["api"]),
@@ -384,6 +392,7 @@ def load_rules(path: Path, settings: Mapping[str, Any] | None = None) -> RuleCat
         request_parameters=data.get("request_parameters", "body"),
         status_path=data.get("status_path"),
         auth_refused=_condition(data.get("auth_refused")),
+        refused=_condition(data.get("refused")),
         operation_match=data.get("operation_match", "method_and_path"),
         path_methods=frozenset(data.get("path_methods", ())),
         settings=declared,

@@ -17,6 +17,8 @@ from starlette.exceptions import StarletteDeprecationWarning
 from b2bconform.cli import cli
 from b2bconform.errors import UsageError
 from b2bconform.generators.westcon_soap import order_status_envelope
+from b2bconform.locations import SHIPPED_CONTRACTS
+from b2bconform.rulesuite import with_credentials
 from b2bconform.sandboxes import SANDBOXES, Sandbox, get_sandbox
 from b2bconform.sandboxes import serve as serving
 from b2bconform.sandboxes.manex import KEY_CREDENTIAL
@@ -99,6 +101,23 @@ def _westcon_rest(http: httpx.Client, credentials: Credentials, site: int) -> bo
     return answer.status_code == 200 and bool(answer.json()[RESPONSE_ROOT])
 
 
+OSN_QUERY = (SHIPPED_CONTRACTS / "promostandards_osn" / "examples" / "request.query-po.xml").read_bytes()
+
+
+def _promostandards_osn(http: httpx.Client, credentials: Credentials, site: int) -> bool:
+    # the credentials travel in the body: a purchase order search gets the seed shipment once they
+    # pass, a ServiceMessage (100 unknown id, 105 wrong password) while they do not
+    body = with_credentials("promostandards_osn", OSN_QUERY, credentials)
+    headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"getOrderShipmentNotification"'}
+    answer = http.post("/osn/2.0.0", content=body, headers=headers)
+    return (
+        answer.status_code == 200
+        and b"OrderShipmentNotificationArray>" in answer.content
+        and b">PO-100234<" in answer.content
+        and b"ServiceMessage" not in answer.content
+    )
+
+
 def _manex(controller: str) -> Callable[[httpx.Client, Credentials, int], bool]:
     def call(http: httpx.Client, credentials: Credentials, site: int) -> bool:
         answer = http.post(f"/api/{controller}/Get/{credentials[KEY_CREDENTIAL]}", content=b"{}")
@@ -113,6 +132,7 @@ PROBES: dict[str, Callable[[httpx.Client, Credentials, int], bool]] = {
     "westcon_rest": _westcon_rest,
     "manex_so": _manex("SO"),
     "manex_po": _manex("PO"),
+    "promostandards_osn": _promostandards_osn,
 }
 
 

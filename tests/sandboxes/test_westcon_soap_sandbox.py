@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import warnings
@@ -17,17 +16,17 @@ import pytest
 import xmlschema
 import yaml
 import zeep
+from fault_probes import JudgedClient, derived_probes, probe_tests
 from lxml import etree
 from starlette.exceptions import StarletteDeprecationWarning
 from zeep.transports import Transport
 from zeep.wsse.username import UsernameToken
 
-from b2bconform.contract import Contract, Judgement
+from b2bconform.contract import Contract
 from b2bconform.errors import UsageError
 from b2bconform.locations import SHIPPED_CONTRACTS
 from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.sandboxes import SANDBOXES, Fault, get_sandbox
-from b2bconform.sandboxes.derived import BrokenAnswers
 from b2bconform.sandboxes.serve import start_in_thread
 from b2bconform.sandboxes.westcon_soap import (
     ACCOUNTS,
@@ -118,13 +117,9 @@ def to_exchange(sent: bytes, response: httpx.Response, method: str = "POST") -> 
     )
 
 
-class Api:
-    """A sandbox instance, an in-process client over it, and every exchange made through it."""
-
-    def __init__(self, fault: str | None = None) -> None:
-        self.sandbox = WestconSoapSandbox(fault)
-        self.http = TestClient(self.sandbox.app())  # a fault that rewrites answers included
-        self.exchanges: list[Exchange] = []
+class Api(JudgedClient):
+    sandbox_class = WestconSoapSandbox
+    contract = CONTRACT
 
     def post(self, body: bytes, content_type: str = "text/xml; charset=utf-8") -> httpx.Response:
         headers = {"Content-Type": content_type, "SOAPAction": f'"{SOAP_ACTION}"'}
@@ -149,16 +144,6 @@ class Api:
         if token:
             body = add_security_header(body, user or site_user, password or site_password)
         return self.post(body)
-
-    def get(self, url: str) -> httpx.Response:
-        response: httpx.Response = self.http.get(url)
-        return response
-
-    def judge(self) -> list[Judgement]:
-        return [CONTRACT.check(exchange) for exchange in self.exchanges]
-
-    def failed_rules(self) -> set[str]:
-        return {finding.rule for judgement in self.judge() for finding in judgement.findings}
 
 
 @pytest.fixture
@@ -923,30 +908,15 @@ FAULT_PROBES: dict[str, Callable[[Api], bool]] = {
 }
 
 
-def _judged_failing(rule: str, api: Api) -> bool:
-    """A fault derived from its rule (sandboxes/derived.py): the scenarios' answers fail that rule."""
-    run_scenarios(api)
-    return rule in api.failed_rules()
-
-
+# faults derived from their rules: every scenario run, the engine fails the rule
 FAULT_PROBES.update(
-    {
-        name: functools.partial(_judged_failing, fault.rule)
-        for name, fault in WestconSoapSandbox.faults.items()
-        if isinstance(fault.rewrite, BrokenAnswers)
-    }
+    derived_probes(WestconSoapSandbox.faults, lambda api: (run_scenarios(api), api.failed_rules())[1])
 )
 
 
-def test_every_fault_has_a_probe() -> None:
-    assert set(FAULT_PROBES) == set(WestconSoapSandbox.faults)
-
-
-@pytest.mark.parametrize("fault", sorted(FAULT_PROBES))
-def test_fault_misbehaves_and_the_faithful_sandbox_does_not(fault: str) -> None:
-    probe = FAULT_PROBES[fault]
-    assert probe(Api(fault)), f"{fault}: misbehaviour not observed"
-    assert not probe(Api()), f"faithful sandbox shows the {fault} misbehaviour"
+test_every_fault_has_a_probe, test_fault_misbehaves_and_the_faithful_sandbox_does_not = probe_tests(
+    WestconSoapSandbox.faults, FAULT_PROBES, Api
+)
 
 
 # faults on a rule no check reads (a behaviour the suite's tests assert) are proven by the fault

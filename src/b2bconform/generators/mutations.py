@@ -418,7 +418,8 @@ def _within(
 
 
 def _text_matches(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
-    """The element's text (kept beside its attributes) one character short, one too long, or other."""
+    """The element's text (kept beside its attributes) one character short, one too long, other,
+    with a blank before or after it, or far longer."""
     regex = re.compile(params["regex"])
     found = [
         (where, value)
@@ -436,7 +437,8 @@ def _text_matches(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mu
         (where, with_text(value, text))
         for where, value in found
         for current in [value["#text"] if isinstance(value, dict) else value]
-        for text in (current[:-1], current + "x", "x")
+        # shorter, longer, other; blanks around it; far longer
+        for text in (current[:-1], current + "x", "x", f" {current}", f"{current} ", current + "x" * 64)
         if regex.fullmatch(text) is None
     ]
     if not candidates:

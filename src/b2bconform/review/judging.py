@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from b2bconform.audit import Side, judge_traffic
@@ -19,7 +20,7 @@ from b2bconform.contract import Contract, Judgement, known_apis
 from b2bconform.errors import UsageError
 from b2bconform.locations import contract_dir
 from b2bconform.redaction import Redactor
-from b2bconform.review import manex_po, manex_so, moduslink_po, westcon_rest, westcon_soap
+from b2bconform.review import manex_po, manex_so, moduslink_po, promostandards_osn, westcon_rest, westcon_soap
 from b2bconform.review.examples import ExampleSet
 from b2bconform.review.model import (
     AdoptedReading,
@@ -40,7 +41,7 @@ Builder = tuple[Callable[[Path | None], ExampleSet], Callable[[ExampleSet], list
 # How each API's examples become exchanges: (load its examples folder, build its cases).
 BUILDERS: dict[str, Builder] = {
     module.API: (module.load, module.cases)
-    for module in (moduslink_po, westcon_soap, manex_so, manex_po, westcon_rest)
+    for module in (moduslink_po, westcon_soap, manex_so, manex_po, westcon_rest, promostandards_osn)
 }
 
 # Rule ids a discrepancy text names: "MANEX_SO-DUE-007", "RES-013" (this API's), "and -014" (the
@@ -121,6 +122,7 @@ def review_api(api: str, contracts_dir: Path | None = None) -> ApiReview:
         undemonstrated=tuple(_undemonstrated(contract.rules, shown)),
         drift=tuple(d for item in judged if (d := _drift(item, examples)) is not None),
         judged_examples=tuple(judged),
+        document_url=contract.rules.document_url,
     )
 
 
@@ -152,12 +154,20 @@ def _discrepancy(
         api=case.api,
         example=case.example,
         kind=case.kind,
-        where=tuple(examples.source(name) for name in case.files),
+        where=tuple(
+            replace(source, url=_url(rules, source.document)) for source in map(examples.source, case.files)
+        ),
         says=redactor.text(" ".join(says.split())),
         findings=findings,
         readings=readings,
         rules=ids,
     )
+
+
+def _url(rules: RuleCatalogue, document: str) -> str | None:
+    """Where a public document (the catalogue's, with a ``document_url``) is read; None for a file of
+    the vendor-docs folder."""
+    return rules.document_url if document == rules.document else None
 
 
 def _rules_named(text: str, rules: RuleCatalogue) -> list[str]:
@@ -213,7 +223,14 @@ def _unruled_reading(case: ExampleCase) -> AdoptedReading:
 
 def _undemonstrated(rules: RuleCatalogue, shown: set[str]) -> list[UndemonstratedDecision]:
     found = [
-        UndemonstratedDecision(rule.id, rule.statement, rule.source.file, rule.source.section, rule.decision)
+        UndemonstratedDecision(
+            rule.id,
+            rule.statement,
+            rule.source.file,
+            rule.source.section,
+            rule.decision,
+            _url(rules, rule.source.file),
+        )
         for rule in rules
         if rule.decision and rule.id not in shown
     ]
@@ -224,6 +241,7 @@ def _undemonstrated(rules: RuleCatalogue, shown: set[str]) -> list[Undemonstrate
             rules.document,
             "(assumption where the document is silent)",
             setting.decision,
+            rules.document_url,
         )
         for setting in rules.settings.values()
     )

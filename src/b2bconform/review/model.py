@@ -36,11 +36,13 @@ class ExampleSource:
     document: str  # the vendor document's file
     section: str
     detail: str | None = None  # the sub-heading or caption it is printed under
+    url: str | None = None  # a public document (not in vendor-docs): where it is read
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "example": self.example,
             "document": self.document,
+            "url": self.url,
             "section": self.section,
             "detail": self.detail,
         }
@@ -228,12 +230,13 @@ class UndemonstratedDecision:
     document: str
     section: str
     decision: str
+    url: str | None = None  # a public document (not in vendor-docs): where it is read
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "statement": self.statement,
-            "source": {"file": self.document, "section": self.section},
+            "source": {"file": self.document, "url": self.url, "section": self.section},
             "decision": self.decision,
         }
 
@@ -282,6 +285,7 @@ class ApiReview:
     undemonstrated: tuple[UndemonstratedDecision, ...]
     drift: tuple[Drift, ...]
     judged_examples: tuple[JudgedExample, ...] = field(default=(), repr=False, compare=False)
+    document_url: str | None = None  # a public document (not in vendor-docs): where it is read
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -289,6 +293,7 @@ class ApiReview:
             "title": self.title,
             "vendor": self.vendor,
             "document": self.document,
+            "document_url": self.document_url,
             "examples": self.examples,
             "judged": self.judged,
             "discrepancies": [d.as_dict() for d in self.discrepancies],

@@ -58,7 +58,8 @@ def render_markdown(review: Review) -> str:
     ]
     for api in review.apis:
         lines.append(
-            f"| {_prose(api.title)} (`{api.api}`) | `{api.document}` | {api.examples} ({api.judged}) "
+            f"| {_prose(api.title)} (`{api.api}`) | {_document(api.document, api.document_url)} "
+            f"| {api.examples} ({api.judged}) "
             f"| {len(api.discrepancies)} | {len(api.undemonstrated)} | {len(api.drift)} |"
         )
     if review.drift:
@@ -76,8 +77,11 @@ def render_markdown(review: Review) -> str:
 def _api_section(api: ApiReview) -> Iterator[str]:
     yield f"## {_prose(api.title)} (`{api.api}`)"
     yield ""
+    document = _document(api.document, api.document_url)
+    if api.document_url:  # a public document, not a file of the vendor-docs folder
+        document += f" (public document `{api.document}`, cited by section)"
     yield (
-        f"Vendor: {_prose(api.vendor)}. Document: `{api.document}`. {api.examples} examples recorded, "
+        f"Vendor: {_prose(api.vendor)}. Document: {document}. {api.examples} examples recorded, "
         f"{api.judged} judged by the harness's audit."
     )
     if api.drift:
@@ -115,16 +119,16 @@ def _by_section(document: str, items: Iterable[Discrepancy]) -> list[tuple[str, 
     groups: dict[str, list[Discrepancy]] = {}
     for item in items:
         where = item.where[0]
-        groups.setdefault(_heading(document, where.document, where.section), []).append(item)
+        groups.setdefault(_heading(document, where.document, where.section, where.url), []).append(item)
     return list(groups.items())
 
 
 def _decisions_by_section(
     document: str, items: Iterable[UndemonstratedDecision]
 ) -> list[tuple[str, list[UndemonstratedDecision]]]:
-    groups: dict[tuple[str, str], list[UndemonstratedDecision]] = {}
+    groups: dict[tuple[str, str, str | None], list[UndemonstratedDecision]] = {}
     for item in items:
-        groups.setdefault((item.document, item.section), []).append(item)
+        groups.setdefault((item.document, item.section, item.url), []).append(item)
     ordered = sorted(enumerate(groups), key=lambda seen: _section_order(seen[1][1], seen[0]))
     return [(_heading(document, *key), groups[key]) for _, key in ordered]
 
@@ -138,9 +142,14 @@ def _section_order(section: str, seen: int) -> tuple[int, tuple[int, ...], int]:
     return (0, tuple(int(n) for n in (numbered.group(1) or numbered.group(2)).split(".")), seen)
 
 
-def _heading(api_document: str, document: str, section: str) -> str:
+def _heading(api_document: str, document: str, section: str, url: str | None) -> str:
     title = f"§ {_prose(section)}"
-    return title if document == api_document else f"{title} (document `{document}`)"
+    return title if document == api_document else f"{title} (document {_document(document, url)})"
+
+
+def _document(document: str, url: str | None) -> str:
+    """A vendor-docs file by its name; a public document (not in vendor-docs) by its URL."""
+    return f"<{url}>" if url else f"`{document}`"
 
 
 def _discrepancy(number: int, item: Discrepancy) -> Iterator[str]:
@@ -148,7 +157,8 @@ def _discrepancy(number: int, item: Discrepancy) -> Iterator[str]:
     detail = f", under “{_prose(judged.detail)}”" if judged.detail else ""
     yield f"**{number}. `{item.example}`** ({_KIND[item.kind]})"
     yield ""
-    where = f"`{judged.document}`, section “{_prose(judged.section)}”{detail}, example `{judged.example}`"
+    where = f"{_document(judged.document, judged.url)}, section “{_prose(judged.section)}”{detail}"
+    where += f", example `{judged.example}`"
     for other in paired:
         where += f"; paired with `{other.example}` (section “{_prose(other.section)}”)"
     yield f"- **Where:** {where}"

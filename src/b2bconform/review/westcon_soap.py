@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.review.examples import NOTE, ExampleSet, entry_list, judging_schema, load_examples
+from b2bconform.review.examples import ExampleSet, load_examples
 from b2bconform.review.model import ExampleCase
+from b2bconform.review.soap import SOAP_11, soap_cases, soap_judging_schema
 
 __all__ = ["API", "JUDGING_SCHEMA", "URL", "cases", "load", "with_security"]
 
@@ -24,12 +24,8 @@ PASSWORD_TEXT = (
 USERNAME = "1001065"  # the account number the sample request queries with
 REPLY = "response.sample.xml"  # what a request judged alone is answered with
 
-JUDGING_SCHEMA = judging_schema(
-    pairings=entry_list(
-        "request", "response", "expected_findings", "discrepancy", request=NOTE, response=NOTE
-    ),
-    requests=entry_list("file", "expected_findings", file=NOTE),
-)
+JUDGING_SCHEMA = soap_judging_schema("discrepancy")
+SOAP_12 = {"Content-Type": "application/soap+xml; charset=utf-8"}  # the sample response's envelope
 
 
 def load(contracts_dir: Path | None = None) -> ExampleSet:
@@ -46,19 +42,6 @@ def with_security(envelope: bytes, username: str) -> bytes:
 
 
 def cases(examples: ExampleSet) -> list[ExampleCase]:
-    found = []
-    for location, pairing in examples.entries("pairings"):
-        request = with_security(examples.bytes(pairing["request"]), USERNAME)
-        exchange = _exchange(request, examples.bytes(pairing["response"]))
-        found.append(examples.pairing_case(location, pairing, [exchange]))
-    for location, entry in examples.entries("requests"):
-        request = with_security(examples.bytes(entry["file"]), USERNAME)
-        exchange = _exchange(request, examples.bytes(REPLY))
-        found.append(examples.request_case(location, entry, [exchange]))
-    return found
-
-
-def _exchange(request: bytes, response: bytes) -> Exchange:
-    sent = Request("POST", URL, Headers({"Content-Type": "text/xml; charset=utf-8"}), request)
-    answered = Response(200, Headers({"Content-Type": "application/soap+xml; charset=utf-8"}), response)
-    return Exchange(api=API, request=sent, response=answered)
+    return soap_cases(
+        examples, URL, REPLY, SOAP_11, SOAP_12, send=lambda envelope: with_security(envelope, USERNAME)
+    )

@@ -1,0 +1,145 @@
+"""A SOAP 1.1 sandbox built from a contract: the contract's WSDL served at ``?wsdl``, every request
+judged by the contract's own request rules (a request breaking one is refused the way the API says
+it refuses that rule), the caller's credentials read where the contract says they travel, and every
+other request answered by the API's particulars (``answer``). A fault named
+``fault-without-reason``, where an API declares it, sends SOAP faults with an empty faultstring.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import abstractmethod
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+from lxml import etree
+from starlette.applications import Starlette
+from starlette.requests import Request as StarletteRequest
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from b2bconform.contract import Contract
+from b2bconform.model import Exchange, Headers, Request
+from b2bconform.rules import Credential
+from b2bconform.sandboxes.base import Credentials, Sandbox
+
+__all__ = ["ContractSoapSandbox", "contract_of", "text_at"]
+
+XML = "text/xml; charset=utf-8"
+
+
+@cache
+def contract_of(api: str) -> Contract:
+    """The shipped contract of ``api``, loaded once (a sandbox is built from it)."""
+    return Contract.load(api)
+
+
+def text_at(root: etree._Element | None, path: str) -> str | None:
+    """The text at a path of local names (``/Envelope/Body/Request/id``), or None when absent."""
+    node = root
+    for name in [part for part in path.split("/") if part][1:] if root is not None else []:
+        node = next((child for child in node if etree.QName(child).localname == name), None)  # type: ignore[union-attr]
+        if node is None:
+            return None
+    return None if node is None else (node.text or "")
+
+
+class ContractSoapSandbox(Sandbox):
+    """The generic part of a SOAP sandbox; an API adds its state, its answers and its refusals."""
+
+    def __init__(self, fault: str | None = None, *, credentials: Credentials | None = None) -> None:
+        super().__init__(fault, credentials=credentials)
+        self.contract = contract_of(self.api)
+        self.reset()
+
+    def has_fault(self, name: str) -> bool:
+        """Whether this instance runs ``name``, a fault of the generic part an API may declare."""
+        return name in self.faults and self.has(name)
+
+    @classmethod
+    def credential_fields(cls) -> tuple[Credential, ...]:
+        return contract_of(cls.api).rules.credentials
+
+    # ── what each API writes ────────────────────────────────────────────────────────────────
+
+    @abstractmethod
+    def refusal(self, broken: Sequence[str], request: etree._Element) -> tuple[int, bytes] | None:
+        """The answer to a request breaking the rules ``broken`` (ids, in catalogue order); None: the
+        API answers it as a conforming one."""
+
+    @abstractmethod
+    def answer(self, operation: str, request: etree._Element, caller: Mapping[str, str]) -> tuple[int, bytes]:
+        """The answer to a conforming request of ``operation``; ``caller``: the credentials it sent."""
+
+    # ── the Sandbox interface ───────────────────────────────────────────────────────────────
+
+    def asgi(self) -> ASGIApp:
+        path = self.contract.soap_service[0]
+        return Starlette(routes=[Route(path, self._dispatch, methods=["GET", "POST"])])
+
+    def client_headers(self, site: int = 0) -> dict[str, str]:
+        return {c.name: v for c, v in self._presented(site) if c.where == "header"}
+
+    def client_credentials(self, site: int = 0) -> dict[str, str]:
+        return dict((c.name, v) for c, v in self._presented(site))
+
+    def _presented(self, site: int) -> list[tuple[Credential, str]]:
+        if not 0 <= site < len(self.credential_sites):
+            raise IndexError(f"the {self.api} sandbox has no site {site}")
+        values = self.credential_sites[site]
+        return [(c, values[c.name]) for c in self.credential_fields() if c.name in values]
+
+    # ── serving ─────────────────────────────────────────────────────────────────────────────
+
+    async def _dispatch(self, request: StarletteRequest) -> Response:
+        if request.method == "GET":
+            if request.url.query.lower() != "wsdl":
+                return Response("GET ?wsdl, or POST a SOAP request", 404, media_type="text/plain")
+            return Response(self._wsdl(str(request.url).split("?")[0]), 200, media_type=XML)
+        body = await request.body()
+        asked = Request("POST", str(request.url), Headers(request.headers.items()), body)
+        operation = self.contract.operation_for(asked)
+        judgement = self.contract.check(Exchange(self.api, asked, operation=operation), side="client")
+        broken = [rule.id for rule in self.contract.rules if rule.id in {f.rule for f in judgement.findings}]
+        root = _parse(body)
+        if root is None or operation is None:  # no request of this service: SOAP 1.1's Client fault
+            reason = "" if self.has_fault("fault-without-reason") else "not a SOAP request of this service"
+            return Response(_client_fault(reason), 500, media_type=XML)
+        with self._lock:
+            refused = self.refusal(broken, root) if broken else None
+            if refused is None:
+                caller = {
+                    c.name: text_at(root, c.at) or "" for c in self.credential_fields() if c.where == "body"
+                }
+                caller.update(
+                    {
+                        c.name: request.headers.get(c.at, "")
+                        for c in self.credential_fields()
+                        if c.where == "header"
+                    }
+                )
+                refused = self.answer(operation, root, caller)
+        status, answer = refused
+        return Response(answer, status, media_type=XML)
+
+    def _wsdl(self, address: str) -> bytes:
+        (wsdl,) = sorted(self.contract.root.glob("*.wsdl"))
+        text = wsdl.read_text(encoding="utf-8")
+        return re.sub(r'(<soap:address\s+location=")[^"]*(")', rf"\g<1>{address}\g<2>", text).encode("utf-8")
+
+
+def _parse(body: bytes) -> Any:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(body, parser)
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _client_fault(text: str) -> bytes:
+    return (
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault>'
+        f"<faultcode>s:Client</faultcode><faultstring>{text}</faultstring></s:Fault></s:Body></s:Envelope>"
+    ).encode()

@@ -1,0 +1,10 @@
+"""The rule-driven suite, from the contract alone (b2bconform.rulesuite)."""
+
+import pytest
+
+from b2bconform.rulesuite import rule_driven_tests
+
+API = "promostandards_osn"
+pytestmark = pytest.mark.api(API)
+
+test_examples, test_request_rules, test_wrong_secrets = rule_driven_tests(API)

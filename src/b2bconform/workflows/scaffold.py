@@ -1,0 +1,138 @@
+"""``b2bconform new-api``: the files a new partner API starts from, in a folder of the user's (the
+layout ``--path`` / ``$B2BCONFORM_PATH`` reads): its contract (rules citing the document, the
+examples and how they are judged), the rule-driven suite, and a profile to copy per partner."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from b2bconform.cli_support import reports_errors
+from b2bconform.errors import UsageError
+
+__all__ = ["new_api_command", "scaffold"]
+
+_RULES = """\
+# {api}: one rule per statement of the document, each citing where the document says it.
+# Run `b2bconform rules --api {api}` to see them as the harness reads them; README.md ("Add your
+# own API") says what each field means. Put the spec beside this file: the WSDL and its XSDs
+# (SOAP), or openapi.yaml (REST).
+api: {api}
+title: {title}
+document: {document}                 # a file of the vendor documents, or a public document's id...
+# document_url: https://...          # ...and where that public document can be read
+body: xml                             # SOAP; leave out for JSON
+# What a caller presents, and where; redaction masks every secret one, suites write the target's
+# values there, the sandbox reads them there.
+credentials:
+  - {{name: id, in: body, at: /Envelope/Body/RequestElement/id}}
+  - {{name: password, in: body, at: /Envelope/Body/RequestElement/password, secret: true}}
+rules:
+  - id: {prefix}-REQ-001
+    statement: The request body is a well-formed SOAP envelope with a Body.
+    source: {{file: {document}, section: "the section heading that says so"}}
+    direction: request
+    severity: critical
+    kind: format
+    check: xml_envelope
+"""
+
+_INDEX = """\
+# The document's own examples (or, for a public document whose text may not be copied, examples
+# written from it): one entry per file, kind request or response, its operation and its source.
+# - file: request.example.xml
+#   kind: request
+#   operation: operationName
+#   source: {{file: {document}, section: "..."}}
+[]
+"""
+
+_JUDGING = """\
+# How the examples are judged: each response paired with the request it answers, and the findings
+# and discrepancies expected (none, unless the document contradicts itself).
+pairings: []
+requests: []
+"""
+
+_SUITE = '''\
+"""The rule-driven suite of {api}, from its contract alone (b2bconform.rulesuite)."""
+
+import pytest
+
+from b2bconform.rulesuite import rule_driven_tests
+
+API = "{api}"
+pytestmark = pytest.mark.api(API)
+
+test_examples, test_request_rules, test_wrong_secrets = rule_driven_tests(API)
+'''
+
+_PROFILE = """\
+# {api} at one partner: copy per partner. The credentials name environment variables, never values.
+api: {api}
+base_url: https://partner.example
+environment: uat
+credentials:
+  id: {env}_ID
+  password: {env}_PASSWORD
+writes_allowed: false
+rate_limit: 1
+budget: 200
+timeout: 60
+"""
+
+
+def scaffold(
+    api: str, folder: Path, *, document: str = "the-document", title: str | None = None
+) -> list[Path]:
+    """Write the starting files of ``api`` under ``folder``; refuses to touch an API that exists there."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", api):
+        raise UsageError(f"api id {api!r}: expected lower-case letters, digits and _, starting with a letter")
+    contract = folder / "contracts" / api
+    suite = folder / "suites" / api
+    profile = folder / "profiles" / f"{api}-example.yaml"
+    existing = [str(p) for p in (contract, suite, profile) if p.exists()]
+    if existing:
+        raise UsageError(f"{api} already has files here: {', '.join(existing)} (nothing was written)")
+    values = {
+        "api": api,
+        "prefix": api.upper(),
+        "env": api.upper(),
+        "document": document,
+        "title": title or api.replace("_", " ").title(),
+    }
+    files = {
+        contract / "rules.yaml": _RULES,
+        contract / "examples" / "index.yaml": _INDEX,
+        contract / "examples" / "judging.yaml": _JUDGING,
+        suite / "test_contract.py": _SUITE,
+        profile: _PROFILE,
+    }
+    for path, template in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(template.format(**values), encoding="utf-8")
+    return list(files)
+
+
+@click.command("new-api")
+@click.argument("api")
+@click.option(
+    "--into",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="the folder of your own contracts/, suites/ and profiles/ (then: --path FOLDER)",
+)
+@click.option("--document", default="the-document", help="the document's file name or id, as rules cite it")
+@reports_errors
+def new_api_command(api: str, folder: Path, document: str) -> None:
+    """Write the files a new API starts from: its contract, its rule-driven suite, a profile."""
+    for path in scaffold(api, folder, document=document):
+        click.echo(f"wrote {path}")
+    click.echo(
+        f"next: the spec beside {folder / 'contracts' / api / 'rules.yaml'}, the rules, the examples; "
+        f"then b2bconform --path {folder} rules --api {api}"
+    )
