@@ -35,7 +35,7 @@ def worker(mode: str, path: Path) -> dict[str, Any]:
     """Read (``parse``) or judge (``audit``) ``path`` once; what it took."""
     import b2bconform
     from b2bconform.audit import audit
-    from b2bconform.contract import Contract, known_apis
+    from b2bconform.engine.contract import Contract, known_apis
     from b2bconform.traffic import iter_exchanges
 
     for api in known_apis():

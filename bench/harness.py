@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from b2bconform.contract import Contract
-from b2bconform.live_safety import RUN_DIR_VARIABLE
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Direction
 from b2bconform.locations import SHIPPED_SUITES
-from b2bconform.model import Direction
 from b2bconform.runner import located_node_id
-from b2bconform.served import sandbox_profile
+from b2bconform.targets.live_safety import RUN_DIR_VARIABLE
+from b2bconform.targets.served import sandbox_profile
 from bench.common import PYTHON, Served, run
 
 __all__ = ["PREFIX", "SuiteResult", "response_rules", "run_live", "run_suite"]

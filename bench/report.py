@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from b2bconform.redaction import Redactor
+from b2bconform.traffic.redaction import Redactor
 from bench import suite_times
 
 __all__ = ["machine", "markdown", "write"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from b2bconform.contract import Judgement
+from b2bconform.engine.contract import Judgement
 from b2bconform.review import ExampleCase
 
 __all__ = ["assert_judged_as_recorded"]

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from b2bconform.live_safety import BudgetSpent, RateGate
+from b2bconform.targets.live_safety import BudgetSpent, RateGate
 
 
 def take(run_dir: str, rate: float, budget: int, attempts: int, start: Any, out: Any) -> None:

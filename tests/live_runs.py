@@ -17,9 +17,9 @@ from typing import Any
 
 import uvicorn
 
-from b2bconform.live_safety import RUN_DIR_VARIABLE
 from b2bconform.sandboxes.base import Sandbox
-from b2bconform.served import sandbox_profile
+from b2bconform.targets.live_safety import RUN_DIR_VARIABLE
+from b2bconform.targets.served import sandbox_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIX = "B2BTEST_LIVE"

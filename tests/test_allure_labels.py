@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.redaction import Redactor
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.reporting.allure_labels import render_exchange
+from b2bconform.traffic.redaction import Redactor
 
 
 def _exchange(body: bytes, reply: bytes) -> Exchange:

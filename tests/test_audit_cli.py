@@ -11,11 +11,11 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from b2bconform.cassettes import write_cassette
 from b2bconform.cli import cli
+from b2bconform.engine.model import Headers, Request
 from b2bconform.locations import SHIPPED_CONTRACTS
-from b2bconform.model import Headers, Request
 from b2bconform.targets import SandboxTarget
+from b2bconform.traffic.cassettes import write_cassette
 
 EXAMPLE: dict[str, Any] = json.loads(
     (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_text(

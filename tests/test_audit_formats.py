@@ -21,11 +21,11 @@ from click.testing import CliRunner, Result
 
 from b2bconform.audit import audit
 from b2bconform.cli import _AuditProgress, cli
-from b2bconform.contract import CONTRACTS_DIR
+from b2bconform.engine.contract import CONTRACTS_DIR
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.errors import InputFileError
 from b2bconform.generators.westcon_rest import ORDER_STATUS_PATH, query
 from b2bconform.generators.westcon_soap import ADDRESS_PATH, order_status_envelope
-from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.sandboxes.westcon_rest import SEED
 from b2bconform.targets import SandboxTarget
 from b2bconform.traffic import detect_format, iter_exchanges

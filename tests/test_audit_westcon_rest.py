@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from b2bconform.cassettes import read_cassette, write_cassette
 from b2bconform.cli import cli
+from b2bconform.engine.model import Exchange, Headers, Request
 from b2bconform.generators.westcon_rest import ORDER_STATUS_PATH, query
 from b2bconform.locations import SHIPPED_SUITES
-from b2bconform.model import Exchange, Headers, Request
-from b2bconform.redaction import Redactor
 from b2bconform.sandboxes.westcon_rest import SEED
 from b2bconform.targets import SandboxTarget
+from b2bconform.traffic.cassettes import read_cassette, write_cassette
+from b2bconform.traffic.redaction import Redactor
 
 ROOT = Path(__file__).resolve().parents[1]
 JSON = Headers({"Content-Type": "application/json"})

@@ -9,8 +9,8 @@ import httpx
 import pytest
 import respx
 
-from b2bconform.azure_ad import REFRESH_MARGIN, AzureAdError, ClientCredentials, ClientCredentialsAuth
 from b2bconform.errors import MissingCredentialsError
+from b2bconform.targets.azure_ad import REFRESH_MARGIN, AzureAdError, ClientCredentials, ClientCredentialsAuth
 
 TOKEN_URL = "https://login.example.test/tenant-0001/oauth2/token"
 API_URL = "https://api.example.test/Orders/orderStatus"

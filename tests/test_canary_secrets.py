@@ -30,9 +30,9 @@ import pytest
 import yaml
 
 from b2bconform.locations import SHIPPED_SUITES
-from b2bconform.redaction import NOT_SECRET_CREDENTIALS
 from b2bconform.sandboxes import SANDBOXES, get_sandbox
 from b2bconform.sandboxes.serve import credential_variable, serve_in_thread
+from b2bconform.traffic.redaction import NOT_SECRET_CREDENTIALS
 
 pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-from b2bconform.cassettes import read_cassette, write_cassette
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.errors import InputFileError
-from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.redaction import Redactor
+from b2bconform.traffic.cassettes import read_cassette, write_cassette
+from b2bconform.traffic.redaction import Redactor
 
 ORDERS_URL = "https://api.example.com/purchaseapi/v1/orders"
 

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from b2bconform.checks import CHECKS, CheckContext, Outcome, get_check, validate_params
-from b2bconform.model import Direction, Exchange, Headers, Request, Response, Severity, Violation
-from b2bconform.rules import Rule, Source
+from b2bconform.engine.checks import CHECKS, CheckContext, Outcome, get_check, validate_params
+from b2bconform.engine.model import Direction, Exchange, Headers, Request, Response, Severity, Violation
+from b2bconform.engine.rules import Rule, Source
 
 API = "demo"
 BASE = "https://partner.example.com"

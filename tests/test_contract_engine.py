@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from b2bconform.contract import CONTRACTS_DIR, Contract, Judgement
+from b2bconform.engine.contract import CONTRACTS_DIR, Contract, Judgement
+from b2bconform.engine.model import Direction, Exchange, Headers, Request, Response
 from b2bconform.errors import ContractLoadError, InputFileError
-from b2bconform.model import Direction, Exchange, Headers, Request, Response
 
 API = "moduslink_po"
 BASE = "https://api-uat.moduslink.com"

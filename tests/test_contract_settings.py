@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.rules import load_rules
 from b2bconform.errors import InputFileError, UsageError
-from b2bconform.rules import load_rules
 from b2bconform.session import HarnessSession, TargetOptions
 from b2bconform.targets import load_profile
 

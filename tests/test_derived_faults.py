@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from b2bconform.contract import Contract
-from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.sandboxes.derived import BrokenAnswers, derived_faults
 
 API = "westcon_soap"

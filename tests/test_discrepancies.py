@@ -12,15 +12,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from b2bconform.cassettes import write_cassette
 from b2bconform.cli import cli
-from b2bconform.contract import Contract, Judgement
+from b2bconform.engine.contract import Contract, Judgement
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.errors import InputFileError
-from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.redaction import Redactor
 from b2bconform.reporting.compare import compare
 from b2bconform.reporting.matrix import ConformanceMatrix
 from b2bconform.reporting.matrix import render_markdown as matrix_markdown
+from b2bconform.traffic.cassettes import write_cassette
+from b2bconform.traffic.redaction import Redactor
 from b2bconform.workflows.certificate import group_results
 from b2bconform.workflows.golive import judge_go_live, render_markdown
 
@@ -343,7 +343,7 @@ def _expected(node: Any, key: str, where: str = "") -> list[tuple[str, list[str]
 def test_no_vendor_documents_own_example_is_recorded_as_failing_a_rule() -> None:
     """What a document shows cannot be held against its vendor: where an example breaks the adopted
     reading, the rule carries the example's reading, and the example judges as a discrepancy."""
-    from b2bconform.contract import known_apis
+    from b2bconform.engine.contract import known_apis
     from b2bconform.locations import SHIPPED_CONTRACTS
 
     discrepancies = 0

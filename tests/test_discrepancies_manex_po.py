@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from b2bconform.contract import Contract, Judgement
-from b2bconform.model import Exchange, Request, Response
+from b2bconform.engine.contract import Contract, Judgement
+from b2bconform.engine.model import Exchange, Request, Response
 from b2bconform.review import manex_po
 from b2bconform.review.manex_po import JSON_HEADERS, read_body, url
 

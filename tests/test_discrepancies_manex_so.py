@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from b2bconform.contract import Contract, Judgement
-from b2bconform.model import Exchange, Request, Response
+from b2bconform.engine.contract import Contract, Judgement
+from b2bconform.engine.model import Exchange, Request, Response
 from b2bconform.review.manex_so import ACTIONS, BASE, JSON_HEADERS
 
 SONO = "0000000789"

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from b2bconform.checks import CheckContext, get_check
-from b2bconform.contract import Contract, Judgement
-from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.rules import Rule
+from b2bconform.engine.checks import CheckContext, get_check
+from b2bconform.engine.contract import Contract, Judgement
+from b2bconform.engine.model import Exchange, Headers, Request, Response
+from b2bconform.engine.rules import Rule
 from test_contract_engine import API, BASE, CREDENTIALS, ORDER, ORDERS, example, post
 
 RES_013 = "MODUSLINK_PO-RES-013"

@@ -6,9 +6,9 @@ Every exchange starts from the document's own samples (examples/request.sample.x
 
 from __future__ import annotations
 
-from b2bconform.contract import Contract, Judgement, Side
+from b2bconform.engine.contract import Contract, Judgement, Side
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.locations import SHIPPED_CONTRACTS
-from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.review.westcon_soap import URL, USERNAME, with_security
 
 EXAMPLES = SHIPPED_CONTRACTS / "westcon_soap" / "examples"

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from b2bconform.contract import CONTRACTS_DIR, Contract
+from b2bconform.engine.contract import CONTRACTS_DIR, Contract
 from b2bconform.review import BUILDERS, judge_case, manex_po, review
 from b2bconform.review.command import review_command
 

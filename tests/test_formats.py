@@ -11,7 +11,7 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from b2bconform.formats import (
+from b2bconform.engine.formats import (
     FORMAT_NAMES,
     Format,
     FormatError,

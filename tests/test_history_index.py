@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from b2bconform.checks.history_index import AcceptedIndex
-from b2bconform.contract import Contract
-from b2bconform.model import NO_JSON, Exchange, Headers, Request, Response
-from b2bconform.pointers import resolve
+from b2bconform.engine.checks.history_index import AcceptedIndex
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import NO_JSON, Exchange, Headers, Request, Response
+from b2bconform.engine.pointers import resolve
 
 VALUES: list[Any] = ["A", "B", "1", 1, True, 1.0, 0, False, None, float("nan"), {"a": 1}, [1], NO_JSON]
 

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from b2bconform.cli import cli
+from b2bconform.engine.yamlfile import MAX_DEPTH, load_yaml
 from b2bconform.errors import InputFileError
-from b2bconform.yamlfile import MAX_DEPTH, load_yaml
 
 ORDERS = "https://api-uat.moduslink.com/purchaseapi/v1/orders"
 

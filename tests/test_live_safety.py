@@ -17,10 +17,10 @@ import pytest
 import respx
 
 import gate_worker
+from b2bconform.engine.model import Headers, Request
 from b2bconform.errors import InputFileError, TargetError
-from b2bconform.live_safety import RUN_DIR_VARIABLE, BudgetSpent, RateGate
-from b2bconform.model import Headers, Request
 from b2bconform.targets import LiveTarget, TargetProfile, load_profile
+from b2bconform.targets.live_safety import RUN_DIR_VARIABLE, BudgetSpent, RateGate
 
 MODUSLINK_ENV = {
     "MODUSLINK_CLIENT_CONFIG_ID": "cfg-live-20461",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
 from b2bconform.errors import InputFileError
 
 RULES = """api: toy_api

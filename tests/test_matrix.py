@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from b2bconform.contract import Contract
-from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.reporting.matrix import ConformanceMatrix
 
 CONTRACT = Contract.load("moduslink_po")

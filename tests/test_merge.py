@@ -17,9 +17,9 @@ import yaml
 from click.testing import CliRunner
 
 from b2bconform.cli import cli
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.errors import InputFileError
-from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.reporting.matrix import MAX_FINDINGS_PER_RULE, ConformanceMatrix
 from b2bconform.reporting.merge_command import merge_command
 from b2bconform.runner import suite_apis

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from b2bconform.contract import Contract
-from b2bconform.generators.mutations import breaking, can_break
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Headers, Request, Response
+from b2bconform.engine.mutations import breaking, can_break
+from b2bconform.engine.rules import Rule
 from b2bconform.generators.westcon_rest import FORM, ORDER_STATUS_PATH, encode_form, query
-from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.rules import Rule
 
 CONTRACT = Contract.load("westcon_rest")
 TOKEN_URL = "https://login.example.test/tenant/oauth2/token"
@@ -82,8 +82,8 @@ def test_a_mutation_breaks_the_rule_it_was_derived_from(rule: Rule, data: st.Dat
 
 # ── answer and caller's-request mutations (the proofs' negative halves) ──────────────────────
 
-from b2bconform.generators.mutations import breaking_answer, breaking_request  # noqa: E402
-from b2bconform.rules import _build_rule  # noqa: E402
+from b2bconform.engine.mutations import breaking_answer, breaking_request  # noqa: E402
+from b2bconform.engine.rules import _build_rule  # noqa: E402
 
 
 def _rule(

@@ -13,17 +13,17 @@ from typing import Any
 import pytest
 
 from b2bconform.audit import audit
-from b2bconform.cassettes import write_cassette
-from b2bconform.checks import CheckContext, get_check
 from b2bconform.cli import _render_text
-from b2bconform.contract import CONTRACTS_DIR, Contract, Judgement
-from b2bconform.documents import effective_status, request_parameters
+from b2bconform.engine.checks import CheckContext, get_check
+from b2bconform.engine.contract import CONTRACTS_DIR, Contract, Judgement
+from b2bconform.engine.documents import effective_status, request_parameters
+from b2bconform.engine.model import Direction, Exchange, Headers, Request, Response, Severity
+from b2bconform.engine.rules import BodyCondition, Rule, Source
 from b2bconform.errors import InputFileError
 from b2bconform.locations import PATH_VARIABLE
-from b2bconform.model import Direction, Exchange, Headers, Request, Response, Severity
-from b2bconform.redaction import MASK, Redactor
-from b2bconform.rules import BodyCondition, Rule, Source
 from b2bconform.targets import with_credentials_applied
+from b2bconform.traffic.cassettes import write_cassette
+from b2bconform.traffic.redaction import MASK, Redactor
 
 API = "manex_x"
 ROOT = "https://manex.example"

@@ -21,14 +21,14 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from b2bconform.contract import Contract
-from b2bconform.live_safety import RUN_DIR_VARIABLE
+from b2bconform.engine.contract import Contract
 from b2bconform.locations import SHIPPED_SUITES
-from b2bconform.recording import harness_version
 from b2bconform.runner import RunResult, SuiteRun, suite_apis
 from b2bconform.sandboxes import get_sandbox
 from b2bconform.sandboxes.serve import serve_in_thread, start_in_thread
-from b2bconform.served import sandbox_profile
+from b2bconform.targets.live_safety import RUN_DIR_VARIABLE
+from b2bconform.targets.served import sandbox_profile
+from b2bconform.traffic.recording import harness_version
 from b2bconform.workflows.certificate import rule_group
 from b2bconform.workflows.onboard import onboard, onboard_command
 from b2bconform.workflows.preflight import probe

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from b2bconform.contract import Contract
-from b2bconform.proofs import RuleProofs, prove_answer, prove_request, reads_member
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.proofs import RuleProofs, prove_answer, prove_request, reads_member
 from b2bconform.reporting.matrix import ConformanceMatrix
 from test_discrepancies import ANSWER, GOOD, exchange, rule, write_contract
 

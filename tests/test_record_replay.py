@@ -19,14 +19,14 @@ import pytest
 import yaml
 
 from b2bconform import clock
-from b2bconform.cassettes import write_cassette
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.locations import SHIPPED_SUITES
-from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.recording import cassette_path
-from b2bconform.redaction import Redactor
 from b2bconform.references import RunTag
-from b2bconform.served import RECORDED_REPORT, record_from_sandbox
 from b2bconform.session import HarnessSession, TargetOptions
+from b2bconform.targets.served import RECORDED_REPORT, record_from_sandbox
+from b2bconform.traffic.cassettes import write_cassette
+from b2bconform.traffic.recording import cassette_path
+from b2bconform.traffic.redaction import Redactor
 
 pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
 

@@ -22,15 +22,15 @@ import pytest
 import yaml
 
 from b2bconform.audit import AuditReport, audit
-from b2bconform.cassettes import write_cassette
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Headers, Request, Response
+from b2bconform.engine.recordings import hidden_from, is_placeholder, names_read, unknown_parts
 from b2bconform.locations import SHIPPED_CONTRACTS
-from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.recordings import hidden_from, is_placeholder, names_read, unknown_parts
-from b2bconform.redaction import Redactor
 from b2bconform.sandboxes import get_sandbox
 from b2bconform.sandboxes.serve import start_in_thread
 from b2bconform.traffic._entries import MAX_DECODED_BODY
+from b2bconform.traffic.cassettes import write_cassette
+from b2bconform.traffic.redaction import Redactor
 
 vcr = pytest.importorskip("vcr")
 

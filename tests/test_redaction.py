@@ -8,19 +8,25 @@ import logging
 import string
 import traceback
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.redaction import (
+from b2bconform.engine import secrets
+from b2bconform.engine.model import Exchange, Headers, Request, Response
+from b2bconform.engine.secrets import declared_secrets
+from b2bconform.traffic import redaction
+from b2bconform.traffic.redaction import (
     MASK,
     RedactingFilter,
     Redactor,
+    _name_patterns,
     install_log_redaction,
     redact_exception,
     redact_text,
+    secret_headers,
 )
 
 KEY = "5C0FDFDE-B714-42AE-BF4B-EB5E1409C53D"
@@ -441,7 +447,7 @@ def test_reprs_of_requests_headers_and_responses_carry_no_values() -> None:
 
 @pytest.mark.parametrize("api", ["manex_so", "manex_po"])
 def test_a_key_in_the_path_of_an_undocumented_action_is_masked_without_knowing_it(api: str) -> None:
-    from b2bconform.contract import Contract
+    from b2bconform.engine.contract import Contract
 
     redactor = Redactor(url_patterns=Contract.load(api).secret_url_patterns)
     root = "/API/SO" if api == "manex_so" else "/api/PO"
@@ -462,3 +468,41 @@ def test_a_key_or_token_in_a_query_string_is_masked_by_name(name: str) -> None:
     assert (
         Redactor().text(f"https://h.example/x?{name}=abc123&n=1") == f"https://h.example/x?{name}={MASK}&n=1"
     )
+
+
+@pytest.fixture
+def declared_fresh() -> Iterator[None]:
+    """The contracts' secret names read anew (they are read once per process)."""
+    declared_secrets.cache_clear()
+    _name_patterns.cache_clear()
+    yield
+    declared_secrets.cache_clear()
+    _name_patterns.cache_clear()
+
+
+def test_a_secret_a_contract_declares_is_masked_by_name_in_headers_and_bodies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, declared_fresh: None
+) -> None:
+    headers = Headers({"X-Acme-Key": "acme-value-1"})
+    body = b'{"X-Acme-Key": "acme-value-2", "order": "1"}'
+    assert Redactor().headers(headers)["X-Acme-Key"] == "acme-value-1"  # no contract names it yet
+    rules = tmp_path / "contracts" / "acme_po" / "rules.yaml"
+    rules.parent.mkdir(parents=True)
+    rules.write_text(
+        "api: acme_po\ndocument: acme.pdf\n"
+        "credentials:\n  - {name: key, in: header, at: X-Acme-Key, secret: true}\n"
+        "rules: []\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("B2BCONFORM_PATH", str(tmp_path))
+    declared_secrets.cache_clear()
+    _name_patterns.cache_clear()
+    assert Redactor().headers(headers)["X-Acme-Key"] == MASK
+    assert Redactor().body(body) == b'{"X-Acme-Key": "***", "order": "1"}'
+
+
+def test_the_code_names_no_vendors_credential_the_contracts_declare_them() -> None:
+    source = (Path(redaction.__file__).read_text() + Path(secrets.__file__).read_text()).lower()
+    for name in ("clientauthkey", "clientconfigid", "ocp-apim-subscription-key"):
+        assert name not in source, name
+        assert name in secret_headers()  # from contracts/moduslink_po/rules.yaml

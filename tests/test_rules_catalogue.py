@@ -9,10 +9,10 @@ from functools import cache
 
 import pytest
 
-from b2bconform.checks import CHECKS
-from b2bconform.contract import CONTRACTS_DIR, known_apis
+from b2bconform.engine.checks import CHECKS
+from b2bconform.engine.contract import CONTRACTS_DIR, known_apis
+from b2bconform.engine.rules import Rule, load_rules
 from b2bconform.locations import SHIPPED_SUITES
-from b2bconform.rules import Rule, load_rules
 from vendor_documents import VENDOR_DOCS, needs_vendor_docs
 
 APIS = known_apis(CONTRACTS_DIR)

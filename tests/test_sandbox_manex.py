@@ -13,7 +13,7 @@ import httpx
 import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
-from b2bconform.formats import get_format
+from b2bconform.engine.formats import get_format
 from b2bconform.sandboxes import SANDBOXES, Fault, Sandbox, get_sandbox
 from b2bconform.sandboxes.manex import (
     API_KEYS,

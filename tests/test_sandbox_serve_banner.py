@@ -31,7 +31,7 @@ import zeep
 from starlette.exceptions import StarletteDeprecationWarning
 from zeep.wsse.username import UsernameToken
 
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
 from b2bconform.generators.manex import action_path
 from b2bconform.generators.moduslink_po import ORDERS_PATH, sample_order
 from b2bconform.sandboxes import SANDBOXES, get_sandbox
@@ -224,6 +224,7 @@ PROFILES: dict[str, Path | None] = {
     "westcon_soap": PROFILES_DIR / "westcon_soap-qa.yaml",
     "westcon_rest": PROFILES_DIR / "westcon_rest-production.yaml",
     "manex_so": PROFILES_DIR / "examples" / "manex_so-uat.yaml",
+    "promostandards_osn": PROFILES_DIR / "promostandards_osn-example-supplier.yaml",
     "manex_po": None,
 }
 

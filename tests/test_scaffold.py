@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from b2bconform.cli import cli
-from b2bconform.contract import Contract
-from b2bconform.rules import load_rules
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.rules import load_rules
 
 
 def test_a_new_api_gets_a_contract_a_rule_driven_suite_and_a_profile(tmp_path: Path) -> None:

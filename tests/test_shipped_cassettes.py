@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
 from b2bconform.locations import SHIPPED_SUITES
-from b2bconform.served import RECORDED_REPORT
+from b2bconform.targets.served import RECORDED_REPORT
 
 pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
 

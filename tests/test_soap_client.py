@@ -10,10 +10,10 @@ import pytest
 import respx
 import zeep.exceptions
 
-from b2bconform.contract import Contract
-from b2bconform.model import Exchange
-from b2bconform.soap import TargetTransport, soap_client
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange
 from b2bconform.targets import LiveTarget, TargetProfile
+from b2bconform.targets.soap import TargetTransport, soap_client
 
 CONTRACT = Contract.load("westcon_soap")
 WSDL = CONTRACT.root / "OrderStatus.wsdl"

@@ -16,9 +16,8 @@ import pytest
 import respx
 from starlette.exceptions import StarletteDeprecationWarning
 
+from b2bconform.engine.model import Headers, Request
 from b2bconform.errors import InputFileError, MissingCredentialsError, TargetError, UsageError
-from b2bconform.model import Headers, Request
-from b2bconform.redaction import MASK
 from b2bconform.targets import (
     PROFILES_DIR,
     LiveTarget,
@@ -27,6 +26,7 @@ from b2bconform.targets import (
     WritesNotAllowed,
     load_profile,
 )
+from b2bconform.traffic.redaction import MASK
 
 BASE = "https://api-uat.moduslink.com"
 ORDERS = "/purchaseapi/v1/orders"

@@ -11,12 +11,12 @@ import httpx
 import pytest
 import respx
 
+from b2bconform.engine.model import Headers, Request
 from b2bconform.errors import MissingCredentialsError, UsageError
-from b2bconform.model import Headers, Request
-from b2bconform.redaction import Redactor
 from b2bconform.sandboxes.westcon_rest import SEED
 from b2bconform.session import HarnessSession, Judge
 from b2bconform.targets import LiveTarget, SandboxTarget, load_profile
+from b2bconform.traffic.redaction import Redactor
 
 ORDER_STATUS = "/Orders/orderStatus"
 
@@ -202,7 +202,7 @@ def test_a_live_run_without_the_client_secret_names_the_variable(
 def test_a_refused_client_is_a_broken_run_naming_the_endpoint_and_code_not_a_secret(
     tmp_path: Path, live_env: pytest.MonkeyPatch
 ) -> None:
-    from b2bconform.azure_ad import AzureAdError
+    from b2bconform.targets.azure_ad import AzureAdError
 
     respx.post(TOKEN_URL).mock(
         return_value=httpx.Response(

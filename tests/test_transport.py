@@ -10,13 +10,13 @@ import re
 from pathlib import Path
 
 from b2bconform.audit import audit
-from b2bconform.cassettes import write_cassette
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.generators.westcon_soap import order_status_envelope
 from b2bconform.locations import SHIPPED_CONTRACTS, suite_roots
-from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.redaction import Redactor
 from b2bconform.traffic import iter_exchanges
+from b2bconform.traffic.cassettes import write_cassette
+from b2bconform.traffic.redaction import Redactor
 
 ORDER = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_bytes()
 CREDENTIALS = {"ClientConfigId": "c", "ClientAuthKey": "k", "Ocp-Apim-Subscription-Key": "s"}

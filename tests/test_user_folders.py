@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from b2bconform.cli import cli
-from b2bconform.contract import Contract, known_apis
+from b2bconform.engine.contract import Contract, known_apis
 from b2bconform.errors import UsageError
 from b2bconform.locations import PATH_VARIABLE, SHIPPED_CONTRACTS, contract_dir, suite_dir
 from b2bconform.runner import suite_apis

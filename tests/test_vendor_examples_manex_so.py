@@ -24,9 +24,9 @@ import schemathesis
 import yaml
 from referencing import Registry, Resource
 
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Request, Response
 from b2bconform.locations import SHIPPED_CONTRACTS
-from b2bconform.model import Exchange, Request, Response
 from b2bconform.review import ExampleCase, judge_case, manex_so
 from b2bconform.review.manex_so import ACTIONS, BASE, JSON_HEADERS, entry, parses, read_example, tolerant_json
 from example_verdicts import assert_judged_as_recorded

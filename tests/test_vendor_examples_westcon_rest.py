@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 import pytest
 import yaml
 
-from b2bconform.contract import Contract, Judgement
+from b2bconform.engine.contract import Contract, Judgement
 from b2bconform.locations import SHIPPED_CONTRACTS, SHIPPED_PROFILES, SHIPPED_SUITES
 from b2bconform.review import ExampleCase, judge_case, westcon_rest
 from b2bconform.review.westcon_rest import example_exchange

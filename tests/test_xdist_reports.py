@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.locations import SHIPPED_SUITES
-from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.pytest_plugin.harness import MATRIX_OUTPUT, SESSION_KEY, pytest_testnodedown
 from b2bconform.reporting.matrix import ConformanceMatrix
 from b2bconform.session import HarnessSession

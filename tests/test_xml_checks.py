@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from b2bconform.checks import CheckContext, Outcome, get_check
-from b2bconform.documents import parse_document
-from b2bconform.model import Direction, Exchange, Headers, Request, Response, Severity
-from b2bconform.rules import Rule, Source
+from b2bconform.engine.checks import CheckContext, Outcome, get_check
+from b2bconform.engine.documents import parse_document
+from b2bconform.engine.model import Direction, Exchange, Headers, Request, Response, Severity
+from b2bconform.engine.rules import Rule, Source
 
 LISTS = frozenset({"Order", "OrderLine"})
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -375,7 +375,7 @@ _SAMPLE = (
 def test_xml_written_back_reads_as_the_changed_document_with_its_namespaces() -> None:
     import copy
 
-    from b2bconform.documents import parse_document, xml_with
+    from b2bconform.engine.documents import parse_document, xml_with
 
     lists = frozenset({"L"})
     document = parse_document(_SAMPLE, lists, xml=True)
@@ -393,7 +393,7 @@ def test_xml_written_back_reads_as_the_changed_document_with_its_namespaces() ->
 
 
 def test_xml_is_not_written_for_a_document_of_another_root_or_a_body_that_is_not_xml() -> None:
-    from b2bconform.documents import xml_with
+    from b2bconform.engine.documents import xml_with
 
     assert xml_with(_SAMPLE, {"Other": {}}) is None
     assert xml_with(b'{"json": true}', {"json": True}) is None

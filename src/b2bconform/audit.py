@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from b2bconform.contract import Contract, Judgement, known_apis
-from b2bconform.model import Exchange, Finding, Request
-from b2bconform.redaction import MASK, SECRET_HEADERS, Redactor
+from b2bconform.engine.contract import Contract, Judgement, known_apis
+from b2bconform.engine.model import Exchange, Finding, Request
 from b2bconform.traffic import iter_exchanges
 from b2bconform.traffic.detect import ApiDetector
+from b2bconform.traffic.redaction import MASK, Redactor, secret_headers
 
 __all__ = [
     "HISTORY_WINDOW",
@@ -339,4 +339,4 @@ def _secret_values(exchange: Exchange) -> Iterable[str]:
     response = exchange.response
     for headers in (exchange.request.headers, response.headers if response is not None else None):
         if headers is not None:
-            yield from (value for name, value in headers.pairs() if name.lower() in SECRET_HEADERS)
+            yield from (value for name, value in headers.pairs() if name.lower() in secret_headers())

@@ -25,11 +25,11 @@ from b2bconform.cli_support import (
     require_html_tools,
     target_options,
 )
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Finding
+from b2bconform.engine.rules import Rule
 from b2bconform.locations import PATH_VARIABLE
-from b2bconform.model import Finding
 from b2bconform.reporting.matrix import reading_line
-from b2bconform.rules import Rule
 from b2bconform.runner import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -446,7 +446,7 @@ def cassettes_record(
     The set is replaced, and the recording run's conformance report is kept beside it
     (recorded-conformance.json), which a replay must reproduce. Exit as `run` does.
     """
-    from b2bconform.served import record_from_sandbox
+    from b2bconform.targets.served import record_from_sandbox
 
     worst = 0
     for api in list(apis) or suite_apis():

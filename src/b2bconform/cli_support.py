@@ -32,7 +32,7 @@ class ApiChoice(_TextParam):
     name = "api"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from b2bconform.contract import known_apis
+        from b2bconform.engine.contract import known_apis
 
         try:
             apis = known_apis()

@@ -20,12 +20,12 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from b2bconform.contract import Contract
-from b2bconform.model import Exchange, Headers, Request
-from b2bconform.proofs import breaking_request_of
-from b2bconform.rules import Credential
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Headers, Request
+from b2bconform.engine.proofs import breaking_request_of
+from b2bconform.engine.rules import Credential
+from b2bconform.engine.yamlfile import load_yaml
 from b2bconform.session import Judge
-from b2bconform.yamlfile import load_yaml
 
 __all__ = ["RequestExample", "request_examples", "rule_driven_tests", "send", "signed", "with_credentials"]
 

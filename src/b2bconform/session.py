@@ -17,15 +17,15 @@ from typing import Any
 
 from b2bconform import clock
 from b2bconform.cleanup import CleanupRegistry, Created
-from b2bconform.contract import Contract, Judgement
+from b2bconform.engine.contract import Contract, Judgement
+from b2bconform.engine.model import Exchange, Headers, Request
+from b2bconform.engine.proofs import RuleProofs
 from b2bconform.errors import UsageError
-from b2bconform.model import Exchange, Headers, Request
-from b2bconform.proofs import RuleProofs
-from b2bconform.recording import CassetteRecorder
 from b2bconform.references import RunTag, TestTag
-from b2bconform.replay import ReplayTarget
 from b2bconform.reporting.matrix import ConformanceMatrix
 from b2bconform.targets import KnownData, Target, TargetProfile, load_profile, make_target
+from b2bconform.targets.replay import ReplayTarget
+from b2bconform.traffic.recording import CassetteRecorder
 
 __all__ = ["ContractViolation", "HarnessSession", "Judge", "TargetOptions"]
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
-from b2bconform.contract import Contract, Judgement
-from b2bconform.model import Exchange
+from b2bconform.engine.contract import Contract, Judgement
+from b2bconform.engine.model import Exchange
 from b2bconform.sandboxes.base import Fault, Sandbox
 from b2bconform.sandboxes.derived import BrokenAnswers
 

@@ -14,8 +14,8 @@ import pytest
 import yaml
 from starlette.exceptions import StarletteDeprecationWarning
 
+from b2bconform.engine.formats import get_format
 from b2bconform.errors import UsageError
-from b2bconform.formats import get_format
 from b2bconform.locations import SHIPPED_CONTRACTS
 from b2bconform.sandboxes import SANDBOXES, Fault, Sandbox, get_sandbox
 from b2bconform.sandboxes.moduslink_po import FAIL_500_CUST_REFERENCE, SITES, ModusLinkSandbox

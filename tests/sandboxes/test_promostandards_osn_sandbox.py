@@ -16,10 +16,10 @@ from fault_probes import JudgedClient, derived_probes, probe_tests
 from lxml import etree
 from starlette.exceptions import StarletteDeprecationWarning
 
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.errors import UsageError
 from b2bconform.locations import SHIPPED_CONTRACTS
-from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.rulesuite import with_credentials
 from b2bconform.sandboxes import SANDBOXES, Fault, get_sandbox
 from b2bconform.sandboxes.promostandards_osn import SITES, UNAUTHORISED_ID, PromoStandardsOsnSandbox

@@ -22,10 +22,10 @@ from starlette.exceptions import StarletteDeprecationWarning
 from zeep.transports import Transport
 from zeep.wsse.username import UsernameToken
 
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.errors import UsageError
 from b2bconform.locations import SHIPPED_CONTRACTS
-from b2bconform.model import Exchange, Headers, Request, Response
 from b2bconform.sandboxes import SANDBOXES, Fault, get_sandbox
 from b2bconform.sandboxes.serve import start_in_thread
 from b2bconform.sandboxes.westcon_soap import (

@@ -20,10 +20,10 @@ from urllib.parse import urlencode
 from hypothesis import strategies as st
 
 from b2bconform import clock
-from b2bconform.contract import Contract
-from b2bconform.formats import get_format
-from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.pointers import resolve, split
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.formats import get_format
+from b2bconform.engine.model import Exchange, Headers, Request, Response
+from b2bconform.engine.pointers import resolve, split
 from b2bconform.references import TestTag
 from b2bconform.sandboxes.manex.erp import Part, Seed
 from b2bconform.session import Judge
@@ -391,7 +391,7 @@ def send_breaking(judge: Judge, rule: Any, operation: str, valid: dict[str, Any]
     """
     from hypothesis import strategies as st
 
-    from b2bconform.generators.mutations import draw_breaking, require_evaluated
+    from b2bconform.engine.mutations import draw_breaking, require_evaluated
 
     path = rule.params.get("path")  # absolute unless the rule judges it `within` each item
     if isinstance(path, str) and "within" not in rule.params and not list(resolve(valid, path)):

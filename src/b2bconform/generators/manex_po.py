@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from b2bconform import clock
-from b2bconform.formats import get_format
+from b2bconform.engine.formats import get_format
 from b2bconform.generators.manex import (
     _MDY,
     _free_text,

@@ -10,7 +10,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from b2bconform.formats import bounded_string, get_format
+from b2bconform.engine.formats import bounded_string, get_format
 from b2bconform.references import TestTag
 
 __all__ = ["ORDERS_PATH", "create_order", "sample_order"]

@@ -67,7 +67,7 @@ _RESULT_PATH = ("Envelope", "Body", "GetOrderStatusResponse", "GetOrderStatusRes
 
 def returned_orders(body: bytes) -> list[dict[str, Any]]:
     """The Orders of a GetOrderStatus answer, each as a mapping of its members (none: [])."""
-    from b2bconform.documents import parse_document
+    from b2bconform.engine.documents import parse_document
 
     node: Any = parse_document(body, frozenset({"Order"}))
     for name in _RESULT_PATH:

@@ -18,19 +18,19 @@ import pytest
 
 from b2bconform import clock
 from b2bconform.cleanup import CleanupOutcome
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
 from b2bconform.errors import B2BConformError, InputFileError, TargetError, UsageError
 from b2bconform.generation import draw_without_local_constants
-from b2bconform.live_safety import RUN_DIR_VARIABLE, shared_run_directory
 from b2bconform.locations import suite_roots
 from b2bconform.pytest_plugin import REPORT_DEFAULT, SUITE_RUN_INPUT
-from b2bconform.recording import CassetteRecorder
 from b2bconform.references import RUN_ID_VARIABLE
-from b2bconform.replay import run_facts
 from b2bconform.reporting import allure_labels
 from b2bconform.reporting.matrix import ConformanceMatrix
 from b2bconform.session import HarnessSession, Judge, TargetOptions
 from b2bconform.targets import WritesNotAllowed, load_profile
+from b2bconform.targets.live_safety import RUN_DIR_VARIABLE, shared_run_directory
+from b2bconform.targets.replay import run_facts
+from b2bconform.traffic.recording import CassetteRecorder
 
 SESSION_KEY = pytest.StashKey[HarnessSession]()
 JUDGE_KEY = pytest.StashKey[Judge]()
@@ -543,7 +543,7 @@ class _RunRedaction:
         return [target.redactor for target in self._targets.values()]
 
     def _text(self, text: str) -> str:
-        from b2bconform.redaction import redact_text
+        from b2bconform.traffic.redaction import redact_text
 
         return redact_text(text, self.redactors())
 
@@ -551,7 +551,7 @@ class _RunRedaction:
     def pytest_sessionstart(self) -> None:
         import logging
 
-        from b2bconform.redaction import install_log_redaction
+        from b2bconform.traffic.redaction import install_log_redaction
 
         plugin = self._config.pluginmanager.get_plugin("logging-plugin")
         names = ("caplog_handler", "report_handler", "log_cli_handler", "log_file_handler")
@@ -565,7 +565,7 @@ class _RunRedaction:
         # innermost: before Allure formats the exception and reads the report
         report = yield
         if call.excinfo is not None and self.redactors():
-            from b2bconform.redaction import redact_exception
+            from b2bconform.traffic.redaction import redact_exception
 
             redact_exception(call.excinfo.value, self._text)
         self._redact(report)

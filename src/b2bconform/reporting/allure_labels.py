@@ -14,9 +14,9 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from b2bconform.contract import Contract, Judgement
-from b2bconform.documents import xml_root
-from b2bconform.model import Exchange, Severity, load_json
+from b2bconform.engine.contract import Contract, Judgement
+from b2bconform.engine.documents import xml_root
+from b2bconform.engine.model import Exchange, Severity, load_json
 
 __all__ = ["VENDOR_DOCS_VARIABLE", "attach_exchange", "label_test", "render_exchange", "source_url"]
 

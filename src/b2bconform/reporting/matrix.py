@@ -13,7 +13,7 @@ How well a rule is verified, independent of its status:
 - negative evidence: the run sent a request breaking it and judged the answer, a sandbox fault
   breaks it and the fault-detection self-test proves the harness then fails exactly that rule, or
   (response rules) a conforming answer of the run, mutated to break it, made the engine fail that
-  rule and no other (``b2bconform.proofs``).
+  rule and no other (``b2bconform.engine.proofs``).
 
 Score (per API and overall) = share of rules with both kinds of evidence x pass rate, where the pass
 rate is passed / (passed + failed) over the rules that reached a verdict. See SCORE_DEFINITION.
@@ -36,11 +36,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from b2bconform.contract import Contract, Judgement
+from b2bconform.engine.contract import Contract, Judgement
+from b2bconform.engine.model import Direction, Finding, Severity
+from b2bconform.engine.proofs import has_mutation
+from b2bconform.engine.rules import Rule
 from b2bconform.errors import InputFileError, UsageError
-from b2bconform.model import Direction, Finding, Severity
-from b2bconform.proofs import has_mutation
-from b2bconform.rules import Rule
 
 __all__ = [
     "SCORE_DEFINITION",
@@ -157,7 +157,7 @@ class ConformanceMatrix:
             self.fault_proven[contract.api] = set(fault_proven) & set(contract.rules.ids)
 
     def add_mutation_proven(self, proven: dict[str, set[str]]) -> None:
-        """Response rules proven by mutating this run's own conforming answers (``b2bconform.proofs``)."""
+        """Response rules proven by mutating this run's own conforming answers (``b2bconform.engine.proofs``)."""
         for api, rules in proven.items():
             if api in self.contracts:
                 self.mutation_proven.setdefault(api, set()).update(

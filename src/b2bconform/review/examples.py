@@ -13,11 +13,11 @@ from typing import Any
 
 import jsonschema
 
+from b2bconform.engine.model import Exchange
+from b2bconform.engine.yamlfile import YamlDocument, explain_schema_error, load_yaml
 from b2bconform.errors import InputFileError, UsageError
 from b2bconform.locations import contract_dir
-from b2bconform.model import Exchange
 from b2bconform.review.model import CaseKind, ExampleCase, ExampleSource
-from b2bconform.yamlfile import YamlDocument, explain_schema_error, load_yaml
 
 __all__ = [
     "EXPECTED_FINDINGS",

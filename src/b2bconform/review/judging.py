@@ -15,11 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from b2bconform.audit import Side, judge_traffic
-from b2bconform.cassettes import write_cassette
-from b2bconform.contract import Contract, Judgement, known_apis
+from b2bconform.engine.contract import Contract, Judgement, known_apis
+from b2bconform.engine.rules import RuleCatalogue
 from b2bconform.errors import UsageError
 from b2bconform.locations import contract_dir
-from b2bconform.redaction import Redactor
 from b2bconform.review import manex_po, manex_so, moduslink_po, promostandards_osn, westcon_rest, westcon_soap
 from b2bconform.review.examples import ExampleSet
 from b2bconform.review.model import (
@@ -33,7 +32,8 @@ from b2bconform.review.model import (
     Review,
     UndemonstratedDecision,
 )
-from b2bconform.rules import RuleCatalogue
+from b2bconform.traffic.cassettes import write_cassette
+from b2bconform.traffic.redaction import Redactor
 
 __all__ = ["BUILDERS", "Builder", "judge_case", "judge_cases", "review", "review_api", "reviewed_apis"]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.review.examples import (
     EXPECTED_FINDINGS,
     NOTE,

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from b2bconform.contract import Judgement
-from b2bconform.model import Exchange, Finding
+from b2bconform.engine.contract import Judgement
+from b2bconform.engine.model import Exchange, Finding
 
 __all__ = [
     "AdoptedReading",

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.review.examples import NOTE, ExampleSet, entry_list, judging_schema, load_examples
 from b2bconform.review.model import ExampleCase
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.review.examples import NOTE, ExampleSet, entry_list, judging_schema
 from b2bconform.review.model import ExampleCase
 

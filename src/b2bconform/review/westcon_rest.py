@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from b2bconform.model import Exchange, Headers, Request, Response
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.review.examples import NOTE, ExampleSet, entry_list, judging_schema, load_examples
 from b2bconform.review.model import ExampleCase
 

@@ -18,7 +18,7 @@ from b2bconform.errors import UsageError
 from b2bconform.sandboxes.base import Sandbox
 
 if TYPE_CHECKING:
-    from b2bconform.contract import Contract, Operation
+    from b2bconform.engine.contract import Contract, Operation
 
 __all__ = ["CredentialGuide", "banner", "credential_guides"]
 
@@ -35,7 +35,7 @@ class CredentialGuide:
 
 
 def _contract(api: str) -> Contract:
-    from b2bconform.contract import Contract  # the contract layer sits above the sandboxes
+    from b2bconform.engine.contract import Contract  # the contract layer sits above the sandboxes
 
     return Contract.load(api)
 

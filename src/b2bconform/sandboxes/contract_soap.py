@@ -11,7 +11,7 @@ import re
 from abc import abstractmethod
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 from lxml import etree
 from starlette.applications import Starlette
@@ -20,9 +20,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from b2bconform.contract import Contract
-from b2bconform.model import Exchange, Headers, Request
-from b2bconform.rules import Credential
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Headers, Request
+from b2bconform.engine.rules import Credential
 from b2bconform.sandboxes.base import Credentials, Sandbox
 
 __all__ = ["ContractSoapSandbox", "contract_of", "text_at"]
@@ -48,6 +48,20 @@ def text_at(root: etree._Element | None, path: str) -> str | None:
 
 class ContractSoapSandbox(Sandbox):
     """The generic part of a SOAP sandbox; an API adds its state, its answers and its refusals."""
+
+    #: What each credential is and where a client sends it (the banner of a served sandbox): the
+    #: contract's ``credentials``, as a WSDL describes no security.
+    credential_notes: ClassVar[Mapping[str, str]] = {}
+    credential_locations: ClassVar[Mapping[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "api" in vars(cls):
+            declared = contract_of(cls.api).rules.credentials
+            cls.credential_notes = {c.name: c.meaning for c in declared}
+            cls.credential_locations = {
+                c.name: f"header {c.at}" if c.where == "header" else f"SOAP Body: {c.at}" for c in declared
+            }
 
     def __init__(self, fault: str | None = None, *, credentials: Credentials | None = None) -> None:
         super().__init__(fault, credentials=credentials)

@@ -1,6 +1,6 @@
 """Faults derived from a contract's rules: the faithful sandbox's answer, mutated on its way out to
 break one response rule and no rule that reads another member (the mutation a proof uses:
-``b2bconform.proofs.breaking_answer_of``). An API gets one such fault per rule a mutation can
+``b2bconform.engine.proofs.breaking_answer_of``). An API gets one such fault per rule a mutation can
 break, without writing it; the fault self-test proves each fails its rule and only it."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from b2bconform.contract import Contract
-from b2bconform.model import Exchange, Headers, Request, Response
-from b2bconform.proofs import answer_breakable, breaking_answer_of
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Headers, Request, Response
+from b2bconform.engine.proofs import answer_breakable, breaking_answer_of
 from b2bconform.sandboxes.base import Fault
 from b2bconform.sandboxes.rewrites import RawHeaders
 

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from b2bconform.model import Headers, Request
+from b2bconform.engine.model import Headers, Request
 
 __all__ = ["AnswerRewrite", "Rewrite", "rewriting"]
 

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
+from b2bconform.engine.model import Exchange
 from b2bconform.errors import InputFileError
-from b2bconform.model import Exchange
 from b2bconform.traffic._source import require_regular_file, unreadable
 from b2bconform.traffic.har import iter_har
 from b2bconform.traffic.schemathesis_vcr import iter_schemathesis_vcr

@@ -11,8 +11,8 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from b2bconform.engine.model import Headers
 from b2bconform.errors import InputFileError
-from b2bconform.model import Headers
 
 __all__ = [
     "MAX_DECODED_BODY",

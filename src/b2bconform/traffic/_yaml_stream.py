@@ -19,10 +19,10 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from b2bconform.engine.yamlfile import MAX_DEPTH, GuardedLoader, YamlDocument, check_node
 from b2bconform.errors import InputFileError
 from b2bconform.traffic._entries import Location, Site, kind
 from b2bconform.traffic._source import CountingReader
-from b2bconform.yamlfile import MAX_DEPTH, GuardedLoader, YamlDocument, check_node
 
 __all__ = ["YamlListFile"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from b2bconform.contract import Contract
-from b2bconform.model import Request
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Request
 
 __all__ = ["ApiDetector", "Detection"]
 

@@ -18,8 +18,9 @@ from urllib.parse import urlencode
 
 import ijson
 
+from b2bconform.engine.model import Exchange, Headers, Request, Response, load_json
+from b2bconform.engine.yamlfile import MAX_DEPTH
 from b2bconform.errors import InputFileError
-from b2bconform.model import Exchange, Headers, Request, Response, load_json
 from b2bconform.traffic._entries import (
     Location,
     Site,
@@ -31,7 +32,6 @@ from b2bconform.traffic._entries import (
 )
 from b2bconform.traffic._json_position import line_of_value, syntax_error_position
 from b2bconform.traffic._source import CountingReader, open_traffic
-from b2bconform.yamlfile import MAX_DEPTH
 
 __all__ = ["HAR_VERSIONS", "iter_har"]
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from b2bconform.model import Exchange, Request, Response
+from b2bconform.engine.model import Exchange, Request, Response
 from b2bconform.traffic._entries import (
     Location,
     Site,

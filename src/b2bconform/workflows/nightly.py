@@ -30,10 +30,8 @@ from typing import Any
 import click
 
 from b2bconform.cli_support import API, pytest_args_argument, reports_errors, reports_option, target_options
-from b2bconform.contract import known_apis
+from b2bconform.engine.contract import known_apis
 from b2bconform.errors import InputFileError, UsageError
-from b2bconform.live_safety import RUN_DIR_VARIABLE
-from b2bconform.redaction import NOT_SECRET_CREDENTIALS, Redactor
 from b2bconform.references import RUN_ID_VARIABLE
 from b2bconform.reporting.compare import Comparison, compare, failed_tests
 from b2bconform.runner import (
@@ -46,6 +44,8 @@ from b2bconform.runner import (
     load_conformance,
 )
 from b2bconform.targets import NIGHTLY_FAIL_ON, TargetProfile, load_profile, secret_url_patterns
+from b2bconform.targets.live_safety import RUN_DIR_VARIABLE
+from b2bconform.traffic.redaction import NOT_SECRET_CREDENTIALS, Redactor
 
 __all__ = [
     "KEEP_RUNS",

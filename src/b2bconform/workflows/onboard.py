@@ -22,15 +22,15 @@ from xml.etree import ElementTree
 import click
 
 from b2bconform.cli_support import reports_errors
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
 from b2bconform.errors import InputFileError, UsageError
 from b2bconform.locations import suite_file
-from b2bconform.recording import harness_version
-from b2bconform.redaction import NOT_SECRET_CREDENTIALS, Redactor
 from b2bconform.references import RUN_ID_VARIABLE, new_run_id
 from b2bconform.reporting.matrix import finding_line, reading_line
 from b2bconform.runner import EXIT_FINDINGS, EXIT_OK, REPORTS_DIR, RunResult, SuiteRun, suite_apis
 from b2bconform.targets import TargetProfile, load_profile, secret_url_patterns
+from b2bconform.traffic.recording import harness_version
+from b2bconform.traffic.redaction import NOT_SECRET_CREDENTIALS, Redactor
 from b2bconform.workflows.certificate import (
     FAILED,
     INCOMPLETE,

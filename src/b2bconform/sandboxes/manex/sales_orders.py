@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from b2bconform.formats import get_format
+from b2bconform.engine.formats import get_format
 from b2bconform.sandboxes.manex import so_views as views
 from b2bconform.sandboxes.manex import wire
 from b2bconform.sandboxes.manex.erp import Customer, DueDate, Erp, Part, Price, SalesOrder, SoItem

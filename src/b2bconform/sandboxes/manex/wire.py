@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from b2bconform.formats import get_format
+from b2bconform.engine.formats import get_format
 
 __all__ = [
     "INVALID_KEY_MESSAGE",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from b2bconform.formats import get_format
+from b2bconform.engine.formats import get_format
 
 __all__ = ["FIRST_REQUEST_ID", "OrderBook", "ReadOptions", "StoredOrder", "render_detail"]
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from b2bconform.formats import get_format
+from b2bconform.engine.formats import get_format
 
 __all__ = ["ROOT_PATH", "Problem", "validate_request"]
 

@@ -123,7 +123,7 @@ def contract_tenants() -> tuple[str, ...]:
     parameter, a ``tenant`` server variable), lower-cased: Westcon's own directory, printed in the
     document's token URL. The sandbox accepts them beside its demo TENANT, as another name of the
     same directory: a double must not refuse its contract's own example."""
-    from b2bconform.contract import Contract  # the contract is the source of truth for its examples
+    from b2bconform.engine.contract import Contract  # the contract is the source of truth for its examples
 
     found = (value.strip().lower() for value in _tenant_examples(Contract.load("westcon_rest").spec))
     return tuple(dict.fromkeys(value for value in found if value and "/" not in value))

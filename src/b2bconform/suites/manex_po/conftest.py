@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from b2bconform import clock
 from b2bconform.cleanup import DeleteFailed
-from b2bconform.documents import request_parameters
+from b2bconform.engine.documents import request_parameters
 from b2bconform.generators.manex import accepted, call, envelope, require, response_object
 from b2bconform.generators.manex_po import (
     ITEM_FLAGS,

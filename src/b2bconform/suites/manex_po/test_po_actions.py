@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.mutations import can_break
 from b2bconform.generators.manex import call, flat, require, send_breaking
-from b2bconform.generators.mutations import can_break
 from b2bconform.session import Judge
 
 API = "manex_po"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from b2bconform import clock
-from b2bconform.contract import Contract, Judgement
+from b2bconform.engine.contract import Contract, Judgement
 from b2bconform.generators.manex import action_path, call, envelope, require
 from b2bconform.session import Judge
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from b2bconform import clock
 from b2bconform.cleanup import DeleteFailed
-from b2bconform.documents import request_parameters
+from b2bconform.engine.documents import request_parameters
 from b2bconform.generators.manex import (
     accepted,
     call,

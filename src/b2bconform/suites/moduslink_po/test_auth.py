@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from b2bconform.engine.mutations import wrong_credential
 from b2bconform.generators.moduslink_po import ORDERS_PATH, sample_order
-from b2bconform.generators.mutations import wrong_credential
 from b2bconform.session import Judge
 
 pytestmark = pytest.mark.api("moduslink_po")

@@ -9,9 +9,9 @@ import schemathesis
 from hypothesis import given
 from hypothesis import strategies as st
 
-from b2bconform.contract import Contract
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.mutations import can_break, draw_breaking, require_evaluated
 from b2bconform.generators.moduslink_po import ORDERS_PATH, create_order
-from b2bconform.generators.mutations import can_break, draw_breaking, require_evaluated
 from b2bconform.session import Judge
 
 API = "moduslink_po"

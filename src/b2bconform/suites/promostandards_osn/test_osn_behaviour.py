@@ -58,6 +58,7 @@ def _call(judge: Judge, body: bytes) -> Any:
     return send(judge, "getOrderShipmentNotification", body)
 
 
+@pytest.mark.smoke
 @pytest.mark.rules("PROMOSTANDARDS_OSN-AUTH-004")
 def test_an_id_the_supplier_does_not_know_is_answered_with_code_100(judge: Judge) -> None:
     judgement = _call(judge, _edited(judge, "request.query-po.xml", id="b2bconform-unknown-id"))
@@ -65,6 +66,7 @@ def test_an_id_the_supplier_does_not_know_is_answered_with_code_100(judge: Judge
     assert [m[0] for m in _messages(judgement)] == ["100"] and not _packages(judgement)
 
 
+@pytest.mark.smoke
 @pytest.mark.rules("PROMOSTANDARDS_OSN-AUTH-005")
 def test_a_wrong_password_is_answered_with_code_105(judge: Judge) -> None:
     judgement = _call(judge, _edited(judge, "request.query-po.xml", password="b2bconform-wrong"))

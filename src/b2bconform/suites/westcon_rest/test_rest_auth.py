@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from b2bconform.contract import Judgement
-from b2bconform.generators.mutations import wrong_credential
+from b2bconform.engine.contract import Judgement
+from b2bconform.engine.mutations import wrong_credential
 from b2bconform.generators.westcon_rest import ORDER_STATUS_PATH, query
 from b2bconform.sandboxes.westcon_rest import WestconRestSandbox, decode_claims
 from b2bconform.session import Judge

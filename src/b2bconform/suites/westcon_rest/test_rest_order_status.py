@@ -11,8 +11,8 @@ import schemathesis
 from hypothesis import given
 from hypothesis import strategies as st
 
-from b2bconform.contract import Contract, Judgement
-from b2bconform.generators.mutations import can_break, draw_breaking, require_evaluated
+from b2bconform.engine.contract import Contract, Judgement
+from b2bconform.engine.mutations import can_break, draw_breaking, require_evaluated
 from b2bconform.generators.westcon_rest import ORDER_STATUS_PATH, order_status_query, query
 from b2bconform.sandboxes.westcon_rest import Seed
 from b2bconform.session import HarnessSession, Judge

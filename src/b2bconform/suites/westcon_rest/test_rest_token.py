@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from b2bconform.contract import Contract, Judgement
-from b2bconform.generators.mutations import can_break, draw_breaking, require_evaluated, wrong_credential
+from b2bconform.engine.contract import Contract, Judgement
+from b2bconform.engine.mutations import can_break, draw_breaking, require_evaluated, wrong_credential
 from b2bconform.generators.westcon_rest import encode_form, token_form, token_request_headers
 from b2bconform.session import Judge
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from b2bconform.formats import bounded_string, enum_format
+from b2bconform.engine.formats import bounded_string, enum_format
 from b2bconform.generators.westcon_soap import order_status_envelope, returned_orders
 from b2bconform.session import Judge
 

@@ -9,7 +9,7 @@ import pytest
 
 from b2bconform.generators.westcon_soap import ADDRESS_PATH, order_status_envelope, returned_orders
 from b2bconform.session import Judge
-from b2bconform.soap import soap_client
+from b2bconform.targets.soap import soap_client
 
 pytestmark = [pytest.mark.api("westcon_soap"), pytest.mark.sandbox_only]
 
