@@ -1,8 +1,8 @@
 """The vendor-document review: the document's own examples judged against its own rules, and the
 list of discrepancies to raise with the vendor (where, what the document says, the reading adopted).
 
-One module per API builds its examples' exchanges (``moduslink_po``, ``westcon_soap``, ``manex_so``,
-``manex_po``, ``westcon_rest``, ``promostandards_osn``; the SOAP ones through ``soap``); ``judging`` judges them with the audit engine and compares the
+One module per API builds its examples' exchanges (it names its ``API``; ``judging`` finds it, the SOAP
+ones build through ``soap``); ``judging`` judges them with the audit engine and compares the
 verdicts with ``judging.yaml``; ``report`` writes the Markdown and JSON; ``command`` is the CLI.
 """
 

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
 from b2bconform.audit import Side, judge_traffic
+from b2bconform.discovery import Discovered
 from b2bconform.engine.contract import Contract, Judgement, known_apis
 from b2bconform.engine.rules import RuleCatalogue
 from b2bconform.errors import UsageError
 from b2bconform.locations import contract_dir
-from b2bconform.review import manex_po, manex_so, moduslink_po, promostandards_osn, westcon_rest, westcon_soap
 from b2bconform.review.examples import ExampleSet
 from b2bconform.review.model import (
     AdoptedReading,
@@ -38,11 +39,16 @@ from b2bconform.traffic.redaction import Redactor
 __all__ = ["BUILDERS", "Builder", "judge_case", "judge_cases", "review", "review_api", "reviewed_apis"]
 
 Builder = tuple[Callable[[Path | None], ExampleSet], Callable[[ExampleSet], list[ExampleCase]]]
+
+
+def _builder(module: ModuleType) -> Iterator[tuple[str, Builder]]:
+    """A module that names its ``API`` and builds its examples' ``cases``."""
+    if isinstance(getattr(module, "API", None), str) and callable(getattr(module, "cases", None)):
+        yield module.API, (module.load, module.cases)
+
+
 # How each API's examples become exchanges: (load its examples folder, build its cases).
-BUILDERS: dict[str, Builder] = {
-    module.API: (module.load, module.cases)
-    for module in (moduslink_po, westcon_soap, manex_so, manex_po, westcon_rest, promostandards_osn)
-}
+BUILDERS: Mapping[str, Builder] = Discovered("b2bconform.review", _builder)
 
 # Rule ids a discrepancy text names: "MANEX_SO-DUE-007", "RES-013" (this API's), "and -014" (the
 # previous id's group).
