@@ -14,16 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import pytest
 from lxml import etree
 
-from b2bconform.engine.contract import Contract
+from b2bconform.engine.contract import contract_of
+from b2bconform.engine.documents import element_at, xml_root
 from b2bconform.engine.model import Exchange, Headers, Request
 from b2bconform.engine.proofs import breaking_request_of
-from b2bconform.engine.rules import Credential
 from b2bconform.engine.yamlfile import load_yaml
 from b2bconform.session import Judge
 
@@ -37,14 +36,9 @@ class RequestExample:
     body: bytes
 
 
-@cache
-def _contract(api: str) -> Contract:
-    return Contract.load(api)
-
-
 def request_examples(api: str) -> tuple[RequestExample, ...]:
     """The contract's request examples (``examples/index.yaml`` entries of kind request)."""
-    folder = _contract(api).root / "examples"
+    folder = contract_of(api).root / "examples"
     entries = load_yaml(folder / "index.yaml").data or []
     return tuple(
         RequestExample(entry["file"], entry["operation"], (folder / entry["file"]).read_bytes())
@@ -55,30 +49,23 @@ def request_examples(api: str) -> tuple[RequestExample, ...]:
 
 def with_credentials(api: str, body: bytes, values: dict[str, str]) -> bytes:
     """``body`` with each body credential the contract declares set to ``values[name]``."""
-    root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
-    for credential in _contract(api).rules.credentials:
+    root = xml_root(body)
+    if root is None:
+        raise ValueError(f"{api}: a request example is not well-formed XML")
+    for credential in contract_of(api).rules.credentials:
         if credential.where == "body" and credential.name in values:
-            node = _element(root, credential)
+            node = element_at(root, credential.at)
             if node is not None:
                 node.text = values[credential.name]
     written: bytes = etree.tostring(root, xml_declaration=True, encoding="utf-8")
     return written
 
 
-def _element(root: Any, credential: Credential) -> Any:
-    node = root
-    for name in [part for part in credential.at.split("/") if part][1:]:
-        node = next((c for c in node if isinstance(c.tag, str) and etree.QName(c).localname == name), None)
-        if node is None:
-            return None
-    return node
-
-
 def headers_for(api: str, operation: str, values: dict[str, str]) -> dict[str, str]:
     """The headers of a call: SOAP's, and the header credentials the contract declares."""
-    actions = _contract(api).soap_service[1]
+    actions = contract_of(api).soap_service[1]
     headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{actions.get(operation, "")}"'}
-    credentials = _contract(api).rules.credentials
+    credentials = contract_of(api).rules.credentials
     return headers | {c.at: values[c.name] for c in credentials if c.where == "header" and c.name in values}
 
 
@@ -89,7 +76,7 @@ def send(
     values = judge.target.credentials() if values is None else values
     sent = dict(headers) if headers is not None else headers_for(judge.api, operation, values)
     return judge.send(
-        "POST", _contract(judge.api).soap_service[0], body=body, headers=sent, with_credentials=False
+        "POST", contract_of(judge.api).soap_service[0], body=body, headers=sent, with_credentials=False
     )
 
 
@@ -100,7 +87,7 @@ def signed(judge: Judge, example: RequestExample) -> bytes:
 
 def rule_driven_tests(api: str) -> tuple[Callable[..., None], Callable[..., None], Callable[..., None]]:
     """The three generic tests of ``api``, parametrized from its contract."""
-    contract = _contract(api)
+    contract = contract_of(api)
     examples = request_examples(api)
     by_name = {example.name: example for example in examples}
     breakable = [

@@ -76,6 +76,13 @@ class Judgement:
         return not self.findings
 
 
+@cache
+def contract_of(api: str) -> Contract:
+    """The contract of ``api``, loaded once per process (what a sandbox, its derived faults and the
+    rule-driven suite are built from)."""
+    return Contract.load(api)
+
+
 def known_apis(contracts_dir: Path | None = None) -> list[str]:
     """The APIs with a contract in ``contracts_dir``, or (None) in the user's folders and the shipped ones."""
     roots = [contracts_dir] if contracts_dir is not None else contract_roots()

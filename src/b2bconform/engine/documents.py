@@ -23,6 +23,7 @@ from b2bconform.engine.pointers import resolve
 __all__ = [
     "describe_status",
     "effective_status",
+    "element_at",
     "envelope_code",
     "form_document",
     "parse_document",
@@ -226,3 +227,14 @@ def describe_status(response: Response, status_path: str | None) -> str:
     """How findings name a status: "HTTP 404", or "Code 403 (HTTP 200)" when an envelope carries it."""
     code = envelope_code(response, status_path)
     return f"HTTP {response.status}" if code is None else f"Code {code} (HTTP {response.status})"
+
+
+def element_at(root: Any, path: str) -> Any:
+    """The XML element at a path of local names from the root (``/Envelope/Body/Request/id``, the
+    paths rules and credentials are written in), or None when there is none."""
+    node = root
+    for name in [part for part in path.split("/") if part][1:]:
+        node = next((c for c in node if isinstance(c.tag, str) and etree.QName(c).localname == name), None)
+        if node is None:
+            return None
+    return node

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from abc import abstractmethod
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Any, ClassVar
 
 from lxml import etree
@@ -20,29 +19,20 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from b2bconform.engine.contract import Contract
+from b2bconform.engine.contract import contract_of
+from b2bconform.engine.documents import element_at, xml_root
 from b2bconform.engine.model import Exchange, Headers, Request
 from b2bconform.engine.rules import Credential
 from b2bconform.sandboxes.base import Credentials, Sandbox
 
-__all__ = ["ContractSoapSandbox", "contract_of", "text_at"]
+__all__ = ["ContractSoapSandbox", "fault_envelope", "text_at"]
 
 XML = "text/xml; charset=utf-8"
 
 
-@cache
-def contract_of(api: str) -> Contract:
-    """The shipped contract of ``api``, loaded once (a sandbox is built from it)."""
-    return Contract.load(api)
-
-
 def text_at(root: etree._Element | None, path: str) -> str | None:
     """The text at a path of local names (``/Envelope/Body/Request/id``), or None when absent."""
-    node = root
-    for name in [part for part in path.split("/") if part][1:] if root is not None else []:
-        node = next((child for child in node if etree.QName(child).localname == name), None)  # type: ignore[union-attr]
-        if node is None:
-            return None
+    node = element_at(root, path) if root is not None else None
     return None if node is None else (node.text or "")
 
 
@@ -117,10 +107,10 @@ class ContractSoapSandbox(Sandbox):
         operation = self.contract.operation_for(asked)
         judgement = self.contract.check(Exchange(self.api, asked, operation=operation), side="client")
         broken = [rule.id for rule in self.contract.rules if rule.id in {f.rule for f in judgement.findings}]
-        root = _parse(body)
+        root = xml_root(body)
         if root is None or operation is None:  # no request of this service: SOAP 1.1's Client fault
             reason = "" if self.has_fault("fault-without-reason") else "not a SOAP request of this service"
-            return Response(_client_fault(reason), 500, media_type=XML)
+            return Response(fault_envelope("Client", reason), 500, media_type=XML)
         with self._lock:
             refused = self.refusal(broken, root) if broken else None
             if refused is None:
@@ -144,16 +134,14 @@ class ContractSoapSandbox(Sandbox):
         return re.sub(r'(<soap:address\s+location=")[^"]*(")', rf"\g<1>{address}\g<2>", text).encode("utf-8")
 
 
-def _parse(body: bytes) -> Any:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        return etree.fromstring(body, parser)
-    except etree.XMLSyntaxError:
-        return None
+SOAP11_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 
 
-def _client_fault(text: str) -> bytes:
-    return (
-        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault>'
-        f"<faultcode>s:Client</faultcode><faultstring>{text}</faultstring></s:Fault></s:Body></s:Envelope>"
-    ).encode()
+def fault_envelope(code: str, reason: str) -> bytes:
+    """A SOAP 1.1 Fault: faultcode s:Client or s:Server (s:VersionMismatch), faultstring ``reason``."""
+    envelope = etree.Element(f"{{{SOAP11_NS}}}Envelope", nsmap={"s": SOAP11_NS})
+    fault = etree.SubElement(etree.SubElement(envelope, f"{{{SOAP11_NS}}}Body"), f"{{{SOAP11_NS}}}Fault")
+    etree.SubElement(fault, "faultcode").text = f"s:{code}"
+    etree.SubElement(fault, "faultstring").text = reason
+    data: bytes = etree.tostring(envelope, xml_declaration=False, encoding="utf-8")
+    return data

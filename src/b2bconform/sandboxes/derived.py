@@ -7,20 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
-from b2bconform.engine.contract import Contract
+from b2bconform.engine.contract import contract_of
 from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.engine.proofs import answer_breakable, breaking_answer_of
 from b2bconform.sandboxes.base import Fault
 from b2bconform.sandboxes.rewrites import RawHeaders
 
 __all__ = ["BrokenAnswers", "derived_faults"]
-
-
-@cache
-def _contract(api: str) -> Contract:
-    return Contract.load(api)
 
 
 @dataclass(frozen=True)
@@ -34,7 +28,7 @@ class BrokenAnswers:
     def rewrite(
         self, asked: Request, status: int, headers: RawHeaders, body: bytes
     ) -> tuple[int, RawHeaders, bytes]:
-        contract = _contract(self.api)
+        contract = contract_of(self.api)
         answer = Response(
             status, Headers([(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers]), body
         )
@@ -56,7 +50,7 @@ def derived_faults(api: str, rule_ids: Iterable[str], *, prefix: str = "breaks-"
     The rules are named, not all taken: where every mutation of a rule's answers also breaks another
     rule (two rules on one member), the fault would change nothing, and the self-test would say so.
     """
-    contract = _contract(api)
+    contract = contract_of(api)
     faults = []
     for rule_id in rule_ids:
         rule = contract.rules.get(rule_id)

@@ -12,8 +12,9 @@ from typing import Any, ClassVar
 
 from lxml import etree
 
+from b2bconform.engine.contract import contract_of
 from b2bconform.sandboxes.base import Fault, fault_catalogue
-from b2bconform.sandboxes.contract_soap import ContractSoapSandbox, contract_of, text_at
+from b2bconform.sandboxes.contract_soap import ContractSoapSandbox, text_at
 from b2bconform.sandboxes.derived import derived_faults
 
 __all__ = ["PromoStandardsOsnSandbox"]

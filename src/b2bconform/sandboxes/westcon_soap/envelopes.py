@@ -10,6 +10,7 @@ from typing import Any
 
 from lxml import etree
 
+from b2bconform.sandboxes.contract_soap import fault_envelope
 from b2bconform.sandboxes.westcon_soap.orders import STATUS_DESCRIPTIONS, Line, Order, Schedule
 
 __all__ = [
@@ -74,15 +75,6 @@ def _envelope() -> tuple[Any, Any]:
 def _serialize(envelope: Any) -> bytes:
     data: bytes = etree.tostring(envelope, xml_declaration=False, encoding="utf-8")
     return data
-
-
-def fault_envelope(code: str, reason: str) -> bytes:
-    """A SOAP 1.1 Fault: faultcode s:Client or s:Server (s:VersionMismatch), faultstring ``reason``."""
-    envelope, body = _envelope()
-    fault = etree.SubElement(body, f"{{{SOAP11_NS}}}Fault")
-    etree.SubElement(fault, "faultcode").text = f"s:{code}"
-    etree.SubElement(fault, "faultstring").text = reason
-    return _serialize(envelope)
 
 
 def _b(parent: Any, name: str, text: str | None = None, *, nil: bool = False) -> Any:
