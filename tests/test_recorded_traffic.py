@@ -61,6 +61,18 @@ WESTCON_FILTERS: dict[str, dict[str, Any]] = {
 }
 
 
+def _scrub_soap_password(request: Any) -> Any:
+    """What VCR.py users write for a SOAP body (no built-in filter reads XML): the password replaced."""
+    request.body = re.sub(rb"(<(?:\w+:)?password>)[^<]*(</)", rb"\1[Filtered]\2", request.body or b"")
+    return request
+
+
+OSN_FILTERS: dict[str, dict[str, Any]] = {
+    "vcr-scrubbed-body": {"before_record_request": _scrub_soap_password},
+    "unfiltered": {},
+}
+
+
 @pytest.fixture
 def served() -> Iterator[Callable[..., str]]:
     """(api, fault) -> the served sandbox's base URL, stopped after the test."""
@@ -114,6 +126,20 @@ def _westcon_traffic(base: str) -> None:
         client.post("/Orders/orderStatus", json=body, headers=headers)
 
 
+def _osn_traffic(base: str) -> None:
+    """Each of the contract's request examples, signed with the sandbox's demo id and password."""
+    from b2bconform.rulesuite import request_examples, with_credentials
+
+    credentials = get_sandbox("promostandards_osn")().client_credentials()
+    headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"getOrderShipmentNotification"'}
+    with httpx.Client(base_url=base, headers=headers) as client:
+        for example in request_examples("promostandards_osn"):
+            answer = client.post(
+                "/osn/2.0.0", content=with_credentials("promostandards_osn", example.body, credentials)
+            )
+            assert answer.status_code == 200 and b"ServiceMessage" not in answer.content, answer.text
+
+
 def _record(path: Path, config: dict[str, Any], traffic: Any, base: str) -> Path:
     with vcr.use_cassette(str(path), record_mode="all", **config):
         traffic(base)
@@ -128,16 +154,22 @@ def _conforming_recording(
     path: Path, config: dict[str, Any], api: str, base: str, judged: int
 ) -> AuditReport:
     """The audit of a recording of the faithful ``api`` sandbox: no finding, every interaction judged."""
-    traffic = {"moduslink_po": _moduslink_traffic, "westcon_rest": _westcon_traffic}[api]
+    traffic = {
+        "moduslink_po": _moduslink_traffic,
+        "westcon_rest": _westcon_traffic,
+        "promostandards_osn": _osn_traffic,
+    }[api]
     report = audit([_record(path, config, traffic, base)], api)
     assert report.findings == [], [f.as_dict() for f in report.findings]
     assert report.judged == judged
     return report
 
 
-RECORDINGS = [("moduslink_po", name, config) for name, config in sorted(MODUSLINK_FILTERS.items())] + [
-    ("westcon_rest", name, config) for name, config in sorted(WESTCON_FILTERS.items())
-]
+RECORDINGS = (
+    [("moduslink_po", name, config) for name, config in sorted(MODUSLINK_FILTERS.items())]
+    + [("westcon_rest", name, config) for name, config in sorted(WESTCON_FILTERS.items())]
+    + [("promostandards_osn", name, config) for name, config in sorted(OSN_FILTERS.items())]
+)
 # What each recording cannot show (its rules not judged), and what it shows although replaced
 # (presence rules judged on a placeholder: they passed)
 NOT_JUDGED = {
@@ -154,9 +186,10 @@ NOT_JUDGED = {
     ("westcon_rest", "vcr-placeholders"): {
         "WESTCON_REST-TOK-004"
     },  # a REDACTED client_id is no GUID to judge
+    ("promostandards_osn", "vcr-scrubbed-body"): {"PROMOSTANDARDS_OSN-AUTH-003"},
 }
 JUDGED_ON_A_PLACEHOLDER = {("moduslink_po", "vcr-placeholders"): "MODUSLINK_PO-AUTH-001"}
-INTERACTIONS = {"moduslink_po": 3, "westcon_rest": 2}
+INTERACTIONS = {"moduslink_po": 3, "westcon_rest": 2, "promostandards_osn": 3}
 _CREDENTIALS = {
     "ClientConfigId": "SBX-NL",
     "ClientAuthKey": "sbx-key",
