@@ -66,3 +66,23 @@ def test_a_duplicate_key_in_a_rules_file_is_a_load_error_at_its_line(tmp_path: P
     ) as caught:
         Contract.load("toy_api", contracts_dir=tmp_path)
     assert str(folder / "rules.yaml") in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("catalogue_field", "expected"),
+    [
+        ("credentials:\n  - {name: key, in: cookie, at: X-Key}\n", "credentials"),  # no such place
+        ("credentials:\n  - {name: key, at: X-Key}\n", "in"),  # where it travels, not said
+        ("document_url: http://plain.example/doc\n", "document_url"),  # a public document over https only
+        ("refused: {path: nowhere}\n", "refused"),  # a condition's path is a pointer
+    ],
+)
+def test_a_malformed_catalogue_field_is_a_load_error_at_its_line(
+    tmp_path: Path, catalogue_field: str, expected: str
+) -> None:
+    rules = RULES.replace("document: toy.txt\n", "document: toy.txt\n" + catalogue_field)
+    folder = _contract(tmp_path, _spec({"type": "object"}), rules)
+    with pytest.raises(InputFileError) as caught:
+        Contract.load("toy_api", contracts_dir=tmp_path)
+    message = str(caught.value)
+    assert str(folder / "rules.yaml") in message and "line " in message and expected in message, message

@@ -4,12 +4,14 @@ no rule that reads another member; a check that cannot fail is never proven."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Headers
 from b2bconform.engine.proofs import RuleProofs, prove_answer, prove_request, reads_member
 from b2bconform.reporting.matrix import ConformanceMatrix
 from test_discrepancies import ANSWER, GOOD, exchange, rule, write_contract
@@ -212,3 +214,50 @@ def test_a_rule_that_passed_but_no_mutation_broke_says_why_in_the_report(tmp_pat
     assert rules["TOY_ORDERS-RES-013"]["unproven_reason"] == own_reason
     _, markdown = matrix.write(tmp_path / "conformance.json")
     assert f"- **TOY_ORDERS-RES-013** (critical): {own_reason}" in markdown.read_text(encoding="utf-8")
+
+
+def _osn_request() -> tuple[Contract, Exchange]:
+    from b2bconform.engine.contract import contract_of
+    from b2bconform.engine.model import Headers, Request
+    from b2bconform.rulesuite import request_examples, with_credentials
+
+    contract = contract_of("promostandards_osn")
+    example = request_examples("promostandards_osn")[0]
+    body = with_credentials("promostandards_osn", example.body, {"id": "caller-1", "password": "secret-1"})
+    headers = Headers(
+        {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"getOrderShipmentNotification"'}
+    )
+    request = Request("POST", "https://supplier.example/osn/2.0.0", headers, body)
+    return contract, Exchange("promostandards_osn", request, operation=example.operation)
+
+
+@pytest.mark.parametrize(
+    "rule_id",
+    [
+        "PROMOSTANDARDS_OSN-TRN-004",  # a header left out: the rules on that header read it
+        "PROMOSTANDARDS_OSN-TRN-005",  # the header given a value its pattern refuses
+        "PROMOSTANDARDS_OSN-REQ-001",  # a body that is no XML
+        "PROMOSTANDARDS_OSN-AUTH-003",  # a text that matches shorter, longer and other: blanks around it
+    ],
+)
+def test_a_callers_header_envelope_and_text_rules_are_proven_on_a_request_that_honours_them(
+    rule_id: str,
+) -> None:
+    contract, exchange = _osn_request()
+    assert prove_request(contract, rule_id, exchange)
+
+
+def test_a_header_edit_breaks_only_the_rules_on_that_header() -> None:
+    contract, exchange = _osn_request()
+    without = dataclasses.replace(
+        exchange,
+        request=dataclasses.replace(
+            exchange.request,
+            headers=Headers([(k, v) for k, v in exchange.request.headers.pairs() if k != "SOAPAction"]),
+        ),
+    )
+    broken = {f.rule for f in contract.check(without, side="client").findings}
+    assert broken == {"PROMOSTANDARDS_OSN-TRN-004"}  # TRN-005 judges the value of a header sent
+    for rule in ("PROMOSTANDARDS_OSN-TRN-004", "PROMOSTANDARDS_OSN-TRN-005"):
+        assert reads_member(contract.rules.get(rule), "header:SOAPAction")
+    assert not reads_member(contract.rules.get("PROMOSTANDARDS_OSN-REQ-001"), "header:SOAPAction")
