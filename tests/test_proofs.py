@@ -258,6 +258,6 @@ def test_a_header_edit_breaks_only_the_rules_on_that_header() -> None:
     )
     broken = {f.rule for f in contract.check(without, side="client").findings}
     assert broken == {"PROMOSTANDARDS_OSN-TRN-004"}  # TRN-005 judges the value of a header sent
-    for rule in ("PROMOSTANDARDS_OSN-TRN-004", "PROMOSTANDARDS_OSN-TRN-005"):
-        assert reads_member(contract.rules.get(rule), "header:SOAPAction")
+    for rule_id in ("PROMOSTANDARDS_OSN-TRN-004", "PROMOSTANDARDS_OSN-TRN-005"):
+        assert reads_member(contract.rules.get(rule_id), "header:SOAPAction")
     assert not reads_member(contract.rules.get("PROMOSTANDARDS_OSN-REQ-001"), "header:SOAPAction")
