@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from b2bconform.locations import SHIPPED_CONTRACTS
+from b2bconform.locations import contract_dir
 from bench.common import ROOT, Served, run
 
 __all__ = ["SchemathesisRun", "config_for", "run_schemathesis"]
@@ -96,7 +96,7 @@ def _token(target: Served, credentials: dict[str, str]) -> str:
 
 
 def run_schemathesis(target: Served, max_examples: int) -> SchemathesisRun:
-    spec = SHIPPED_CONTRACTS / target.api / "openapi.yaml"
+    spec = contract_dir(target.api) / "openapi.yaml"
     before = target.counter.requests
     with tempfile.TemporaryDirectory(prefix="bench-st-") as tmp:
         folder = Path(tmp)

@@ -13,7 +13,7 @@ from typing import Any
 
 from b2bconform.engine.contract import Contract
 from b2bconform.engine.model import Direction
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import suite_dir
 from b2bconform.runner import located_node_id
 from b2bconform.targets.live_safety import RUN_DIR_VARIABLE
 from b2bconform.targets.served import sandbox_profile
@@ -86,7 +86,7 @@ def run_suite(
     tests/test_fault_detection.py runs them."""
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as tmp:
         report = Path(tmp) / "conformance.json"
-        paths = [located_node_id(test) for test in tests] or [str(SHIPPED_SUITES / api)]
+        paths = [located_node_id(test) for test in tests] or [str(suite_dir(api))]
         command = _pytest(paths, report, "--hypothesis-profile", profile)
         if fault is not None:
             command += ["--fault", fault]
@@ -106,7 +106,7 @@ def run_live(
         )
         report = folder / "conformance.json"
         command = _pytest(
-            [str(SHIPPED_SUITES / target.api)], report,
+            [str(suite_dir(target.api))], report,
             "--target", "live", "--profile", str(path), "--allow-writes", "--hypothesis-profile", profile,
         )  # fmt: skip
         command += ["-m", marker] if marker else []

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from b2bconform.generators.moduslink_po import ORDERS_PATH
+from b2bconform.apis.moduslink_po.generators import ORDERS_PATH
 from b2bconform.sandboxes import get_sandbox
 
 __all__ = ["API", "Template", "templates", "write_har", "write_vcr"]

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import PACKAGE_DIR, suite_dir
 from b2bconform.sandboxes import SANDBOXES
 
 FAITHFUL = "(faithful)"
@@ -41,14 +41,14 @@ def _pytest(args: list[str]) -> tuple[int, str]:
 def _unaddressable(api: str) -> frozenset[str]:
     """Node ids the suite gives to more than one item (schemathesis's items of one test function,
     one per operation): pytest cannot select them by id, so a subset leaves them out."""
-    _, printed = _pytest([str(SHIPPED_SUITES / api), "--collect-only", "-q", "-p", "no:cacheprovider"])
+    _, printed = _pytest([str(suite_dir(api)), "--collect-only", "-q", "-p", "no:cacheprovider"])
     ids = [line.strip() for line in printed.splitlines() if "::" in line]
     return frozenset(node for node, count in Counter(ids).items() if count > 1)
 
 
 def run(api: str, fault: str, out_dir: Path, tests: list[str] | None = None) -> dict[str, Any]:
     report = out_dir / f"{api}.{fault.strip('()')}{'.subset' if tests else ''}.json"
-    targets = [str(SHIPPED_SUITES.parent / test) for test in tests or []] or [str(SHIPPED_SUITES / api)]
+    targets = [str(PACKAGE_DIR / test) for test in tests or []] or [str(suite_dir(api))]
     args = [*targets, *_ARGS, "--conformance-report", str(report)]
     if fault != FAITHFUL:
         args += ["--fault", fault]

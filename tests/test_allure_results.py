@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import suite_dir
 from b2bconform.sandboxes import get_sandbox
 
 pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
 
 RULE = "WESTCON_SOAP-REQ-004"
-MODUSLINK = SHIPPED_SUITES / "moduslink_po"
+MODUSLINK = suite_dir("moduslink_po")
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def allure_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Allure results of the SOAP order-status suite against a sandbox that breaks REQ-004."""
     allure = tmp_path_factory.mktemp("allure")
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / "westcon_soap" / "test_soap_get_order_status.py"), "-q",
+        [sys.executable, "-m", "pytest", str(suite_dir("westcon_soap") / "test_soap_get_order_status.py"), "-q",
          "-p", "no:cacheprovider", "--fault", "accepts-unknown-order-type", "--alluredir", str(allure),
          "--conformance-report", str(allure / "conformance.json")],
         cwd=allure, capture_output=True, text=True, timeout=600,

@@ -13,14 +13,12 @@ from click.testing import CliRunner, Result
 
 from b2bconform.cli import cli
 from b2bconform.engine.model import Headers, Request
-from b2bconform.locations import SHIPPED_CONTRACTS
+from b2bconform.locations import contract_dir
 from b2bconform.targets import SandboxTarget
 from b2bconform.traffic.cassettes import write_cassette
 
 EXAMPLE: dict[str, Any] = json.loads(
-    (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_text(
-        encoding="utf-8"
-    )
+    (contract_dir("moduslink_po") / "examples" / "request.create-order.json").read_text(encoding="utf-8")
 )
 ORDERS_URL = "https://api.example.com/purchaseapi/v1/orders"
 FINDING_KEYS = {

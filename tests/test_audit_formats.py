@@ -19,14 +19,14 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from b2bconform.apis.westcon_rest.generators import ORDER_STATUS_PATH, query
+from b2bconform.apis.westcon_rest.sandbox import SEED
+from b2bconform.apis.westcon_soap.generators import ADDRESS_PATH, order_status_envelope
 from b2bconform.audit import audit
 from b2bconform.cli import _AuditProgress, cli
-from b2bconform.engine.contract import CONTRACTS_DIR
 from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.errors import InputFileError
-from b2bconform.generators.westcon_rest import ORDER_STATUS_PATH, query
-from b2bconform.generators.westcon_soap import ADDRESS_PATH, order_status_envelope
-from b2bconform.sandboxes.westcon_rest import SEED
+from b2bconform.locations import contract_dir
 from b2bconform.targets import SandboxTarget
 from b2bconform.traffic import detect_format, iter_exchanges
 
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.te
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE: dict[str, Any] = json.loads(
-    (CONTRACTS_DIR / "moduslink_po" / "examples" / "request.create-order.json").read_text(encoding="utf-8")
+    (contract_dir("moduslink_po") / "examples" / "request.create-order.json").read_text(encoding="utf-8")
 )
 JSON = Headers({"Content-Type": "application/json"})
 SOAP = Headers(
@@ -444,8 +444,8 @@ def twin_contracts(tmp_path: Path) -> Path:
     for name in ("moduslink_po", "moduslink_twin"):
         folder = contracts / name
         folder.mkdir(parents=True)
-        shutil.copy(CONTRACTS_DIR / "moduslink_po" / "openapi.yaml", folder / "openapi.yaml")
-        rules = (CONTRACTS_DIR / "moduslink_po" / "rules.yaml").read_text(encoding="utf-8")
+        shutil.copy(contract_dir("moduslink_po") / "openapi.yaml", folder / "openapi.yaml")
+        rules = (contract_dir("moduslink_po") / "rules.yaml").read_text(encoding="utf-8")
         rules = rules.replace("api: moduslink_po", f"api: {name}").replace(
             "MODUSLINK_PO-", f"{name.upper()}-"
         )
@@ -828,6 +828,7 @@ _MEASURE = """
 import sys, tracemalloc
 from pathlib import Path
 from b2bconform.traffic import iter_exchanges
+from b2bconform.locations import contract_dir
 # CPython keeps up to 2000 freed tuples of each size for reuse, and tracemalloc counts them as
 # held: fill those free lists first, or their filling would read as growth
 spare = [tuple(range(size)) for size in range(1, 20) for _ in range(2000)]

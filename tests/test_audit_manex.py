@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from b2bconform.cli import cli
 from b2bconform.engine.model import Exchange, Headers, Request
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import suite_dir
 from b2bconform.targets import SandboxTarget
 from b2bconform.traffic.cassettes import read_cassette, write_cassette
 from b2bconform.traffic.redaction import Redactor
@@ -146,7 +146,7 @@ def test_a_suite_run_writes_the_api_key_nowhere(tmp_path: Path) -> None:
 
     key = SandboxTarget("manex_so").credentials()["{apiKey}"]
     root = Path(__file__).resolve().parents[1]
-    command = [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / "manex_so"), "-q", "-p", "no:randomly",
+    command = [sys.executable, "-m", "pytest", str(suite_dir("manex_so")), "-q", "-p", "no:randomly",
                "-k", "keys_and_urls or lifecycle or unknown_order", "--fault", "unpadded-sono-in-get",
                "--hypothesis-profile", "selftest", "--alluredir", str(tmp_path / "allure"),
                "--junitxml", str(tmp_path / "junit.xml"), "--conformance-report", str(tmp_path / "conformance.json"),

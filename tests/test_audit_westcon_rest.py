@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from b2bconform.apis.westcon_rest.generators import ORDER_STATUS_PATH, query
+from b2bconform.apis.westcon_rest.sandbox import SEED
 from b2bconform.cli import cli
 from b2bconform.engine.model import Exchange, Headers, Request
-from b2bconform.generators.westcon_rest import ORDER_STATUS_PATH, query
-from b2bconform.locations import SHIPPED_SUITES
-from b2bconform.sandboxes.westcon_rest import SEED
+from b2bconform.locations import suite_dir
 from b2bconform.targets import SandboxTarget
 from b2bconform.traffic.cassettes import read_cassette, write_cassette
 from b2bconform.traffic.redaction import Redactor
@@ -112,7 +112,7 @@ def test_a_suite_run_writes_no_secret_token_or_key(tmp_path: Path) -> None:
     token in its output, Allure results, JUnit XML or conformance report."""
     credentials = SandboxTarget("westcon_rest").credentials()
     secrets = [credentials["client_secret"], credentials["Ocp-Apim-Subscription-Key"]]
-    command = [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / "westcon_rest"), "-q", "-p", "no:randomly",
+    command = [sys.executable, "-m", "pytest", str(suite_dir("westcon_rest")), "-q", "-p", "no:randomly",
                "-k", "token or auth or sample", "--fault", "token-type-not-bearer",
                "--hypothesis-profile", "selftest", "--alluredir", str(tmp_path / "allure"),
                "--junitxml", str(tmp_path / "junit.xml"), "--conformance-report", str(tmp_path / "conformance.json"),

@@ -29,7 +29,7 @@ from urllib.parse import quote, quote_plus, unquote_plus
 import pytest
 import yaml
 
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import suite_dir
 from b2bconform.sandboxes import SANDBOXES, get_sandbox
 from b2bconform.sandboxes.serve import credential_variable, serve_in_thread
 from b2bconform.traffic.redaction import NOT_SECRET_CREDENTIALS
@@ -292,7 +292,7 @@ def test_no_canary_secret_survives_a_recorded_live_run_of_every_suite(
     # every temporary file the run makes lands where it is scanned; no bytecode in the repository
     env.update(TMPDIR=str(scratch), PYTHONDONTWRITEBYTECODE="1")
     command = [
-        sys.executable, "-m", "pytest", str(SHIPPED_SUITES / api), "-p", "no:cacheprovider",
+        sys.executable, "-m", "pytest", str(suite_dir(api)), "-p", "no:cacheprovider",
         "--target", "live", "--profile", str(profile), "--allow-writes",
         "--record", "--cassette-dir", str(out / "cassettes"),
         "--alluredir", str(out / "allure"), "--junitxml", str(out / "junit.xml"),

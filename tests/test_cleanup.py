@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
+from b2bconform.apis.manex_erp.generators import call, require
+from b2bconform.apis.manex_erp.sandbox import SEED, ManexPoSandbox, ManexSoSandbox
+from b2bconform.apis.moduslink_po.sandbox import ModusLinkSandbox
 from b2bconform.cleanup import CleanupOutcome, CleanupRegistry, Created, DeleteFailed, Leftover
 from b2bconform.errors import TargetError
-from b2bconform.generators.manex import call, require
-from b2bconform.locations import SHIPPED_SUITES
-from b2bconform.sandboxes.manex import SEED, ManexPoSandbox, ManexSoSandbox
-from b2bconform.sandboxes.moduslink_po import ModusLinkSandbox
+from b2bconform.locations import PACKAGE_DIR, suite_dir
 from b2bconform.session import HarnessSession, Judge, TargetOptions
 from live_runs import run_live, serving, write_profile
 
@@ -158,7 +158,7 @@ def test_a_judge_registers_what_its_test_created_under_its_api_and_test_id() -> 
 
 
 def _conftest(api: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"{api}_conftest", SHIPPED_SUITES / api / "conftest.py")
+    spec = importlib.util.spec_from_file_location(f"{api}_conftest", suite_dir(api) / "conftest.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up
@@ -195,8 +195,8 @@ def _cleanup_report(reports: Path) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("api", "sandbox_class", "tests"),
     [
-        ("manex_so", ManexSoSandbox, "suites/manex_so/test_so_actions.py"),
-        ("manex_po", ManexPoSandbox, "suites/manex_po/test_po_actions.py"),
+        ("manex_so", ManexSoSandbox, "apis/manex_so/suite/test_so_actions.py"),
+        ("manex_po", ManexPoSandbox, "apis/manex_po/suite/test_po_actions.py"),
     ],
 )
 @pytest.mark.slow
@@ -209,7 +209,7 @@ def test_a_live_manex_run_deletes_the_lines_it_added_and_lists_the_orders_it_can
     with serving(sandbox.asgi()) as url:
         profile, credentials = write_profile(tmp_path, sandbox, url)
         done = run_live(
-            [str(SHIPPED_SUITES.parent / tests), "-k", "conforming_parameters"],
+            [str(PACKAGE_DIR / tests), "-k", "conforming_parameters"],
             profile,
             credentials,
             tmp_path / "reports",
@@ -236,7 +236,7 @@ def test_a_live_moduslink_run_lists_every_order_it_created_by_request_reference(
     with serving(sandbox.asgi()) as url:
         profile, credentials = write_profile(tmp_path, sandbox, url)
         done = run_live(
-            [str(SHIPPED_SUITES / "moduslink_po" / "test_create_order.py"), "-k", "conforming_orders"], profile, credentials,
+            [str(suite_dir("moduslink_po") / "test_create_order.py"), "-k", "conforming_orders"], profile, credentials,
             tmp_path / "reports",
         )  # fmt: skip
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
@@ -277,7 +277,7 @@ def test_a_delete_the_vendor_refuses_is_listed_with_its_reason(tmp_path: Path) -
     with serving(_refusing_item_deletes(sandbox.asgi())) as url:
         profile, credentials = write_profile(tmp_path, sandbox, url)
         done = run_live(
-            [str(SHIPPED_SUITES / "manex_so" / "test_so_actions.py"), "-k", "conforming_parameters and SOItemAdd"], profile,
+            [str(suite_dir("manex_so") / "test_so_actions.py"), "-k", "conforming_parameters and SOItemAdd"], profile,
             credentials, tmp_path / "reports",
         )  # fmt: skip
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]

@@ -12,14 +12,15 @@ from typing import Any
 
 import pytest
 
-from b2bconform.engine.contract import CONTRACTS_DIR, Contract, Judgement
+from b2bconform.engine.contract import Contract, Judgement
 from b2bconform.engine.model import Direction, Exchange, Headers, Request, Response
 from b2bconform.errors import ContractLoadError, InputFileError
+from b2bconform.locations import contract_dir
 
 API = "moduslink_po"
 BASE = "https://api-uat.moduslink.com"
 ORDERS = "/purchaseapi/v1/orders"
-EXAMPLES = CONTRACTS_DIR / API / "examples"
+EXAMPLES = contract_dir(API) / "examples"
 CREDENTIALS = {
     "ClientConfigId": "cfg-0001",
     "ClientAuthKey": "key-0001-abcdef",
@@ -374,7 +375,7 @@ def write_contract(root: Path, rules: str) -> Path:
     """A contract directory under ``root`` with the real spec and the given rules.yaml."""
     folder = root / API
     folder.mkdir(parents=True)
-    shutil.copy(CONTRACTS_DIR / API / "openapi.yaml", folder / "openapi.yaml")
+    shutil.copy(contract_dir(API) / "openapi.yaml", folder / "openapi.yaml")
     (folder / "rules.yaml").write_text(rules, encoding="utf-8")
     return folder / "rules.yaml"
 

@@ -1,4 +1,4 @@
-"""What an API brings is found in its package's modules, not listed: a new module is found as it is."""
+"""What an API brings is found in its API folder's modules, not listed: a new one is found as it is."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from types import ModuleType
 
 import pytest
 
-from b2bconform.discovery import Discovered
+from b2bconform.discovery import USER_PACKAGE, Discovered
+from b2bconform.locations import PATH_VARIABLE
 from b2bconform.review import BUILDERS
 from b2bconform.sandboxes import SANDBOXES
 
@@ -22,17 +23,20 @@ def _named(module: ModuleType) -> Iterator[tuple[str, str]]:
 def test_a_module_naming_an_api_is_found_without_being_listed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    package = tmp_path / "acme_pkg"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "zeta.py").write_text('API = "zeta_api"\n')
-    (package / "alpha.py").write_text('API = "alpha_api"\n')
-    (package / "helpers.py").write_text("VALUE = 1\n")  # names no api: brings nothing
-    monkeypatch.syspath_prepend(str(tmp_path))
-    found = Discovered("acme_pkg", _named)
-    assert dict(found) == {"alpha_api": "acme_pkg.alpha", "zeta_api": "acme_pkg.zeta"}
-    assert "helpers" not in str(list(found.values()))
-    for name in [m for m in sys.modules if m.startswith("acme_pkg")]:
+    for api in ("zeta_api", "alpha_api"):
+        (tmp_path / api).mkdir()
+        (tmp_path / api / "review.py").write_text(f'API = "{api}"\n')
+    (tmp_path / "helpers").mkdir()
+    (tmp_path / "helpers" / "review.py").write_text("VALUE = 1\n")  # names no api: brings nothing
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.py").write_text('API = "other_api"\n')  # not the part looked for
+    monkeypatch.setenv(PATH_VARIABLE, str(tmp_path))
+    found = Discovered("review", _named)
+    assert found["alpha_api"] == f"{USER_PACKAGE}.alpha_api.review"
+    assert found["zeta_api"] == f"{USER_PACKAGE}.zeta_api.review"
+    assert "other_api" not in found and "helpers" not in str(list(found.values()))
+    assert "moduslink_po" in found  # the shipped API folders' beside them
+    for name in [m for m in sys.modules if m.startswith(USER_PACKAGE)]:
         monkeypatch.delitem(sys.modules, name)
 
 

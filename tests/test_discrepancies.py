@@ -16,6 +16,7 @@ from b2bconform.cli import cli
 from b2bconform.engine.contract import Contract, Judgement
 from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.errors import InputFileError
+from b2bconform.locations import PATH_VARIABLE, contract_dir
 from b2bconform.reporting.compare import compare
 from b2bconform.reporting.matrix import ConformanceMatrix
 from b2bconform.reporting.matrix import render_markdown as matrix_markdown
@@ -23,6 +24,7 @@ from b2bconform.traffic.cassettes import write_cassette
 from b2bconform.traffic.redaction import Redactor
 from b2bconform.workflows.certificate import group_results
 from b2bconform.workflows.golive import judge_go_live, render_markdown
+from user_apis import user_folder_of
 
 API = "toy_orders"
 URL = "https://api.toy.example/orders"
@@ -212,19 +214,17 @@ def test_a_reading_without_a_source_is_a_load_error(tmp_path: Path) -> None:
 # ── audit: JSON, text and exit code ────────────────────────────────────────────────────────────
 
 
-def audit(tmp_path: Path, contracts: Path, exchanges: list[Exchange], *args: str) -> tuple[int, str]:
+def audit(tmp_path: Path, folder: Path, exchanges: list[Exchange], *args: str) -> tuple[int, str]:
     cassette = tmp_path / "traffic.yaml"
     write_cassette(cassette, exchanges, Redactor())
-    result = CliRunner().invoke(
-        cli, ["--path", str(contracts.parent), "audit", str(cassette), "--api", API, *args]
-    )
+    result = CliRunner().invoke(cli, ["--path", str(folder), "audit", str(cassette), "--api", API, *args])
     return result.exit_code, result.output
 
 
 @pytest.fixture
 def user_folder(tmp_path: Path) -> Path:
-    write_contract(tmp_path / "mine" / "contracts")
-    return tmp_path / "mine" / "contracts"
+    write_contract(tmp_path / "contracts")
+    return user_folder_of(tmp_path / "contracts", tmp_path / "mine")
 
 
 def test_audit_lists_discrepancies_apart_and_exits_0_without_findings(
@@ -340,16 +340,19 @@ def _expected(node: Any, key: str, where: str = "") -> list[tuple[str, list[str]
     return []
 
 
-def test_no_vendor_documents_own_example_is_recorded_as_failing_a_rule() -> None:
+def test_no_vendor_documents_own_example_is_recorded_as_failing_a_rule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """What a document shows cannot be held against its vendor: where an example breaks the adopted
     reading, the rule carries the example's reading, and the example judges as a discrepancy."""
     from b2bconform.engine.contract import known_apis
-    from b2bconform.locations import SHIPPED_CONTRACTS
+
+    monkeypatch.delenv(PATH_VARIABLE, raising=False)  # the shipped APIs only
 
     discrepancies = 0
-    for api in known_apis(SHIPPED_CONTRACTS):
+    for api in known_apis():
         judging = yaml.safe_load(
-            (SHIPPED_CONTRACTS / api / "examples" / "judging.yaml").read_text(encoding="utf-8")
+            (contract_dir(api) / "examples" / "judging.yaml").read_text(encoding="utf-8")
         )
         assert _expected(judging, "expected_findings") == [], api
         discrepancies += len(_expected(judging, "expected_discrepancies"))

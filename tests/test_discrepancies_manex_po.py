@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from b2bconform.apis.manex_po import review as manex_po
+from b2bconform.apis.manex_po.review import JSON_HEADERS, read_body, url
 from b2bconform.engine.contract import Contract, Judgement
 from b2bconform.engine.model import Exchange, Request, Response
-from b2bconform.review import manex_po
-from b2bconform.review.manex_po import JSON_HEADERS, read_body, url
 
 API = "manex_po"
 EXAMPLES = manex_po.load()

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
+from b2bconform.apis.manex_so.review import ACTIONS, BASE, JSON_HEADERS
 from b2bconform.engine.contract import Contract, Judgement
 from b2bconform.engine.model import Exchange, Request, Response
-from b2bconform.review.manex_so import ACTIONS, BASE, JSON_HEADERS
 
 SONO = "0000000789"
 LINE = "A6WDVN62YM"

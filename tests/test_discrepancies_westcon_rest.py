@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
+from b2bconform.apis.westcon_rest.generators import query
+from b2bconform.apis.westcon_rest.review import ORDER_STATUS_URL, REQUESTS, TOKEN_URL
+from b2bconform.apis.westcon_rest.sandbox import SEED
+from b2bconform.apis.westcon_rest.sandbox.orders import render_line
 from b2bconform.engine.contract import Contract, Judgement
 from b2bconform.engine.model import Exchange, Headers, Request, Response
-from b2bconform.generators.westcon_rest import query
-from b2bconform.review.westcon_rest import ORDER_STATUS_URL, REQUESTS, TOKEN_URL
-from b2bconform.sandboxes.westcon_rest import SEED
-from b2bconform.sandboxes.westcon_rest.orders import render_line
 
 API = "westcon_rest"
 R = "WESTCON_REST-"

@@ -6,12 +6,12 @@ Every exchange starts from the document's own samples (examples/request.sample.x
 
 from __future__ import annotations
 
+from b2bconform.apis.westcon_soap.review import URL, USERNAME, with_security
 from b2bconform.engine.contract import Contract, Judgement, Side
 from b2bconform.engine.model import Exchange, Headers, Request, Response
-from b2bconform.locations import SHIPPED_CONTRACTS
-from b2bconform.review.westcon_soap import URL, USERNAME, with_security
+from b2bconform.locations import contract_dir
 
-EXAMPLES = SHIPPED_CONTRACTS / "westcon_soap" / "examples"
+EXAMPLES = contract_dir("westcon_soap") / "examples"
 SAMPLE_REQUEST = (EXAMPLES / "request.sample.xml").read_bytes()
 SAMPLE_RESPONSE = (EXAMPLES / "response.sample.xml").read_bytes()
 SOAP12 = "application/soap+xml; charset=utf-8"

@@ -17,8 +17,10 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from b2bconform.engine.contract import CONTRACTS_DIR, Contract
-from b2bconform.review import BUILDERS, judge_case, manex_po, review
+from b2bconform.apis.manex_po import review as manex_po
+from b2bconform.engine.contract import Contract
+from b2bconform.locations import contract_dir
+from b2bconform.review import BUILDERS, judge_case, review
 from b2bconform.review.command import review_command
 
 APIS = ("manex_po", "manex_so", "moduslink_po", "promostandards_osn", "westcon_rest", "westcon_soap")
@@ -43,7 +45,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, str, dict
 
 def recorded_notes(api: str) -> Iterator[tuple[str, str]]:
     """Every (example, note) judging.yaml records for the vendor: a `discrepancy`, or why an example is unreadable."""
-    judging = yaml.safe_load((CONTRACTS_DIR / api / "examples" / "judging.yaml").read_text(encoding="utf-8"))
+    judging = yaml.safe_load((contract_dir(api) / "examples" / "judging.yaml").read_text(encoding="utf-8"))
 
     def walk(node: Any) -> Iterator[tuple[str, str]]:
         if isinstance(node, Mapping):
@@ -62,7 +64,7 @@ def recorded_notes(api: str) -> Iterator[tuple[str, str]]:
 
 def printed_at(api: str) -> dict[str, dict[str, str]]:
     """Where the document prints each example (index.yaml), by example."""
-    index = yaml.safe_load((CONTRACTS_DIR / api / "examples" / "index.yaml").read_text(encoding="utf-8"))
+    index = yaml.safe_load((contract_dir(api) / "examples" / "index.yaml").read_text(encoding="utf-8"))
     return {entry["file"]: entry["source"] for entry in index}
 
 
@@ -127,9 +129,7 @@ def test_the_harness_own_examples_of_a_public_standard_are_all_judged_and_confor
 ) -> None:
     _, markdown, data = written
     (review_of,) = [entry for entry in data["apis"] if entry["api"] == PUBLIC]
-    judging = yaml.safe_load(
-        (CONTRACTS_DIR / PUBLIC / "examples" / "judging.yaml").read_text(encoding="utf-8")
-    )
+    judging = yaml.safe_load((contract_dir(PUBLIC) / "examples" / "judging.yaml").read_text(encoding="utf-8"))
     assert list(recorded_notes(PUBLIC)) == []
     assert review_of["examples"] == review_of["judged"] == len(judging["pairings"]) + len(judging["requests"])
     assert review_of["discrepancies"] == [] and review_of["drift"] == []
@@ -163,7 +163,7 @@ def test_a_public_document_is_shown_by_its_url_and_section_and_a_vendor_docs_fil
 def test_an_example_of_a_public_document_is_listed_where_its_url_and_section_show_it(
     tmp_path: Path,
 ) -> None:
-    shutil.copytree(CONTRACTS_DIR / PUBLIC, tmp_path / "contracts" / PUBLIC)
+    shutil.copytree(contract_dir(PUBLIC), tmp_path / "contracts" / PUBLIC)
     note = "Noted for the vendor, the shipped answer being the harness's own."
     edit(
         tmp_path / "contracts" / PUBLIC / "examples" / "judging.yaml",
@@ -235,7 +235,7 @@ def test_the_examples_are_judged_as_the_audit_redacts_them_and_no_credential_is_
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
     """A contracts folder holding a copy of moduslink_po's contract and examples."""
-    shutil.copytree(CONTRACTS_DIR / "moduslink_po", tmp_path / "contracts" / "moduslink_po")
+    shutil.copytree(contract_dir("moduslink_po"), tmp_path / "contracts" / "moduslink_po")
     return tmp_path / "contracts"
 
 
@@ -269,7 +269,7 @@ def test_an_expected_finding_removed_or_added_is_drift_and_exits_1(copy: Path, t
 
 
 def test_an_example_the_document_copy_corrected_is_drift(tmp_path: Path) -> None:
-    shutil.copytree(CONTRACTS_DIR / "manex_po", tmp_path / "manex_po")
+    shutil.copytree(contract_dir("manex_po"), tmp_path / "manex_po")
     edit(
         tmp_path / "manex_po" / "examples" / "po-add.request.json",
         '"supName":supName",',

@@ -24,13 +24,13 @@ from pathlib import Path
 
 import pytest
 
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import suite_dir
 from b2bconform.sandboxes import SANDBOXES
 
 pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
 
 ROOT = Path(__file__).resolve().parents[1]
-APIS = sorted(api for api in SANDBOXES if (SHIPPED_SUITES / api).is_dir())
+APIS = sorted(api for api in SANDBOXES if (suite_dir(api)).is_dir())
 FAITHFUL = "(faithful)"
 
 

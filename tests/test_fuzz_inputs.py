@@ -12,14 +12,12 @@ from hypothesis import strategies as st
 
 from b2bconform.cli import cli
 from b2bconform.errors import B2BConformError
-from b2bconform.locations import SHIPPED_PROFILES, suite_roots
+from b2bconform.locations import APIS_DIR, suite_dir
 from b2bconform.targets import load_profile
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-CASSETTE = next(
-    p for root in suite_roots() for p in sorted((root / "moduslink_po" / "cassettes").rglob("*.yaml"))
-)
+CASSETTE = next(p for p in sorted((suite_dir("moduslink_po") / "cassettes").rglob("*.yaml")))
 CASSETTE_TEXT = CASSETTE.read_text(encoding="utf-8")[:6000]
 HAR_TEXT = json.dumps(
     {
@@ -42,7 +40,7 @@ HAR_TEXT = json.dumps(
         }
     }
 )
-PROFILE_TEXT = (SHIPPED_PROFILES / "moduslink_po-uat.yaml").read_text(encoding="utf-8")
+PROFILE_TEXT = (APIS_DIR / "moduslink_po" / "profiles" / "moduslink_po-uat.yaml").read_text(encoding="utf-8")
 
 
 @st.composite

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from b2bconform.cli import cli
 from b2bconform.engine.yamlfile import MAX_DEPTH, load_yaml
 from b2bconform.errors import InputFileError
+from b2bconform.locations import contract_dir, suite_dir
 
 ORDERS = "https://api-uat.moduslink.com/purchaseapi/v1/orders"
 
@@ -121,11 +122,8 @@ def test_a_duplicate_key_in_a_rules_or_profile_file_is_an_error_at_its_line(tmp_
 
 
 def test_another_apis_recording_audited_with_api_is_not_called_conforming() -> None:
-    from b2bconform.locations import suite_roots
 
-    cassette = next(
-        p for root in suite_roots() for p in sorted((root / "manex_so" / "cassettes").rglob("*.yaml"))
-    )
+    cassette = next(p for p in sorted((suite_dir("manex_so") / "cassettes").rglob("*.yaml")))
     code, output = _audit(str(cassette), "--api", "westcon_rest")
     assert code == 2, output
     assert (
@@ -146,9 +144,8 @@ def test_a_garbage_method_is_an_input_error_shown_short(tmp_path: Path) -> None:
 
 
 def test_an_answer_with_no_body_where_the_document_shows_one_is_a_finding(tmp_path: Path) -> None:
-    from b2bconform.locations import SHIPPED_CONTRACTS
 
-    order = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_text()
+    order = (contract_dir("moduslink_po") / "examples" / "request.create-order.json").read_text()
     headers = {
         name: [name.lower()] for name in ("ClientConfigId", "ClientAuthKey", "Ocp-Apim-Subscription-Key")
     }

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import suite_dir
 
 pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
 
@@ -24,7 +24,7 @@ def _header(profile: str, ci: bool) -> str:
         env["CI"] = "true"
     command = [
         sys.executable, "-m", "pytest", "--collect-only", "-p", "no:cacheprovider",
-        "--hypothesis-profile", profile, str(SHIPPED_SUITES / "westcon_soap" / "test_soap_auth.py"),
+        "--hypothesis-profile", profile, str(suite_dir("westcon_soap") / "test_soap_auth.py"),
     ]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]

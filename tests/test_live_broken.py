@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from b2bconform.locations import SHIPPED_SUITES
-from b2bconform.sandboxes.moduslink_po import ModusLinkSandbox
+from b2bconform.apis.moduslink_po.sandbox import ModusLinkSandbox
+from b2bconform.locations import suite_dir
 from live_runs import Counting, closed_port, run_live, serving, write_profile
 
 pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
 
-AUTH_TESTS = str(SHIPPED_SUITES / "moduslink_po" / "test_auth.py")
+AUTH_TESTS = str(suite_dir("moduslink_po") / "test_auth.py")
 # tied to two tests of AUTH_TESTS; nothing else evaluates it when no answer ever comes
 RULE = "MODUSLINK_PO-AUTH-001"
 
@@ -105,7 +105,7 @@ def test_a_spent_budget_stops_the_requests_and_is_reported_broken(tmp_path: Path
     with serving(counted) as url:
         profile, credentials = write_profile(tmp_path, ModusLinkSandbox(), url, budget=12)
         done = run_live(
-            [str(SHIPPED_SUITES / "moduslink_po")], profile, credentials, tmp_path / "reports", "--tb=line"
+            [str(suite_dir("moduslink_po"))], profile, credentials, tmp_path / "reports", "--tb=line"
         )
     output = done.stdout + done.stderr
     assert done.returncode == 1, output[-3000:]
@@ -120,7 +120,7 @@ def test_the_budget_holds_across_xdist_workers_and_is_reported_broken(tmp_path: 
     with serving(counted) as url:
         profile, credentials = write_profile(tmp_path, ModusLinkSandbox(), url, budget=30)
         done = run_live(
-            [str(SHIPPED_SUITES / "moduslink_po")], profile, credentials, tmp_path / "reports", "-n", "2",
+            [str(suite_dir("moduslink_po"))], profile, credentials, tmp_path / "reports", "-n", "2",
             "--alluredir", str(allure), "--tb=line",
         )  # fmt: skip
     output = done.stdout + done.stderr

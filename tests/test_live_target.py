@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import suite_dir
 from b2bconform.sandboxes import get_sandbox
 from b2bconform.sandboxes.serve import start_in_thread
 
@@ -64,7 +64,7 @@ def _environment(with_credentials: bool) -> dict[str, str]:
 
 
 def _run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / "moduslink_po"), "-q", "-p", "no:cacheprovider",
+    command = [sys.executable, "-m", "pytest", str(suite_dir("moduslink_po")), "-q", "-p", "no:cacheprovider",
                "--conformance-report", str(tmp_path / "conformance.json"), "-W", "ignore::DeprecationWarning", *args]  # fmt: skip
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.apis.westcon_rest.sandbox import WestconRestSandbox
+from b2bconform.locations import suite_dir
 from b2bconform.sandboxes.serve import start_in_thread
-from b2bconform.sandboxes.westcon_rest import WestconRestSandbox
 
 pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
 
@@ -57,7 +57,7 @@ def _environment(with_credentials: bool) -> dict[str, str]:
 
 
 def _run(profile: Path, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / "westcon_rest"), "-q", "-p", "no:cacheprovider",
+    command = [sys.executable, "-m", "pytest", str(suite_dir("westcon_rest")), "-q", "-p", "no:cacheprovider",
                "--target", "live", "--profile", str(profile), "--hypothesis-profile", "selftest",
                "--conformance-report", str(tmp_path / "conformance.json"), "-W", "ignore::DeprecationWarning"]  # fmt: skip
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)

@@ -1,4 +1,4 @@
-"""Static checks on the ModusLink purchase order contract (src/b2bconform/contracts/moduslink_po).
+"""Static checks on the ModusLink purchase order contract (src/b2bconform/apis/moduslink_po/contract).
 
 No network and no b2bconform import: these tests only look at the OpenAPI file,
 the vendor examples stored next to it, and (when present) the vendor document.
@@ -22,7 +22,7 @@ from referencing.jsonschema import DRAFT202012
 from vendor_documents import vendor_doc
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACT_DIR = ROOT / "src" / "b2bconform" / "contracts" / "moduslink_po"
+CONTRACT_DIR = ROOT / "src" / "b2bconform" / "apis" / "moduslink_po" / "contract"
 OPENAPI_PATH = CONTRACT_DIR / "openapi.yaml"
 EXAMPLES_DIR = CONTRACT_DIR / "examples"
 INDEX_PATH = EXAMPLES_DIR / "index.yaml"

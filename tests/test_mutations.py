@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from b2bconform.apis.westcon_rest.generators import FORM, ORDER_STATUS_PATH, encode_form, query
 from b2bconform.engine.contract import Contract
 from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.engine.mutations import breaking, can_break
 from b2bconform.engine.rules import Rule
-from b2bconform.generators.westcon_rest import FORM, ORDER_STATUS_PATH, encode_form, query
 
 CONTRACT = Contract.load("westcon_rest")
 TOKEN_URL = "https://login.example.test/tenant/oauth2/token"

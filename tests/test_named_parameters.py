@@ -15,15 +15,16 @@ import pytest
 from b2bconform.audit import audit
 from b2bconform.cli import _render_text
 from b2bconform.engine.checks import CheckContext, get_check
-from b2bconform.engine.contract import CONTRACTS_DIR, Contract, Judgement
+from b2bconform.engine.contract import Contract, Judgement
 from b2bconform.engine.documents import effective_status, request_parameters
 from b2bconform.engine.model import Direction, Exchange, Headers, Request, Response, Severity
 from b2bconform.engine.rules import BodyCondition, Rule, Source
 from b2bconform.errors import InputFileError
-from b2bconform.locations import PATH_VARIABLE
+from b2bconform.locations import PATH_VARIABLE, contract_dir
 from b2bconform.targets import with_credentials_applied
 from b2bconform.traffic.cassettes import write_cassette
 from b2bconform.traffic.redaction import MASK, Redactor
+from user_apis import user_folder_of
 
 API = "manex_x"
 ROOT = "https://manex.example"
@@ -593,7 +594,7 @@ def test_a_secret_path_parameter_declared_by_reference_yields_a_url_pattern(tmp_
 def test_the_manex_po_spec_masks_its_api_key(tmp_path: Path) -> None:
     folder = tmp_path / "manex_po"
     folder.mkdir()
-    shutil.copy(CONTRACTS_DIR / "manex_po" / "openapi.yaml", folder / "openapi.yaml")
+    shutil.copy(contract_dir("manex_po") / "openapi.yaml", folder / "openapi.yaml")
     (folder / "rules.yaml").write_text(
         "api: manex_po\ndocument: doc.txt\noperation_match: path\nrules:\n"
         + RULES.split("- id: MANEX_X-AUTH-001")[0].replace("MANEX_X-", "MANEX_PO-"),
@@ -690,9 +691,9 @@ def test_a_header_the_request_already_sets_keeps_its_value() -> None:
 def test_an_audit_of_traffic_with_the_key_in_the_url_never_shows_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    contracts = tmp_path / "contracts"
-    write_contract(contracts)
-    monkeypatch.setenv(PATH_VARIABLE, str(tmp_path))  # a user folder holding contracts/manex_x
+    write_contract(tmp_path / "contracts")
+    user = user_folder_of(tmp_path / "contracts", tmp_path / "mine")
+    monkeypatch.setenv(PATH_VARIABLE, str(user))  # a user folder holding manex_x/contract/
     cassette = tmp_path / "manex.yaml"
     url_error = {"$id": "1", "Message": f"No resource at /API/X/Add/{KEY}"}  # a short echo: shown whole
     exchanges = [

@@ -22,7 +22,7 @@ import yaml
 from click.testing import CliRunner
 
 from b2bconform.engine.contract import Contract
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import APIS_DIR
 from b2bconform.runner import RunResult, SuiteRun, suite_apis
 from b2bconform.sandboxes import get_sandbox
 from b2bconform.sandboxes.serve import serve_in_thread, start_in_thread
@@ -303,7 +303,7 @@ sys.exit(code)
 
 def test_every_smoke_test_only_reads_and_each_api_has_its_auth_rules_in_the_subset(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", COLLECT, str(SHIPPED_SUITES)], cwd=tmp_path, capture_output=True, text=True,
+        [sys.executable, "-c", COLLECT, str(APIS_DIR)], cwd=tmp_path, capture_output=True, text=True,
         timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
@@ -312,6 +312,6 @@ def test_every_smoke_test_only_reads_and_each_api_has_its_auth_rules_in_the_subs
     writes = [test for test, item in items.items() if "writes" in item["marks"]]
     assert writes == []
     for api in suite_apis():
-        mine = [item for test, item in items.items() if test.startswith(f"suites/{api}/")]
+        mine = [item for test, item in items.items() if test.startswith(f"apis/{api}/suite/")]
         assert len(mine) >= 2, api
         assert any("-AUTH-" in rule for item in mine for rule in item["rules"]), api

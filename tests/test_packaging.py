@@ -91,7 +91,7 @@ def test_rules_lists_a_shipped_catalogue_from_an_empty_folder(
 def test_audit_detects_the_api_of_a_shipped_cassette(
     installed: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
-    shipped = _site_packages(installed[0]) / "b2bconform" / "suites" / "moduslink_po" / "cassettes"
+    shipped = _site_packages(installed[0]) / "b2bconform" / "apis" / "moduslink_po" / "suite" / "cassettes"
     cassette = sorted(shipped.glob("test_create_order/*.yaml"))[0]
     done = _in_empty_folder(installed, tmp_path, "audit", str(cassette), "--format", "json")
     assert done.returncode in (0, 1), done.stderr

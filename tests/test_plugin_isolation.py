@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import PACKAGE_DIR, suite_dir
 
 pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
 
@@ -86,14 +86,12 @@ def test_the_same_file_run_as_a_suite_gets_the_harness_settings(tmp_path: Path) 
 
 
 def test_paths_in_the_shipped_suites_make_a_suite_run(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / "westcon_soap" / "test_soap_auth.py"),
+    command = [sys.executable, "-m", "pytest", str(suite_dir("westcon_soap") / "test_soap_auth.py"),
                "--collect-only"]  # fmt: skip
     done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "hypothesis profile 'quick'" in done.stdout  # the harness's header line
-    assert (
-        f"rootdir: {SHIPPED_SUITES.parent}\n" in done.stdout
-    )  # node ids suites/<api>/... wherever installed
+    assert f"rootdir: {PACKAGE_DIR}\n" in done.stdout  # node ids suites/<api>/... wherever installed
 
 
 @pytest.mark.parametrize("variable", ["B2BCONFORM_PATH"])

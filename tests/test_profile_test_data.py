@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from b2bconform.errors import InputFileError
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import suite_dir
 from b2bconform.sandboxes import get_sandbox
 from b2bconform.targets import known_data_schema, load_profile
 from b2bconform.workflows.onboard import onboard
@@ -109,7 +109,7 @@ def test_known_orders_from_the_profile_are_queried_and_found(
 ) -> None:
     url, credentials = served
     profile = _profile(tmp_path, url, {"orders": ORDERS})
-    done = run_live([str(SHIPPED_SUITES / API)], profile, credentials, tmp_path)
+    done = run_live([str(suite_dir(API))], profile, credentials, tmp_path)
     assert done.returncode == 0, done.stdout[-3000:]
     tests = _tests(tmp_path)
     assert {name: tests[name]["outcome"] for name in KNOWN_ORDER_TESTS} == dict.fromkeys(
@@ -123,7 +123,7 @@ def test_without_known_orders_those_tests_skip_saying_what_to_add(
     served: tuple[str, dict[str, str]], tmp_path: Path
 ) -> None:
     url, credentials = served
-    done = run_live([str(SHIPPED_SUITES / API)], _profile(tmp_path, url, None), credentials, tmp_path, "-rs")
+    done = run_live([str(suite_dir(API))], _profile(tmp_path, url, None), credentials, tmp_path, "-rs")
     assert done.returncode == 0, done.stdout[-3000:]
     tests = _tests(tmp_path)
     for name in KNOWN_ORDER_TESTS:
@@ -137,7 +137,7 @@ def test_an_order_the_system_does_not_hold_fails_the_smoke_test(
 ) -> None:
     url, credentials = served
     profile = _profile(tmp_path, url, {"orders": [{"number": "999999999"}]})
-    done = run_live([str(SHIPPED_SUITES / API), "-m", "smoke"], profile, credentials, tmp_path)
+    done = run_live([str(suite_dir(API)), "-m", "smoke"], profile, credentials, tmp_path)
     assert done.returncode == 1, done.stdout[-3000:]
     assert _tests(tmp_path)[SMOKE_TEST]["outcome"] == "failed"
     assert "order 999999999 (W) was not found" in done.stdout

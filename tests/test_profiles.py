@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from b2bconform.targets import PROFILES_DIR, load_profile
+from b2bconform.locations import APIS_DIR, profile_dirs
+from b2bconform.targets import load_profile
 
-PROFILES = sorted(PROFILES_DIR.glob("*.yaml")) + sorted((PROFILES_DIR / "examples").glob("*.yaml"))
+PROFILES = sorted(
+    p for folder in profile_dirs() for p in [*folder.glob("*.yaml"), *folder.glob("examples/*.yaml")]
+)
 
 
 def test_there_are_profiles_and_examples() -> None:
@@ -26,7 +29,7 @@ def test_every_profile_loads_and_states_its_timeout_rate_limit_and_budget(path: 
 
 
 def test_the_manex_example_points_nowhere_real_and_keeps_its_key_in_the_path() -> None:
-    example = load_profile(str(PROFILES_DIR / "examples" / "manex_so-uat.yaml"))
+    example = load_profile(str(APIS_DIR / "manex_so" / "profiles" / "examples" / "manex_so-uat.yaml"))
     assert example.base_url == "https://manex.example.invalid"
     assert example.environment == "uat"
     assert example.credentials == {"{apiKey}": "MANEX_API_KEY"}

@@ -4,11 +4,13 @@ commands and their options, pytest paths and options, the benchmark. The README 
 from __future__ import annotations
 
 import configparser
+import importlib.util
 import re
 import shlex
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
@@ -52,7 +54,15 @@ def _tox_envs() -> set[str]:
         if section.startswith("testenv:"):
             name = section.removeprefix("testenv:")
             envs |= set(name.strip("{}").split(",")) if name.startswith("{") else {name}
-    return envs
+    return envs | set(_toxfile().suite_apis())  # an environment per API folder, from toxfile.py
+
+
+def _toxfile() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("b2bconform_toxfile", ROOT / "toxfile.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _words(command: str) -> list[str]:

@@ -20,7 +20,7 @@ import yaml
 
 from b2bconform import clock
 from b2bconform.engine.model import Exchange, Headers, Request, Response
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import suite_dir
 from b2bconform.references import RunTag
 from b2bconform.session import HarnessSession, TargetOptions
 from b2bconform.targets.served import RECORDED_REPORT, record_from_sandbox
@@ -34,7 +34,7 @@ QUIET = ["-W", "ignore::DeprecationWarning", "--hypothesis-profile", "selftest"]
 
 
 def _replay(api: str, cassettes: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / api), "-p", "no:cacheprovider", "-q", "-rA",
+    command = [sys.executable, "-m", "pytest", str(suite_dir(api)), "-p", "no:cacheprovider", "-q", "-rA",
                "--target", "replay", "--cassette-dir", str(cassettes), "--conformance-report", str(out / "c.json"),
                "-W", "ignore::DeprecationWarning", *extra]  # fmt: skip
     return subprocess.run(command, cwd=out, capture_output=True, text=True, timeout=900)
@@ -166,7 +166,7 @@ def test_a_malformed_cassette_breaks_its_test_naming_the_file(soap_recording: Pa
 
 
 def test_record_needs_a_live_target(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "pytest", str(SHIPPED_SUITES / "westcon_soap"), "--record", "-q"]
+    command = [sys.executable, "-m", "pytest", str(suite_dir("westcon_soap")), "--record", "-q"]
     done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 4
     assert "--record" in done.stderr and "--target live" in done.stderr
@@ -177,7 +177,7 @@ def test_record_needs_a_live_target(tmp_path: Path) -> None:
 
 def test_cassette_paths_are_per_test_file_safe_and_distinct() -> None:
     plain = cassette_path("moduslink_po", "suites/moduslink_po/test_auth.py::test_x")
-    assert plain == SHIPPED_SUITES / "moduslink_po" / "cassettes" / "test_auth" / "test_x.yaml"
+    assert plain == suite_dir("moduslink_po") / "cassettes" / "test_auth" / "test_x.yaml"
     a = cassette_path("manex_so", "suites/manex_so/t.py::test_y[a/b]", Path("/c"))
     b = cassette_path("manex_so", "suites/manex_so/t.py::test_y[a_b]", Path("/c"))
     assert a != b and a.parent == Path("/c/manex_so/t") and "/" not in a.name

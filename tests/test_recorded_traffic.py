@@ -25,7 +25,7 @@ from b2bconform.audit import AuditReport, audit
 from b2bconform.engine.contract import Contract
 from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.engine.recordings import hidden_from, is_placeholder, names_read, unknown_parts
-from b2bconform.locations import SHIPPED_CONTRACTS
+from b2bconform.locations import contract_dir
 from b2bconform.sandboxes import get_sandbox
 from b2bconform.sandboxes.serve import start_in_thread
 from b2bconform.traffic._entries import MAX_DECODED_BODY
@@ -90,9 +90,7 @@ def served() -> Iterator[Callable[..., str]]:
 
 def _moduslink_traffic(base: str) -> None:
     headers = get_sandbox("moduslink_po")().client_credentials()
-    order = json.loads(
-        (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_text()
-    )
+    order = json.loads((contract_dir("moduslink_po") / "examples" / "request.create-order.json").read_text())
     with httpx.Client(base_url=base, headers=headers) as client:
         created = client.post("/purchaseapi/v1/orders", json=order)
         assert created.status_code == 202, created.text
@@ -223,7 +221,7 @@ def test_a_real_violation_in_a_filtered_recording_is_still_found(served: Any, tm
     def traffic(url: str) -> None:
         headers = get_sandbox("moduslink_po")().client_credentials()
         order = json.loads(
-            (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_text()
+            (contract_dir("moduslink_po") / "examples" / "request.create-order.json").read_text()
         )
         del order["clientRequest"]["item"][0]["sku"]  # a documented 412
         with httpx.Client(base_url=url, headers=headers) as client:
@@ -286,7 +284,7 @@ def test_a_rule_is_hidden_only_by_what_it_reads() -> None:
 
 def test_sent_traffic_missing_a_credential_is_still_a_finding() -> None:
     contract = Contract.load("moduslink_po")
-    order = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_bytes()
+    order = (contract_dir("moduslink_po") / "examples" / "request.create-order.json").read_bytes()
     exchange = Exchange(
         "moduslink_po",
         Request(
@@ -304,7 +302,7 @@ def test_sent_traffic_missing_a_credential_is_still_a_finding() -> None:
 
 def _gzip_cassette(path: Path, body: bytes) -> Path:
     """A VCR.py cassette as VCR.py keeps a gzip answer: the bytes as they travelled, and the header."""
-    order = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_text()
+    order = (contract_dir("moduslink_po") / "examples" / "request.create-order.json").read_text()
     interaction = {
         "request": {
             "method": "POST",
@@ -323,7 +321,7 @@ def _gzip_cassette(path: Path, body: bytes) -> Path:
 
 
 def test_a_gzip_answer_is_judged_as_the_json_it_holds(tmp_path: Path) -> None:
-    answer = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "response.202.json").read_bytes()
+    answer = (contract_dir("moduslink_po") / "examples" / "response.202.json").read_bytes()
     report = audit([_gzip_cassette(tmp_path / "c.yaml", answer)], "moduslink_po")
     assert "MODUSLINK_PO-RES-003" not in report.rules  # "well-formed JSON": it is, once inflated
     assert report.apis["moduslink_po"].rules["MODUSLINK_PO-RES-003"].passed == 1
@@ -336,8 +334,8 @@ def test_a_gzip_bomb_stays_as_recorded(tmp_path: Path) -> None:
 
 
 def test_a_har_body_base64_encoded_without_a_marker_is_read_as_the_json_it_holds(tmp_path: Path) -> None:
-    order = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_bytes()
-    answer = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "response.202.json").read_text()
+    order = (contract_dir("moduslink_po") / "examples" / "request.create-order.json").read_bytes()
+    answer = (contract_dir("moduslink_po") / "examples" / "response.202.json").read_text()
     entry = {
         "startedDateTime": "2026-12-07T00:00:00Z",
         "time": 5,
@@ -362,7 +360,7 @@ def test_a_har_body_base64_encoded_without_a_marker_is_read_as_the_json_it_holds
 
 def test_a_request_body_the_recording_did_not_keep_is_not_judged_as_empty() -> None:
     contract = Contract.load("moduslink_po")
-    answer = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "response.202.json").read_bytes()
+    answer = (contract_dir("moduslink_po") / "examples" / "response.202.json").read_bytes()
     headers = {"Content-Type": "application/json", "Content-Length": "444", **_CREDENTIALS}
     request = Request("POST", "https://api.example.com/purchaseapi/v1/orders", Headers(headers), b"")
     recorded = Exchange(
@@ -422,7 +420,7 @@ def test_schemathesis_reports_of_the_faithful_sandbox_with_default_sanitizing_ha
         config = tmp_path / "schemathesis.toml"
         config.write_text(config_for(target), encoding="utf-8")
         st = [str(Path(sys.executable).parent / "st"), "--config-file", str(config), "run"]
-        st += [str(SHIPPED_CONTRACTS / api / "openapi.yaml"), "--url", target.url]
+        st += [str(contract_dir(api) / "openapi.yaml"), "--url", target.url]
         st += ["--report", "vcr,har", "--report-dir", str(tmp_path), "--max-examples", "5"]
         st += ["--phases", "examples,fuzzing", "--seed", "1", "--generation-database", "none"]
         done = subprocess.run(st, cwd=tmp_path, capture_output=True, text=True, timeout=900, check=False)
@@ -441,7 +439,7 @@ def test_schemathesis_reports_of_the_faithful_sandbox_with_default_sanitizing_ha
 
 
 def test_a_ws_security_token_a_recorder_replaced_leaves_the_rules_reading_it_not_judged() -> None:
-    from b2bconform.generators.westcon_soap import order_status_envelope
+    from b2bconform.apis.westcon_soap.generators import order_status_envelope
 
     contract = Contract.load("westcon_soap")
     envelope = order_status_envelope("0000123456", ["1234567"], username="REDACTED", password="[Filtered]")
@@ -477,8 +475,8 @@ def test_a_ws_security_token_a_recorder_replaced_leaves_the_rules_reading_it_not
 
 
 def _manex_so_traffic(base: str) -> None:
-    from b2bconform.generators.manex import action_path, spelled
-    from b2bconform.sandboxes.manex import SEED
+    from b2bconform.apis.manex_erp.generators import action_path, spelled
+    from b2bconform.apis.manex_erp.sandbox import SEED
 
     (key,) = get_sandbox("manex_so")().client_credentials().values()
     added = {"sono": "0012345678", "custno": SEED.customers[0].custno, "pono": "PO-CORPUS-1"}
@@ -496,7 +494,7 @@ def _manex_so_traffic(base: str) -> None:
 
 
 def _manex_po_traffic(base: str) -> None:
-    from b2bconform.generators.manex import action_path, spelled
+    from b2bconform.apis.manex_erp.generators import action_path, spelled
 
     (key,) = get_sandbox("manex_po")().client_credentials().values()
     with httpx.Client(base_url=base) as client:
@@ -505,8 +503,8 @@ def _manex_po_traffic(base: str) -> None:
 
 
 def _westcon_soap_traffic(base: str) -> None:
-    from b2bconform.generators.westcon_soap import order_status_envelope
-    from b2bconform.sandboxes.westcon_soap.sandbox import ACCOUNTS, SERVICE_PATH
+    from b2bconform.apis.westcon_soap.generators import order_status_envelope
+    from b2bconform.apis.westcon_soap.sandbox.sandbox import ACCOUNTS, SERVICE_PATH
 
     account = ACCOUNTS[0]
     envelope = order_status_envelope(

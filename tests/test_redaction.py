@@ -486,7 +486,7 @@ def test_a_secret_a_contract_declares_is_masked_by_name_in_headers_and_bodies(
     headers = Headers({"X-Acme-Key": "acme-value-1"})
     body = b'{"X-Acme-Key": "acme-value-2", "order": "1"}'
     assert Redactor().headers(headers)["X-Acme-Key"] == "acme-value-1"  # no contract names it yet
-    rules = tmp_path / "contracts" / "acme_po" / "rules.yaml"
+    rules = tmp_path / "acme_po" / "contract" / "rules.yaml"
     rules.parent.mkdir(parents=True)
     rules.write_text(
         "api: acme_po\ndocument: acme.pdf\n"

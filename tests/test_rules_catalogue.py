@@ -10,13 +10,13 @@ from functools import cache
 import pytest
 
 from b2bconform.engine.checks import CHECKS
-from b2bconform.engine.contract import CONTRACTS_DIR, known_apis
+from b2bconform.engine.contract import known_apis
 from b2bconform.engine.rules import Rule, load_rules
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import APIS_DIR, contract_dir, suite_dir
 from vendor_documents import VENDOR_DOCS, needs_vendor_docs
 
-APIS = known_apis(CONTRACTS_DIR)
-CATALOGUES = {api: load_rules(CONTRACTS_DIR / api / "rules.yaml") for api in APIS}
+APIS = known_apis()
+CATALOGUES = {api: load_rules(contract_dir(api) / "rules.yaml") for api in APIS}
 RULES = [
     pytest.param(api, rule, id=rule.id) for api, catalogue in CATALOGUES.items() for rule in catalogue.rules
 ]
@@ -33,7 +33,7 @@ def document_text(name: str) -> str:
 
 @cache
 def suite_text(api: str) -> str:
-    folder = SHIPPED_SUITES / api
+    folder = suite_dir(api)
     return (
         "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py")))
         if folder.is_dir()
@@ -42,7 +42,7 @@ def suite_text(api: str) -> str:
 
 
 def test_there_is_at_least_one_catalogue() -> None:
-    assert APIS, f"no contracts/<api>/rules.yaml under {CONTRACTS_DIR}"
+    assert APIS, f"no <api>/contract/rules.yaml under {APIS_DIR}"
 
 
 def public(api: str) -> bool:
@@ -84,7 +84,7 @@ def test_each_rule_has_a_check_or_a_suite_test_marked_with_its_id(api: str, rule
         return
     quoted = (f'"{rule.id}"', f"'{rule.id}'")
     assert any(q in suite_text(api) for q in quoted), (
-        f"{rule.id} has no check and no suite test under {SHIPPED_SUITES / api} names it in pytest.mark.rules(...)"
+        f"{rule.id} has no check and no suite test under {suite_dir(api)} names it in pytest.mark.rules(...)"
     )
 
 

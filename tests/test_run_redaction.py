@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from b2bconform.sandboxes.manex import API_KEYS
+from b2bconform.apis.manex_erp.sandbox import API_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = API_KEYS[0]  # what the embedded ManEx sandbox target sends in every URL
@@ -25,7 +25,7 @@ import logging
 import pytest
 from hypothesis import given, strategies as st
 
-from b2bconform.sandboxes.manex import API_KEYS
+from b2bconform.apis.manex_erp.sandbox import API_KEYS
 
 pytestmark = pytest.mark.api("manex_so")
 

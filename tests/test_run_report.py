@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.live_runs import run_live, serving, write_profile
 
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import suite_dir
 from b2bconform.sandboxes import get_sandbox
 
 pytestmark = pytest.mark.slow  # starts processes (the fast set: -m "not slow")
@@ -26,7 +26,7 @@ def test_a_test_skipped_for_lack_of_test_data_leaves_its_rules_untested_with_the
             profile.read_text(encoding="utf-8").replace("test_data: sandbox\n", ""), encoding="utf-8"
         )
         done = run_live(
-            [str(SHIPPED_SUITES / "westcon_soap" / "test_soap_lookups.py")], profile, credentials, tmp_path
+            [str(suite_dir("westcon_soap") / "test_soap_lookups.py")], profile, credentials, tmp_path
         )
     assert done.returncode == 0, done.stdout[-3000:]
     report = json.loads((tmp_path / "conformance.json").read_text(encoding="utf-8"))

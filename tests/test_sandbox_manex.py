@@ -13,9 +13,7 @@ import httpx
 import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
-from b2bconform.engine.formats import get_format
-from b2bconform.sandboxes import SANDBOXES, Fault, Sandbox, get_sandbox
-from b2bconform.sandboxes.manex import (
+from b2bconform.apis.manex_erp.sandbox import (
     API_KEYS,
     KEY_CREDENTIAL,
     PO_FAULTS,
@@ -25,6 +23,8 @@ from b2bconform.sandboxes.manex import (
     ManexSandbox,
     ManexSoSandbox,
 )
+from b2bconform.engine.formats import get_format
+from b2bconform.sandboxes import SANDBOXES, Fault, Sandbox, get_sandbox
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)

@@ -31,14 +31,15 @@ import zeep
 from starlette.exceptions import StarletteDeprecationWarning
 from zeep.wsse.username import UsernameToken
 
+from b2bconform.apis.manex_erp.generators import action_path
+from b2bconform.apis.manex_erp.sandbox.erp import SEED as MANEX_SEED
+from b2bconform.apis.moduslink_po.generators import ORDERS_PATH, sample_order
+from b2bconform.apis.westcon_rest.sandbox import RESPONSE_ROOT, WestconRestSandbox
+from b2bconform.apis.westcon_soap.sandbox.orders import seed_orders
 from b2bconform.engine.contract import Contract
-from b2bconform.generators.manex import action_path
-from b2bconform.generators.moduslink_po import ORDERS_PATH, sample_order
+from b2bconform.locations import APIS_DIR
 from b2bconform.sandboxes import SANDBOXES, get_sandbox
-from b2bconform.sandboxes.manex.erp import SEED as MANEX_SEED
-from b2bconform.sandboxes.westcon_rest import RESPONSE_ROOT, WestconRestSandbox
-from b2bconform.sandboxes.westcon_soap.orders import seed_orders
-from b2bconform.targets import PROFILES_DIR, load_profile
+from b2bconform.targets import load_profile
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
@@ -220,11 +221,14 @@ def test_the_banner_gives_the_base_url_and_every_credential_with_its_demo_values
 
 # The shipped profile whose variables the banner names (the ManEx SO one is an example profile).
 PROFILES: dict[str, Path | None] = {
-    "moduslink_po": PROFILES_DIR / "moduslink_po-uat.yaml",
-    "westcon_soap": PROFILES_DIR / "westcon_soap-qa.yaml",
-    "westcon_rest": PROFILES_DIR / "westcon_rest-production.yaml",
-    "manex_so": PROFILES_DIR / "examples" / "manex_so-uat.yaml",
-    "promostandards_osn": PROFILES_DIR / "promostandards_osn-example-supplier.yaml",
+    "moduslink_po": APIS_DIR / "moduslink_po" / "profiles" / "moduslink_po-uat.yaml",
+    "westcon_soap": APIS_DIR / "westcon_soap" / "profiles" / "westcon_soap-qa.yaml",
+    "westcon_rest": APIS_DIR / "westcon_rest" / "profiles" / "westcon_rest-production.yaml",
+    "manex_so": APIS_DIR / "manex_so" / "profiles" / "examples" / "manex_so-uat.yaml",
+    "promostandards_osn": APIS_DIR
+    / "promostandards_osn"
+    / "profiles"
+    / "promostandards_osn-example-supplier.yaml",
     "manex_po": None,
 }
 

@@ -19,7 +19,6 @@ from starlette.exceptions import StarletteDeprecationWarning
 from b2bconform.engine.model import Headers, Request
 from b2bconform.errors import InputFileError, MissingCredentialsError, TargetError, UsageError
 from b2bconform.targets import (
-    PROFILES_DIR,
     LiveTarget,
     SandboxTarget,
     TargetProfile,
@@ -521,10 +520,6 @@ def test_the_sandbox_target_can_send_without_credentials(sandbox: SandboxTarget)
     exchange = sandbox.send(Request("GET", f"{ORDERS}/1"), with_credentials=False)
     assert "ClientAuthKey" not in exchange.request.headers
     assert exchange.response is not None and exchange.response.status == 401
-
-
-def test_profiles_dir_points_at_the_repository_profiles() -> None:
-    assert (PROFILES_DIR / "moduslink_po-uat.yaml").is_file()
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,9 @@ import httpx
 import pytest
 import respx
 
+from b2bconform.apis.westcon_rest.sandbox import SEED
 from b2bconform.engine.model import Headers, Request
 from b2bconform.errors import MissingCredentialsError, UsageError
-from b2bconform.sandboxes.westcon_rest import SEED
 from b2bconform.session import HarnessSession, Judge
 from b2bconform.targets import LiveTarget, SandboxTarget, load_profile
 from b2bconform.traffic.redaction import Redactor

@@ -9,16 +9,16 @@ import json
 import re
 from pathlib import Path
 
+from b2bconform.apis.westcon_soap.generators import order_status_envelope
 from b2bconform.audit import audit
 from b2bconform.engine.contract import Contract
 from b2bconform.engine.model import Exchange, Headers, Request, Response
-from b2bconform.generators.westcon_soap import order_status_envelope
-from b2bconform.locations import SHIPPED_CONTRACTS, suite_roots
+from b2bconform.locations import contract_dir, suite_dir
 from b2bconform.traffic import iter_exchanges
 from b2bconform.traffic.cassettes import write_cassette
 from b2bconform.traffic.redaction import Redactor
 
-ORDER = (SHIPPED_CONTRACTS / "moduslink_po" / "examples" / "request.create-order.json").read_bytes()
+ORDER = (contract_dir("moduslink_po") / "examples" / "request.create-order.json").read_bytes()
 CREDENTIALS = {"ClientConfigId": "c", "ClientAuthKey": "k", "Ocp-Apim-Subscription-Key": "s"}
 
 
@@ -86,9 +86,7 @@ def test_plain_http_where_the_document_also_allows_it_is_a_discrepancy_not_a_fin
 
 
 def test_a_westcon_rest_answer_over_plain_http_is_a_vendor_side_finding(tmp_path: Path) -> None:
-    cassette = next(
-        p for root in suite_roots() for p in sorted((root / "westcon_rest" / "cassettes").rglob("*.yaml"))
-    )
+    cassette = next(p for p in sorted((suite_dir("westcon_rest") / "cassettes").rglob("*.yaml")))
     answered = next(
         e for e in iter_exchanges(cassette) if e.response is not None and "orderStatus" in e.request.url
     )

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from b2bconform.cli import cli
 from b2bconform.engine.contract import Contract, known_apis
 from b2bconform.errors import UsageError
-from b2bconform.locations import PATH_VARIABLE, SHIPPED_CONTRACTS, contract_dir, suite_dir
+from b2bconform.locations import APIS_DIR, PATH_VARIABLE, contract_dir, suite_dir
 from b2bconform.runner import suite_apis
 from b2bconform.targets import load_profile
 
@@ -31,23 +31,23 @@ credentials:
 @pytest.fixture
 def user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "mine"
-    edited = folder / "contracts" / "moduslink_po"
-    shutil.copytree(SHIPPED_CONTRACTS / "moduslink_po", edited)
+    edited = folder / "moduslink_po" / "contract"
+    shutil.copytree(contract_dir("moduslink_po"), edited)
     rules = yaml.safe_load((edited / "rules.yaml").read_text(encoding="utf-8"))
     rules["rules"][0]["statement"] = "Edited by the user: " + rules["rules"][0]["statement"]
     (edited / "rules.yaml").write_text(yaml.safe_dump(rules, sort_keys=False), encoding="utf-8")
-    (folder / "profiles").mkdir()
-    (folder / "profiles" / "acme-uat.yaml").write_text(PROFILE, encoding="utf-8")
-    (folder / "suites" / "acme_extra").mkdir(parents=True)
+    (folder / "moduslink_po" / "profiles").mkdir()
+    (folder / "moduslink_po" / "profiles" / "acme-uat.yaml").write_text(PROFILE, encoding="utf-8")
+    (folder / "acme_extra" / "suite").mkdir(parents=True)
     monkeypatch.setenv(PATH_VARIABLE, str(folder))
     return folder
 
 
 def test_a_user_contract_replaces_the_shipped_one_of_the_same_id(user_folder: Path) -> None:
-    assert contract_dir("moduslink_po") == user_folder / "contracts" / "moduslink_po"
+    assert contract_dir("moduslink_po") == user_folder / "moduslink_po" / "contract"
     contract = Contract.load("moduslink_po")
     assert next(iter(contract.rules)).statement.startswith("Edited by the user: ")
-    assert contract_dir("westcon_soap") == SHIPPED_CONTRACTS / "westcon_soap"  # the others stay shipped
+    assert contract_dir("westcon_soap") == APIS_DIR / "westcon_soap" / "contract"  # the others stay shipped
     assert known_apis() == SHIPPED_APIS
 
 
@@ -59,7 +59,7 @@ def test_a_user_profile_is_found_by_name(user_folder: Path) -> None:
 
 def test_a_user_suite_folder_joins_the_suites(user_folder: Path) -> None:
     assert "acme_extra" in suite_apis()
-    assert suite_dir("acme_extra") == user_folder / "suites" / "acme_extra"
+    assert suite_dir("acme_extra") == user_folder / "acme_extra" / "suite"
 
 
 def test_without_the_variable_only_the_shipped_contracts_are_known(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,7 +3,7 @@
 Where the vendor's example breaks the vendor's rule, the finding (a rule the document states without
 contradiction) or the discrepancy (the example follows another reading of the rule the document
 supports) is expected by name (contracts/<api>/examples/judging.yaml), so it stays visible and a
-change in either the document or the rules shows up here. The exchanges are built by b2bconform.review.moduslink_po,
+change in either the document or the rules shows up here. The exchanges are built by b2bconform.apis.moduslink_po.review,
 the same ones `b2bconform review` lists for the vendor.
 """
 
@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from b2bconform.review import ExampleCase, judge_case, moduslink_po
+from b2bconform.apis.moduslink_po import review as moduslink_po
+from b2bconform.review import ExampleCase, judge_case
 from example_verdicts import assert_judged_as_recorded
 
 EXAMPLES = moduslink_po.load()

@@ -18,10 +18,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from b2bconform.apis.manex_po import review as manex_po
+from b2bconform.apis.manex_po.review import JSON_HEADERS, pairing_exchange, read_body, url
 from b2bconform.engine.contract import Contract
 from b2bconform.engine.model import Exchange, Request
-from b2bconform.review import ExampleCase, judge_case, manex_po
-from b2bconform.review.manex_po import JSON_HEADERS, pairing_exchange, read_body, url
+from b2bconform.review import ExampleCase, judge_case
 from example_verdicts import assert_judged_as_recorded
 from vendor_documents import vendor_doc
 

@@ -6,7 +6,7 @@ and a corrected document shows up here), then judged with the contract through t
 requests as a caller's, answers on the vendor's side. Where the vendor's example breaks the vendor's
 rule it is expected by name, as a discrepancy where the document supports the reading the example
 follows (the rule's ``readings``), else as a finding, so it stays visible and a change in either the
-document or the rules shows up here. The reading and the exchanges are b2bconform.review.manex_so's,
+document or the rules shows up here. The reading and the exchanges are b2bconform.apis.manex_so.review's,
 the same ones `b2bconform review` lists for the vendor.
 """
 
@@ -24,16 +24,25 @@ import schemathesis
 import yaml
 from referencing import Registry, Resource
 
+from b2bconform.apis.manex_so import review as manex_so
+from b2bconform.apis.manex_so.review import (
+    ACTIONS,
+    BASE,
+    JSON_HEADERS,
+    entry,
+    parses,
+    read_example,
+    tolerant_json,
+)
 from b2bconform.engine.contract import Contract
 from b2bconform.engine.model import Exchange, Request, Response
-from b2bconform.locations import SHIPPED_CONTRACTS
-from b2bconform.review import ExampleCase, judge_case, manex_so
-from b2bconform.review.manex_so import ACTIONS, BASE, JSON_HEADERS, entry, parses, read_example, tolerant_json
+from b2bconform.locations import contract_dir
+from b2bconform.review import ExampleCase, judge_case
 from example_verdicts import assert_judged_as_recorded
 from vendor_documents import VENDOR_DOCS, needs_vendor_docs
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACT_DIR = SHIPPED_CONTRACTS / "manex_so"
+CONTRACT_DIR = contract_dir("manex_so")
 EXAMPLES = manex_so.load()
 VENDOR_DOC = VENDOR_DOCS / "002_308d514f6d7e564e.txt"
 JUDGING = EXAMPLES.judging

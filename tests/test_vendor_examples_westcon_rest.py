@@ -19,16 +19,17 @@ from urllib.parse import parse_qsl
 import pytest
 import yaml
 
+from b2bconform.apis.westcon_rest import review as westcon_rest
+from b2bconform.apis.westcon_rest.review import example_exchange
 from b2bconform.engine.contract import Contract, Judgement
-from b2bconform.locations import SHIPPED_CONTRACTS, SHIPPED_PROFILES, SHIPPED_SUITES
-from b2bconform.review import ExampleCase, judge_case, westcon_rest
-from b2bconform.review.westcon_rest import example_exchange
+from b2bconform.locations import APIS_DIR, contract_dir
+from b2bconform.review import ExampleCase, judge_case
 from example_verdicts import assert_judged_as_recorded
 from vendor_documents import vendor_doc
 
 API = "westcon_rest"
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACT_DIR = SHIPPED_CONTRACTS / API
+CONTRACT_DIR = contract_dir(API)
 EXAMPLES = westcon_rest.load()
 INDEX: list[dict[str, Any]] = [dict(e) for e in EXAMPLES.index]
 JUDGING: dict[str, Any] = dict(EXAMPLES.judging)
@@ -208,7 +209,7 @@ def test_sample_configuration_values_are_no_default_anywhere_in_the_harness() ->
     assert len(pairs) == 4 and all(value for _, value in pairs)
     scanned = 0
     folders = [ROOT / folder for folder in NO_SAMPLE_CREDENTIALS_UNDER]
-    for shipped in (SHIPPED_SUITES, SHIPPED_PROFILES):
+    for shipped in (APIS_DIR,):
         assert any(shipped.resolve().is_relative_to(folder) for folder in folders), (
             f"{shipped} is not scanned"
         )

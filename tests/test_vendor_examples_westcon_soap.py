@@ -1,13 +1,14 @@
 """The Westcon SOAP document's samples, judged through `audit`: failed findings and discrepancies as recorded.
 
-The exchanges are built by b2bconform.review.westcon_soap, the same ones `b2bconform review` lists.
+The exchanges are built by b2bconform.apis.westcon_soap.review, the same ones `b2bconform review` lists.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from b2bconform.review import ExampleCase, judge_case, westcon_soap
+from b2bconform.apis.westcon_soap import review as westcon_soap
+from b2bconform.review import ExampleCase, judge_case
 from example_verdicts import assert_judged_as_recorded
 
 CASES = westcon_soap.cases(westcon_soap.load())

@@ -1,4 +1,4 @@
-"""Static checks on the Westcon Order Status SOAP contract (src/b2bconform/contracts/westcon_soap).
+"""Static checks on the Westcon Order Status SOAP contract (src/b2bconform/apis/westcon_soap/contract).
 
 No network and no b2bconform import: zeep loads the WSDL from local files only (any remote load
 fails the test), xmlschema loads the XSDs, and the vendor's own samples stored next to them are
@@ -24,7 +24,7 @@ from zeep.transports import Transport
 from vendor_documents import vendor_doc
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACT_DIR = ROOT / "src" / "b2bconform" / "contracts" / "westcon_soap"
+CONTRACT_DIR = ROOT / "src" / "b2bconform" / "apis" / "westcon_soap" / "contract"
 WSDL_PATH = CONTRACT_DIR / "OrderStatus.wsdl"
 XSD_PATH = CONTRACT_DIR / "OrderStatus.xsd"
 EXAMPLES_DIR = CONTRACT_DIR / "examples"

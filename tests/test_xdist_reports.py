@@ -16,7 +16,7 @@ import pytest
 
 from b2bconform.engine.contract import Contract
 from b2bconform.engine.model import Exchange, Headers, Request, Response
-from b2bconform.locations import SHIPPED_SUITES
+from b2bconform.locations import suite_dir
 from b2bconform.pytest_plugin.harness import MATRIX_OUTPUT, SESSION_KEY, pytest_testnodedown
 from b2bconform.reporting.matrix import ConformanceMatrix
 from b2bconform.session import HarnessSession
@@ -55,7 +55,7 @@ def pycache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def runs(tmp_path_factory: pytest.TempPathFactory, pycache: Path) -> dict[str, Path]:
     """The Westcon SOAP and ModusLink suites against the sandbox, in one process and on two workers."""
     root = tmp_path_factory.mktemp("xdist")
-    suites = [str(SHIPPED_SUITES / api) for api in SUITES]
+    suites = [str(suite_dir(api)) for api in SUITES]
     for name, extra in (("serial", []), ("workers", ["-n", "2"])):
         done = _pytest(root / name, pycache, *suites, "-q", *extra)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
@@ -121,7 +121,7 @@ def test_workers_draw_with_the_controllers_seed_and_their_findings_reach_the_rep
     tmp_path: Path, pycache: Path
 ) -> None:
     done = _pytest(
-        tmp_path, pycache, str(SHIPPED_SUITES / "westcon_soap" / "test_soap_auth.py"), "-n", "2", "--hypothesis-profile", "nightly",
+        tmp_path, pycache, str(suite_dir("westcon_soap") / "test_soap_auth.py"), "-n", "2", "--hypothesis-profile", "nightly",
         "--fault", "wrong-content-type",
     )  # fmt: skip
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]

@@ -67,7 +67,8 @@ _reports_errors = reports_errors
     "user_folders",
     multiple=True,
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="a folder of your own contracts/, profiles/ and suites/, used beside the shipped ones "
+    help="a folder of your own API folders (<api>/contract/, <api>/suite/, <api>/profiles/), used beside "
+    "the shipped ones "
     f"(repeatable; added to ${PATH_VARIABLE}, which the runs it starts inherit)",
 )
 def cli(user_folders: tuple[Path, ...]) -> None:
@@ -370,7 +371,7 @@ def _rule_dict(rule: Rule) -> dict[str, Any]:
     "--cassette-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="where --record writes and --target replay reads cassettes (default suites/<api>/cassettes)",
+    help="where --record writes and --target replay reads cassettes (default <api>/suite/cassettes)",
 )
 @reports_option(REPORTS_DIR, "where Allure results, JUnit XML and the conformance matrix go")
 @click.option(
@@ -434,7 +435,7 @@ def cassettes_group() -> None:
     "--cassette-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="default suites/<api>/cassettes (the set shipped with the suites)",
+    help="default <api>/suite/cassettes (the set shipped with the suites)",
 )
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- PYTEST_ARGS...]")
 @_reports_errors

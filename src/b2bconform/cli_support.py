@@ -81,7 +81,7 @@ def target_options(
             click.option(
                 "--profile",
                 default=None,
-                help="target profile under profiles/ (or a path), for --target live",
+                help="target profile: a name under an API folder's profiles/, or a path, for --target live",
             ),
             *(
                 [

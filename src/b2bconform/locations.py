@@ -1,9 +1,11 @@
-"""Where the harness finds contracts, profiles and suites: shipped inside the package, and in the
-user's own folders named by ``$B2BCONFORM_PATH`` (one or more folders, separated like ``PATH``).
+"""Where the harness finds each API's folder: shipped inside the package (``apis/<api>/``), and in
+the user's own folders named by ``$B2BCONFORM_PATH`` (one or more folders, separated like ``PATH``).
 
-A user folder holds any of ``contracts/<api>/``, ``profiles/*.yaml`` and ``suites/<api>/``, laid
-out as the shipped ones are. User folders come first: a user contract, profile or suite with the
-id of a shipped one is the one used (to try an edited copy of a shipped contract, say).
+An API folder holds everything particular to one API: ``contract/`` (``rules.yaml``, the spec, the
+examples), ``suite/`` (its tests and cassettes), ``profiles/*.yaml`` and, where it needs any, its own
+code (``sandbox``, ``review``, ``generators``). User folders hold ``<api>/`` folders laid out the same
+way and come first: a user API folder with the id of a shipped one is the one used (to try an
+edited copy of a shipped contract, say).
 """
 
 from __future__ import annotations
@@ -14,24 +16,22 @@ from pathlib import Path
 from b2bconform.errors import UsageError
 
 __all__ = [
+    "APIS_DIR",
     "PACKAGE_DIR",
     "PATH_VARIABLE",
-    "SHIPPED_CONTRACTS",
-    "SHIPPED_PROFILES",
-    "SHIPPED_SUITES",
+    "api_roots",
     "contract_dir",
-    "contract_roots",
-    "profile_roots",
+    "contract_dirs",
+    "profile_dirs",
     "suite_dir",
+    "suite_dirs",
     "suite_file",
-    "suite_roots",
     "user_folders",
 ]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-SHIPPED_CONTRACTS = PACKAGE_DIR / "contracts"
-SHIPPED_PROFILES = PACKAGE_DIR / "profiles"
-SHIPPED_SUITES = PACKAGE_DIR / "suites"
+APIS_DIR = PACKAGE_DIR / "apis"
+CONTRACT, SUITE, PROFILES = "contract", "suite", "profiles"  # the parts of an API folder
 PATH_VARIABLE = "B2BCONFORM_PATH"
 
 
@@ -44,55 +44,70 @@ def user_folders() -> list[Path]:
         folder = Path(entry).expanduser().resolve()
         if not folder.is_dir():
             raise UsageError(
-                f"{PATH_VARIABLE}={entry}: not a folder (it names folders holding contracts/, "
-                "profiles/ and suites/, separated by ':')"
+                f"{PATH_VARIABLE}={entry}: not a folder (it names folders of API folders, "
+                "<api>/contract/, <api>/suite/, <api>/profiles/, separated by ':')"
             )
         folders.append(folder)
     return folders
 
 
-def _roots(kind: str, shipped: Path) -> list[Path]:
-    return [*(folder / kind for folder in user_folders() if (folder / kind).is_dir()), shipped]
+def api_roots() -> list[Path]:
+    """Folders of ``<api>/`` folders, the user's first."""
+    return [*user_folders(), APIS_DIR]
 
 
-def contract_roots() -> list[Path]:
-    """Folders of ``<api>/`` contracts, the user's first."""
-    return _roots("contracts", SHIPPED_CONTRACTS)
+def _api_parts(part: str, marker: str | None) -> dict[str, Path]:
+    """api id -> its ``part`` folder (holding ``marker``, if given), the first root's that has one."""
+    found: dict[str, Path] = {}
+    for root in api_roots():
+        if not root.is_dir():
+            continue
+        for folder in sorted(root.iterdir()):
+            candidate = folder / part
+            if folder.name.startswith(("_", ".")) or folder.name in found:
+                continue
+            if (candidate / marker).is_file() if marker else candidate.is_dir():
+                found[folder.name] = candidate
+    return dict(sorted(found.items()))
 
 
-def profile_roots() -> list[Path]:
-    """Folders of ``<name>.yaml`` target profiles, the user's first."""
-    return _roots("profiles", SHIPPED_PROFILES)
+def contract_dirs() -> dict[str, Path]:
+    """api id -> its contract folder (``<api>/contract/`` holding ``rules.yaml``)."""
+    return _api_parts(CONTRACT, "rules.yaml")
 
 
-def suite_roots() -> list[Path]:
-    """Folders of ``<api>/`` pytest suites, the user's first."""
-    return _roots("suites", SHIPPED_SUITES)
+def suite_dirs() -> dict[str, Path]:
+    """api id -> its suite folder (``<api>/suite/``)."""
+    return _api_parts(SUITE, None)
+
+
+def profile_dirs() -> list[Path]:
+    """Every API folder's ``profiles/`` folder, the user's first."""
+    return [
+        folder / PROFILES
+        for root in api_roots()
+        if root.is_dir()
+        for folder in sorted(root.iterdir())
+        if (folder / PROFILES).is_dir()
+    ]
 
 
 def contract_dir(api: str) -> Path:
-    """The contract folder of ``api`` (the first root that has one; the shipped path if none has)."""
-    return _first(api, contract_roots(), "rules.yaml")
+    """The contract folder of ``api`` (the first root's that has one; the shipped path if none has)."""
+    return contract_dirs().get(api, APIS_DIR / api / CONTRACT)
 
 
 def suite_dir(api: str) -> Path:
-    """The suite folder of ``api`` (the first root that has one; the shipped path if none has)."""
-    return _first(api, suite_roots(), None)
+    """The suite folder of ``api`` (the first root's that has one; the shipped path if none has)."""
+    return suite_dirs().get(api, APIS_DIR / api / SUITE)
 
 
 def suite_file(module: str) -> Path | None:
-    """The test module a node id names (``suites/<api>/test_x.py``, relative to the folder holding a
-    suites folder, pytest's rootdir; or ``<api>/test_x.py``), found in the suite folders; None if none has it."""
-    for root in suite_roots():
+    """The test module a node id names (``apis/<api>/suite/test_x.py``, relative to pytest's rootdir,
+    the folder holding the API folders' folder; or ``<api>/suite/test_x.py``), found in the API
+    folders; None if none has it."""
+    for root in api_roots():
         for base in (root.parent, root):
             if (base / module).is_file():
                 return base / module
     return None
-
-
-def _first(api: str, roots: list[Path], marker: str | None) -> Path:
-    for root in roots:
-        candidate = root / api
-        if (candidate / marker).is_file() if marker else candidate.is_dir():
-            return candidate
-    return roots[-1] / api

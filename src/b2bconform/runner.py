@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from b2bconform.errors import InputFileError, UsageError
-from b2bconform.locations import suite_dir, suite_file, suite_roots
+from b2bconform.locations import api_roots, suite_dir, suite_dirs, suite_file
 
 __all__ = [
     "EXIT_FINDINGS",
@@ -36,16 +36,8 @@ CONFORMANCE_FILE = "conformance.json"
 
 
 def suite_apis() -> list[str]:
-    """Every API with a suite (in the user's suite folders and the shipped ones)."""
-    return sorted(
-        {
-            p.name
-            for root in suite_roots()
-            if root.is_dir()
-            for p in root.iterdir()
-            if p.is_dir() and not p.name.startswith(("_", "."))
-        }
-    )
+    """Every API with a suite (in the user's API folders and the shipped ones)."""
+    return list(suite_dirs())
 
 
 def exit_code_of(pytest_code: int) -> int:
@@ -72,15 +64,17 @@ class SuiteRun:
     def pytest_args(self) -> list[str]:
         apis = list(self.apis) or suite_apis()
         if not apis:
-            raise UsageError(f"no suites found under {', '.join(map(str, suite_roots()))}")
+            raise UsageError(f"no suites found under {', '.join(map(str, api_roots()))}")
         missing = [api for api in apis if not suite_dir(api).is_dir()]
         if missing:
             raise UsageError(
-                f"no suite for {', '.join(missing)} under {', '.join(map(str, suite_roots()))} "
+                f"no suite for {', '.join(missing)} under {', '.join(map(str, api_roots()))} "
                 f"(suites: {', '.join(suite_apis())})"
             )
         if self.target == "live" and not self.profile:
-            raise UsageError("--target live needs --profile NAME (a file under profiles/)")
+            raise UsageError(
+                "--target live needs --profile NAME (a file under an API folder's profiles/, or a path)"
+            )
         if self.record and self.target != "live":
             raise UsageError("--record writes a live run's traffic; it needs --target live --profile NAME")
         reports = self.reports.resolve()
@@ -115,8 +109,8 @@ class SuiteRun:
 
 
 def located_node_id(node_id: str) -> str:
-    """A node id as a report gives it (relative to pytest's rootdir: the folder holding a suite
-    folder, ``suites/<api>/...``) made absolute, so that pytest finds it from any folder."""
+    """A node id as a report gives it (relative to pytest's rootdir: the folder holding the API
+    folders' folder, ``apis/<api>/suite/...``) made absolute, so that pytest finds it from any folder."""
     module, sep, rest = node_id.partition("::")
     found = None if Path(module).is_absolute() else suite_file(module)
     return node_id if found is None else f"{found}{sep}{rest}"

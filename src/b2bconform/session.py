@@ -51,13 +51,13 @@ class TargetOptions:
     allow_writes: bool = False
     allow_production: bool = False
     record: bool = False  # live runs: write each test's traffic as a cassette
-    cassette_dir: Path | None = None  # None: suites/<api>/cassettes
+    cassette_dir: Path | None = None  # None: <api>/suite/cassettes
 
     def describe(self) -> str:
         if self.kind == "live":
             return f"live ({self.profile})" + (", recording" if self.record else "")
         if self.kind == "replay":
-            return f"replay ({self.cassette_dir or 'suites/<api>/cassettes'})"
+            return f"replay ({self.cassette_dir or '<api>/suite/cassettes'})"
         return f"sandbox (fault: {self.fault})" if self.fault else self.kind
 
 

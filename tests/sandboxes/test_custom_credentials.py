@@ -14,16 +14,8 @@ import pytest
 from click.testing import CliRunner
 from starlette.exceptions import StarletteDeprecationWarning
 
-from b2bconform.cli import cli
-from b2bconform.errors import UsageError
-from b2bconform.generators.westcon_soap import order_status_envelope
-from b2bconform.locations import SHIPPED_CONTRACTS
-from b2bconform.rulesuite import with_credentials
-from b2bconform.sandboxes import SANDBOXES, Sandbox, get_sandbox
-from b2bconform.sandboxes import serve as serving
-from b2bconform.sandboxes.manex import KEY_CREDENTIAL
-from b2bconform.sandboxes.serve import credential_variable, credentials_from_env, start_in_thread
-from b2bconform.sandboxes.westcon_rest import (
+from b2bconform.apis.manex_erp.sandbox import KEY_CREDENTIAL
+from b2bconform.apis.westcon_rest.sandbox import (
     ORDER_STATUS_PATH,
     REQUEST_ROOT,
     RESPONSE_ROOT,
@@ -31,7 +23,15 @@ from b2bconform.sandboxes.westcon_rest import (
     SUBSCRIPTION_KEY_HEADER,
     WestconRestSandbox,
 )
-from b2bconform.sandboxes.westcon_soap import SERVICE_PATH
+from b2bconform.apis.westcon_soap.generators import order_status_envelope
+from b2bconform.apis.westcon_soap.sandbox import SERVICE_PATH
+from b2bconform.cli import cli
+from b2bconform.errors import UsageError
+from b2bconform.locations import contract_dir
+from b2bconform.rulesuite import with_credentials
+from b2bconform.sandboxes import SANDBOXES, Sandbox, get_sandbox
+from b2bconform.sandboxes import serve as serving
+from b2bconform.sandboxes.serve import credential_variable, credentials_from_env, start_in_thread
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
@@ -101,7 +101,7 @@ def _westcon_rest(http: httpx.Client, credentials: Credentials, site: int) -> bo
     return answer.status_code == 200 and bool(answer.json()[RESPONSE_ROOT])
 
 
-OSN_QUERY = (SHIPPED_CONTRACTS / "promostandards_osn" / "examples" / "request.query-po.xml").read_bytes()
+OSN_QUERY = (contract_dir("promostandards_osn") / "examples" / "request.query-po.xml").read_bytes()
 
 
 def _promostandards_osn(http: httpx.Client, credentials: Credentials, site: int) -> bool:

@@ -14,11 +14,11 @@ import pytest
 import yaml
 from starlette.exceptions import StarletteDeprecationWarning
 
+from b2bconform.apis.moduslink_po.sandbox import FAIL_500_CUST_REFERENCE, SITES, ModusLinkSandbox
 from b2bconform.engine.formats import get_format
 from b2bconform.errors import UsageError
-from b2bconform.locations import SHIPPED_CONTRACTS
+from b2bconform.locations import contract_dir
 from b2bconform.sandboxes import SANDBOXES, Fault, Sandbox, get_sandbox
-from b2bconform.sandboxes.moduslink_po import FAIL_500_CUST_REFERENCE, SITES, ModusLinkSandbox
 from b2bconform.sandboxes.serve import serve, start_in_thread
 
 with warnings.catch_warnings():
@@ -26,7 +26,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from starlette.testclient import TestClient
 
-CONTRACT = SHIPPED_CONTRACTS / "moduslink_po"
+CONTRACT = contract_dir("moduslink_po")
 EXAMPLE = json.loads((CONTRACT / "examples" / "request.create-order.json").read_text(encoding="utf-8"))
 RULES = yaml.safe_load((CONTRACT / "rules.yaml").read_text(encoding="utf-8"))["rules"]
 RULES_BY_ID = {rule["id"]: rule for rule in RULES}

@@ -16,13 +16,13 @@ from fault_probes import JudgedClient, derived_probes, probe_tests
 from lxml import etree
 from starlette.exceptions import StarletteDeprecationWarning
 
+from b2bconform.apis.promostandards_osn.sandbox import SITES, UNAUTHORISED_ID, PromoStandardsOsnSandbox
 from b2bconform.engine.contract import Contract
 from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.errors import UsageError
-from b2bconform.locations import SHIPPED_CONTRACTS
+from b2bconform.locations import contract_dir
 from b2bconform.rulesuite import with_credentials
 from b2bconform.sandboxes import SANDBOXES, Fault, get_sandbox
-from b2bconform.sandboxes.promostandards_osn import SITES, UNAUTHORISED_ID, PromoStandardsOsnSandbox
 from b2bconform.sandboxes.serve import start_in_thread
 
 with warnings.catch_warnings():
@@ -32,7 +32,7 @@ with warnings.catch_warnings():
 
 API = "promostandards_osn"
 CONTRACT = Contract.load(API)
-CONTRACT_DIR = SHIPPED_CONTRACTS / API
+CONTRACT_DIR = contract_dir(API)
 EXAMPLES = {
     path.name: path.read_bytes() for path in sorted((CONTRACT_DIR / "examples").glob("request.*.xml"))
 }

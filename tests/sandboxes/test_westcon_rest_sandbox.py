@@ -14,10 +14,7 @@ import httpx
 import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
-from b2bconform.errors import UsageError
-from b2bconform.sandboxes import SANDBOXES, Fault, get_sandbox
-from b2bconform.sandboxes.serve import start_in_thread
-from b2bconform.sandboxes.westcon_rest import (
+from b2bconform.apis.westcon_rest.sandbox import (
     CLIENTS,
     INVALID_KEY_MESSAGE,
     INVALID_TOKEN_MESSAGE,
@@ -33,6 +30,9 @@ from b2bconform.sandboxes.westcon_rest import (
     WestconRestSandbox,
     decode_claims,
 )
+from b2bconform.errors import UsageError
+from b2bconform.sandboxes import SANDBOXES, Fault, get_sandbox
+from b2bconform.sandboxes.serve import start_in_thread
 
 with warnings.catch_warnings():
     # Starlette nudges towards httpx2; the httpx-based TestClient works the same for us.

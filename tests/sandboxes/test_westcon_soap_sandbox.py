@@ -22,13 +22,7 @@ from starlette.exceptions import StarletteDeprecationWarning
 from zeep.transports import Transport
 from zeep.wsse.username import UsernameToken
 
-from b2bconform.engine.contract import Contract
-from b2bconform.engine.model import Exchange, Headers, Request, Response
-from b2bconform.errors import UsageError
-from b2bconform.locations import SHIPPED_CONTRACTS
-from b2bconform.sandboxes import SANDBOXES, Fault, get_sandbox
-from b2bconform.sandboxes.serve import start_in_thread
-from b2bconform.sandboxes.westcon_soap import (
+from b2bconform.apis.westcon_soap.sandbox import (
     ACCOUNTS,
     SERVICE_PATH,
     SYSTEM_ERROR_ORDER_NUMBER,
@@ -38,13 +32,19 @@ from b2bconform.sandboxes.westcon_soap import (
     WestconSoapSandbox,
     add_security_header,
 )
+from b2bconform.engine.contract import Contract
+from b2bconform.engine.model import Exchange, Headers, Request, Response
+from b2bconform.errors import UsageError
+from b2bconform.locations import contract_dir
+from b2bconform.sandboxes import SANDBOXES, Fault, get_sandbox
+from b2bconform.sandboxes.serve import start_in_thread
 
 with warnings.catch_warnings():
     # Starlette nudges towards httpx2; the httpx-based TestClient works the same for us.
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
     from starlette.testclient import TestClient
 
-CONTRACT_DIR = SHIPPED_CONTRACTS / "westcon_soap"
+CONTRACT_DIR = contract_dir("westcon_soap")
 SAMPLE_REQUEST = (CONTRACT_DIR / "examples" / "request.sample.xml").read_bytes()
 SAMPLE_RESPONSE = (CONTRACT_DIR / "examples" / "response.sample.xml").read_bytes()
 RULES = yaml.safe_load((CONTRACT_DIR / "rules.yaml").read_text(encoding="utf-8"))["rules"]

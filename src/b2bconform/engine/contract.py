@@ -29,11 +29,10 @@ from b2bconform.engine.recordings import (
 from b2bconform.engine.rules import Reading, Rule, RuleCatalogue, load_rules
 from b2bconform.engine.yamlfile import load_yaml
 from b2bconform.errors import ContractLoadError, UsageError
-from b2bconform.locations import SHIPPED_CONTRACTS, contract_dir, contract_roots
+from b2bconform.locations import contract_dir, contract_dirs
 
-__all__ = ["CONTRACTS_DIR", "Contract", "Judgement", "Operation", "Outcome", "known_apis"]
+__all__ = ["Contract", "Judgement", "Operation", "Outcome", "known_apis"]
 
-CONTRACTS_DIR = SHIPPED_CONTRACTS  # the shipped contracts; a user's come from locations.contract_roots()
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
@@ -84,11 +83,13 @@ def contract_of(api: str) -> Contract:
 
 
 def known_apis(contracts_dir: Path | None = None) -> list[str]:
-    """The APIs with a contract in ``contracts_dir``, or (None) in the user's folders and the shipped ones."""
-    roots = [contracts_dir] if contracts_dir is not None else contract_roots()
-    return sorted(
-        {p.name for root in roots if root.is_dir() for p in root.iterdir() if (p / "rules.yaml").is_file()}
-    )
+    """The APIs with a contract folder (``<api>/rules.yaml``) in ``contracts_dir``, or (None) the APIs
+    whose folder, the user's or a shipped one, holds a contract."""
+    if contracts_dir is None:
+        return list(contract_dirs())
+    if not contracts_dir.is_dir():
+        return []
+    return sorted(p.name for p in contracts_dir.iterdir() if (p / "rules.yaml").is_file())
 
 
 class Contract:
@@ -110,8 +111,8 @@ class Contract:
     ) -> Contract:
         """The contract of ``api``; ``settings`` overrides its declared assumptions (a profile's)."""
         frozen = json.dumps(dict(settings or {}), sort_keys=True)
-        folder = contracts_dir if contracts_dir is not None else contract_dir(api).parent
-        return _load(api, folder.resolve(), frozen)
+        root = contracts_dir / api if contracts_dir is not None else contract_dir(api)
+        return _load(api, root.resolve(), frozen)
 
     @property
     def secret_url_patterns(self) -> tuple[str, ...]:
@@ -509,10 +510,9 @@ def _version(root: Path) -> str:
 
 
 @cache
-def _load(api: str, contracts_dir: Path, settings: str = "{}") -> Contract:
-    root = contracts_dir / api
+def _load(api: str, root: Path, settings: str = "{}") -> Contract:
     if not (root / "rules.yaml").is_file():
-        known = ", ".join(known_apis(contracts_dir)) or "none"
+        known = ", ".join(known_apis(root.parent if root.name == api else None)) or "none"
         raise UsageError(f"unknown api {api!r}: no {root / 'rules.yaml'} (known apis: {known})")
     rules = load_rules(root / "rules.yaml", json.loads(settings))
     if rules.api != api:

@@ -9,7 +9,7 @@ from functools import cache
 
 from b2bconform.engine.yamlfile import load_yaml
 from b2bconform.errors import UsageError
-from b2bconform.locations import contract_roots
+from b2bconform.locations import contract_dirs
 
 __all__ = ["GENERIC_FIELDS", "GENERIC_HEADERS", "NOT_SECRET_CREDENTIALS", "declared_secrets"]
 
@@ -37,26 +37,21 @@ def declared_secrets() -> tuple[frozenset[str], tuple[str, ...]]:
     headers: set[str] = set()
     fields: set[str] = set()
     try:
-        roots = contract_roots()
+        folders = list(contract_dirs().values())
     except UsageError:
-        roots = []
-    for root in roots:
-        for rules in sorted(root.glob("*/rules.yaml")):
-            try:
-                data = load_yaml(rules, with_lines=False).data
-            except Exception:
+        folders = []
+    for folder in folders:
+        try:
+            data = load_yaml(folder / "rules.yaml", with_lines=False).data
+        except Exception:
+            continue
+        credentials = data.get("credentials") if isinstance(data, dict) else None
+        for entry in credentials if isinstance(credentials, list) else []:
+            if not isinstance(entry, dict) or not entry.get("secret") or not isinstance(entry.get("at"), str):
                 continue
-            credentials = data.get("credentials") if isinstance(data, dict) else None
-            for entry in credentials if isinstance(credentials, list) else []:
-                if (
-                    not isinstance(entry, dict)
-                    or not entry.get("secret")
-                    or not isinstance(entry.get("at"), str)
-                ):
-                    continue
-                if entry.get("in") == "header":
-                    headers.add(entry["at"])
-                    fields.add(entry["at"])  # a header's key echoed in a body
-                else:
-                    fields.add(entry["at"].rstrip("/").rpartition("/")[2])
+            if entry.get("in") == "header":
+                headers.add(entry["at"])
+                fields.add(entry["at"])  # a header's key echoed in a body
+            else:
+                fields.add(entry["at"].rstrip("/").rpartition("/")[2])
     return frozenset(headers), tuple(sorted(fields))

@@ -2,7 +2,7 @@
 
 Installed with b2bconform it loads into every pytest run in the environment, so this module only
 adds the harness's command-line options and decides whether the run is a b2bconform suite run: its
-paths lie in a suite folder (the shipped suites, or a ``suites/`` folder of ``$B2BCONFORM_PATH``), or
+paths lie in an API folder's ``suite/`` (a shipped one, or one in a folder of ``$B2BCONFORM_PATH``), or
 ``--b2bconform`` asks for it. Only then is ``harness`` registered (before pytest configures its
 plugins), which loads the harness's
 Hypothesis profiles and seed, its markers, fixtures and reports. Any other pytest run keeps
@@ -50,10 +50,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--cassette-dir",
         default=None,
         type=Path,
-        help="where --record writes and --target replay reads cassettes (default suites/<api>/cassettes)",
+        help="where --record writes and --target replay reads cassettes (default <api>/suite/cassettes)",
     )
     group.addoption(
-        "--profile", default=None, help="target profile name under profiles/ (or a path), for --target live"
+        "--profile",
+        default=None,
+        help="target profile: a name under an API folder's profiles/, or a path, for --target live",
     )
     group.addoption(
         "--fault", default=None, help="run against the sandbox with this fault injected (self-tests)"
@@ -86,21 +88,22 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 
 def is_suite_run(config: pytest.Config) -> bool:
-    """A b2bconform suite run: --b2bconform, a path inside a suite folder, or (an xdist worker) the
-    controller's decision."""
+    """A b2bconform suite run: --b2bconform, a path inside a suite folder (or an API folder, or a
+    folder of them), or (an xdist worker) the controller's decision."""
     workerinput: dict[str, Any] = getattr(config, "workerinput", {})
     if workerinput.get(SUITE_RUN_INPUT) or config.getoption("b2bconform", False):
         return True
     from b2bconform.errors import UsageError
-    from b2bconform.locations import suite_roots
+    from b2bconform.locations import suite_dirs
 
     try:
-        roots = [root.resolve() for root in suite_roots()]
+        roots = [folder.resolve() for folder in suite_dirs().values()]
     except UsageError as exc:
         raise pytest.UsageError(str(exc)) from None
     here = config.invocation_params.dir
     for arg in config.args:
         path = (here / arg.split("::", 1)[0]).resolve()
-        if any(path == root or root in path.parents for root in roots):
+        # a suite folder or a path in one, its API folder, or the folder of API folders
+        if any(path in (root, root.parent, root.parent.parent) or root in path.parents for root in roots):
             return True
     return False

@@ -21,7 +21,7 @@ from b2bconform.cleanup import CleanupOutcome
 from b2bconform.engine.contract import Contract
 from b2bconform.errors import B2BConformError, InputFileError, TargetError, UsageError
 from b2bconform.generation import draw_without_local_constants
-from b2bconform.locations import suite_roots
+from b2bconform.locations import suite_dirs
 from b2bconform.pytest_plugin import REPORT_DEFAULT, SUITE_RUN_INPUT
 from b2bconform.references import RUN_ID_VARIABLE
 from b2bconform.reporting import allure_labels
@@ -41,7 +41,7 @@ VERDICT_KEY = pytest.StashKey[str]()  # passed | failed | broken, as the matrix 
 CASSETTE_KEY = pytest.StashKey[Any]()  # the cassette a replayed test plays
 
 MARKERS = {
-    "api(name)": "the API a suite test exercises (defaults to the folder under suites/)",
+    "api(name)": "the API a suite test exercises (defaults to the API folder holding the suite/ folder)",
     "rules(*ids)": "rule ids this test verifies; the conformance matrix ties the test's outcome to them",
     "sandbox_only": "needs the sandbox's test data or triggers (e.g. a forced 500): the embedded sandbox, or a served one whose profile says `test_data: sandbox`",
     "writes": "performs write operations; on live targets it runs only with writes allowed",
@@ -141,7 +141,7 @@ def _recorded_hypothesis(config: pytest.Config) -> dict[str, Any]:
     if config.getoption("target") != "replay":
         return {}
     directory = config.getoption("cassette_dir")
-    dirs = [directory] if directory else sorted(p for root in suite_roots() for p in root.glob("*/cassettes"))
+    dirs = [directory] if directory else [folder / "cassettes" for folder in suite_dirs().values()]
     facts = run_facts(dirs).get("hypothesis") or {}
     return dict(facts) if isinstance(facts, dict) else {}
 
@@ -203,10 +203,9 @@ def _api_of(item: pytest.Item) -> str | None:
     if marker is not None:
         return str(marker.args[0])
     parts = Path(str(item.path)).parts
-    if "suites" in parts:
-        index = parts.index("suites")
-        if index + 1 < len(parts) - 1:
-            return parts[index + 1]
+    for index in range(len(parts) - 2, 0, -1):  # the nearest <api>/suite/ above the test file
+        if parts[index] == "suite":
+            return parts[index - 1]
     return None
 
 

@@ -48,7 +48,7 @@ def _builder(module: ModuleType) -> Iterator[tuple[str, Builder]]:
 
 
 # How each API's examples become exchanges: (load its examples folder, build its cases).
-BUILDERS: Mapping[str, Builder] = Discovered("b2bconform.review", _builder)
+BUILDERS: Mapping[str, Builder] = Discovered("review", _builder)
 
 # Rule ids a discrepancy text names: "MANEX_SO-DUE-007", "RES-013" (this API's), "and -014" (the
 # previous id's group).

@@ -1,7 +1,7 @@
 """Embedded vendor doubles: a faithful in-memory implementation of each API, with named faults.
 
-Adding an API: write ``b2bconform.sandboxes.<api>`` (a module or a package) with a ``Sandbox``
-subclass that names its ``api``; it is found there, not listed anywhere.
+Adding an API: its folder's ``sandbox`` module (or package) holds a ``Sandbox`` subclass that names
+its ``api``; it is found there, not listed anywhere. Here is the machinery every sandbox shares.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def _sandbox_classes(module: ModuleType) -> Iterator[tuple[str, type[Sandbox]]]:
 
 
 #: api id -> sandbox class
-SANDBOXES: Mapping[str, type[Sandbox]] = Discovered(__name__, _sandbox_classes)
+SANDBOXES: Mapping[str, type[Sandbox]] = Discovered("sandbox", _sandbox_classes)
 
 
 def get_sandbox(api: str) -> type[Sandbox]:

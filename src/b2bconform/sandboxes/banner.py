@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from b2bconform.errors import UsageError
+from b2bconform.locations import profile_dirs
 from b2bconform.sandboxes.base import Sandbox
 
 if TYPE_CHECKING:
@@ -150,9 +151,13 @@ def _request_bodies(spec: Mapping[str, Any], op: _Op) -> list[tuple[str, dict[st
 def _profile_variables(api: str) -> dict[str, str]:
     """Credential name (lower-cased) -> the variables the shipped live profiles of ``api`` read it
     from (``MODUSLINK_CLIENT_AUTH_KEY, site 1: MODUSLINK_SITE2_CLIENT_AUTH_KEY (profile ...)``)."""
-    from b2bconform.targets import PROFILES_DIR, load_profile  # the targets layer sits above
+    from b2bconform.targets import load_profile  # the targets layer sits above
 
-    paths = [*sorted(PROFILES_DIR.glob("*.yaml")), *sorted((PROFILES_DIR / "examples").glob("*.yaml"))]
+    folders = [folder for folder in profile_dirs() if folder.parent.name == api]
+    paths = [
+        *(path for folder in folders for path in sorted(folder.glob("*.yaml"))),
+        *(path for folder in folders for path in sorted((folder / "examples").glob("*.yaml"))),
+    ]
     by_name: dict[str, dict[str, list[str]]] = {}
     for path in paths:
         try:
@@ -161,7 +166,7 @@ def _profile_variables(api: str) -> dict[str, str]:
             continue  # a broken profile is `b2bconform run`'s to report, not the banner's
         if profile.api != api:
             continue
-        label = path.stem if path.parent == PROFILES_DIR else f"{path.parent.name}/{path.stem}"
+        label = path.stem if path.parent.name != "examples" else f"examples/{path.stem}"
         sites: dict[str, list[str]] = {}
         for site, section in enumerate((profile.credentials, profile.alternate_credentials)):
             for name, variable in section.items():

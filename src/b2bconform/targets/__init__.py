@@ -32,13 +32,12 @@ from b2bconform.errors import (
     TargetError,
     UsageError,
 )
-from b2bconform.locations import SHIPPED_PROFILES, contract_dir, profile_roots
+from b2bconform.locations import contract_dir, profile_dirs
 from b2bconform.targets.azure_ad import ClientCredentials, ClientCredentialsAuth
 from b2bconform.targets.live_safety import RateGate
 from b2bconform.traffic.redaction import NOT_SECRET_CREDENTIALS, Redactor
 
 __all__ = [
-    "PROFILES_DIR",
     "LiveTarget",
     "SandboxTarget",
     "Target",
@@ -47,7 +46,6 @@ __all__ = [
     "load_profile",
 ]
 
-PROFILES_DIR = SHIPPED_PROFILES  # the shipped profiles; a user's come from locations.profile_roots()
 Environment = Literal["qa", "uat", "production"]
 
 
@@ -187,7 +185,7 @@ def _check_against_contract(document: YamlDocument, data: dict[str, Any]) -> Non
 def load_profile(name_or_path: str, profiles_dir: Path | None = None) -> TargetProfile:
     """Load ``<name>.yaml`` from ``profiles_dir`` (default: the user's profile folders, then the
     shipped ones) or a path; problems name the file, the key and what was expected."""
-    roots = [profiles_dir] if profiles_dir is not None else profile_roots()
+    roots = [profiles_dir] if profiles_dir is not None else profile_dirs()
     path = Path(name_or_path)
     if not path.suffix:
         found = [root / f"{name_or_path}.yaml" for root in roots if (root / f"{name_or_path}.yaml").is_file()]
@@ -465,7 +463,7 @@ class LiveTarget(Target):
                 # and a token request carries the client secret: its URL is checked as well
                 raise UsageError(
                     f"profile {profile.name!r} says {profile.environment}, but its {key} host {host} is a "
-                    "known production host (a production profile under profiles/ names it); refused unless "
+                    "known production host (a production profile in an API folder names it); refused unless "
                     "--allow-production is given"
                 )
         super().__init__()
@@ -613,7 +611,7 @@ def url_problem(url: object) -> str | None:
 def known_production_hosts(profiles_dir: Path | None = None) -> frozenset[str]:
     """The hosts the production profiles name (the shipped ones: the vendor documents' production
     URLs), in ``profiles_dir`` or in every profile folder."""
-    return _production_hosts(tuple([profiles_dir] if profiles_dir is not None else profile_roots()))
+    return _production_hosts(tuple([profiles_dir] if profiles_dir is not None else profile_dirs()))
 
 
 @cache
@@ -636,7 +634,9 @@ def make_target(
         return SandboxTarget(api, fault=fault)
     if kind == "live":
         if not profile:
-            raise UsageError("--target live needs --profile NAME (a file under profiles/)")
+            raise UsageError(
+                "--target live needs --profile NAME (a file under an API folder's profiles/, or a path)"
+            )
         loaded = load_profile(profile)
         if loaded.api != api:
             raise UsageError(f"profile {loaded.name!r} is for api {loaded.api!r}, not {api!r}")

@@ -2,7 +2,7 @@
 
 Pointing the live target at a sandbox served on 127.0.0.1 exercises everything a vendor run does
 (HTTP, credentials from the environment, rate limit, redaction, recording) with nobody's system at
-risk. ``record_from_sandbox`` is how the cassettes shipped under ``suites/<api>/cassettes`` are made.
+risk. ``record_from_sandbox`` is how the cassettes shipped under ``<api>/suite/cassettes`` are made.
 """
 
 from __future__ import annotations

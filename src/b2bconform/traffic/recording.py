@@ -21,13 +21,12 @@ from typing import Any
 from b2bconform import clock
 from b2bconform.engine.model import Exchange
 from b2bconform.errors import MissingCredentialsError
-from b2bconform.locations import SHIPPED_SUITES, suite_dir
+from b2bconform.locations import suite_dir
 from b2bconform.traffic.cassettes import write_cassette
 from b2bconform.traffic.redaction import NOT_SECRET_CREDENTIALS
 
-__all__ = ["SUITES_DIR", "CassetteRecorder", "cassette_path", "cassette_root", "harness_version"]
+__all__ = ["CassetteRecorder", "cassette_path", "cassette_root", "harness_version"]
 
-SUITES_DIR = SHIPPED_SUITES
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _MAX_NAME = 100
 
@@ -40,7 +39,7 @@ def harness_version() -> str:
 
 
 def cassette_path(api: str, test_id: str, cassette_dir: Path | None = None) -> Path:
-    """``suites/<api>/cassettes/<module>/<test>.yaml`` (or ``<cassette_dir>/<api>/...``).
+    """``<api>/suite/cassettes/<module>/<test>.yaml`` (or ``<cassette_dir>/<api>/...``).
 
     The test part is the node id after the module; characters a file name cannot hold become
     ``_``, and a short digest of the node id keeps two such names apart."""
@@ -53,7 +52,7 @@ def cassette_path(api: str, test_id: str, cassette_dir: Path | None = None) -> P
 
 
 def cassette_root(api: str, cassette_dir: Path | None = None) -> Path:
-    """Where ``api``'s cassettes live: ``suites/<api>/cassettes``, or ``<cassette_dir>/<api>``."""
+    """Where ``api``'s cassettes live: ``<api>/suite/cassettes``, or ``<cassette_dir>/<api>``."""
     return cassette_dir / api if cassette_dir is not None else suite_dir(api) / "cassettes"
 
 

@@ -167,7 +167,9 @@ def run_nightly(
     loaded: TargetProfile | None = None
     if target == "live":
         if not profile:
-            raise UsageError("--target live needs --profile NAME (a file under profiles/)")
+            raise UsageError(
+                "--target live needs --profile NAME (a file under an API folder's profiles/, or a path)"
+            )
         loaded = load_profile(profile)
         wrong = [api for api in apis if api != loaded.api]
         if wrong:

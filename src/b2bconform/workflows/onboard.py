@@ -359,7 +359,7 @@ def onboard(
     start: Starter = SuiteRun.start,
     echo: Callable[[str], None] = click.echo,
 ) -> OnboardingResult:
-    """Onboard each profile (a name under profiles/ or a path); UsageError for an unknown or
+    """Onboard each profile (a name under an API folder's profiles/, or a path); UsageError for an unknown or
     malformed profile, an API without a suite, or a production profile without ``allow_production``,
     before anything is checked or sent."""
     names = list(dict.fromkeys(profile_names))
@@ -369,7 +369,7 @@ def onboard(
     for profile in profiles:
         if profile.api not in suite_apis():
             raise UsageError(
-                f"profile {profile.name!r} is for {profile.api!r}, which has no suite under suites/"
+                f"profile {profile.name!r} is for {profile.api!r}, which has no suite folder (<api>/suite/)"
             )
         gate_production(profile, allow_production)
     dirs = _output_dirs(profiles, output, datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
@@ -387,7 +387,7 @@ def onboard(
     "profiles",
     multiple=True,
     required=True,
-    help="target profile under profiles/ (or a path); repeatable",
+    help="target profile: a name under an API folder's profiles/, or a path; repeatable",
 )
 @click.option(
     "--output",

@@ -1,5 +1,5 @@
-"""``b2bconform new-api``: the files a new partner API starts from, in a folder of the user's (the
-layout ``--path`` / ``$B2BCONFORM_PATH`` reads): its contract (rules citing the document, the
+"""``b2bconform new-api``: the API folder a new partner API starts from, in a folder of the user's
+(the layout ``--path`` / ``$B2BCONFORM_PATH`` reads): its contract (rules citing the document, the
 examples and how they are judged), the rule-driven suite, and a profile to copy per partner."""
 
 from __future__ import annotations
@@ -87,15 +87,13 @@ timeout: 60
 def scaffold(
     api: str, folder: Path, *, document: str = "the-document", title: str | None = None
 ) -> list[Path]:
-    """Write the starting files of ``api`` under ``folder``; refuses to touch an API that exists there."""
+    """Write the API folder of ``api`` under ``folder``; refuses to touch an API folder that exists there."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", api):
         raise UsageError(f"api id {api!r}: expected lower-case letters, digits and _, starting with a letter")
-    contract = folder / "contracts" / api
-    suite = folder / "suites" / api
-    profile = folder / "profiles" / f"{api}-example.yaml"
-    existing = [str(p) for p in (contract, suite, profile) if p.exists()]
-    if existing:
-        raise UsageError(f"{api} already has files here: {', '.join(existing)} (nothing was written)")
+    home = folder / api
+    contract, suite = home / "contract", home / "suite"
+    if home.exists():
+        raise UsageError(f"{api} already has a folder here: {home} (nothing was written)")
     values = {
         "api": api,
         "prefix": api.upper(),
@@ -107,8 +105,11 @@ def scaffold(
         contract / "rules.yaml": _RULES,
         contract / "examples" / "index.yaml": _INDEX,
         contract / "examples" / "judging.yaml": _JUDGING,
+        # packages, so that pytest names the suite's modules after the API (no clash with another's)
+        home / "__init__.py": "",
+        suite / "__init__.py": "",
         suite / "test_contract.py": _SUITE,
-        profile: _PROFILE,
+        home / "profiles" / f"{api}-example.yaml": _PROFILE,
     }
     for path, template in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,15 +125,15 @@ def scaffold(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
-    help="the folder of your own contracts/, suites/ and profiles/ (then: --path FOLDER)",
+    help="the folder of your own API folders (then: --path FOLDER)",
 )
 @click.option("--document", default="the-document", help="the document's file name or id, as rules cite it")
 @reports_errors
 def new_api_command(api: str, folder: Path, document: str) -> None:
-    """Write the files a new API starts from: its contract, its rule-driven suite, a profile."""
+    """Write the API folder a new API starts from: its contract, its rule-driven suite, a profile."""
     for path in scaffold(api, folder, document=document):
         click.echo(f"wrote {path}")
     click.echo(
-        f"next: the spec beside {folder / 'contracts' / api / 'rules.yaml'}, the rules, the examples; "
+        f"next: the spec beside {folder / api / 'contract' / 'rules.yaml'}, the rules, the examples; "
         f"then b2bconform --path {folder} rules --api {api}"
     )

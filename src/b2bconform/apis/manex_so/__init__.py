@@ -1,0 +1,1 @@
+"""ManEx Sales Order API (its sandbox is the shared ERP's, ``b2bconform.apis.manex_erp``)."""

@@ -1,0 +1,1 @@
+"""ModusLink Purchase Order API."""

@@ -1,0 +1,110 @@
+"""The sandbox's fault catalogue: each fault breaks exactly one rule of apis/moduslink_po/contract/rules.yaml.
+
+Validation faults need no code of their own: the sandbox drops the 412 problems of the broken rule.
+"""
+
+from __future__ import annotations
+
+from b2bconform.sandboxes.base import Fault, fault_catalogue
+from b2bconform.sandboxes.rewrites import AnswerRewrite
+
+__all__ = ["FAULTS"]
+
+FAULTS = fault_catalogue(
+    [
+        Fault(
+            "accepts-long-request-reference",
+            "MODUSLINK_PO-REQ-012",
+            "accepts a requestReference longer than 25 characters",
+        ),
+        Fault(
+            "accepts-offset-timestamp",
+            "MODUSLINK_PO-REQ-014",
+            "accepts a dateTimeSent that is not yyyy-mm-ddThh:mm:ssZ (offsets, no Z)",
+        ),
+        Fault("accepts-unknown-uom", "MODUSLINK_PO-REQ-034", "accepts a quantity.uom outside EA, BX, CS"),
+        Fault("accepts-long-sku", "MODUSLINK_PO-REQ-028", "accepts a sku longer than 18 characters"),
+        Fault(
+            "accepts-duplicate-reference",
+            "MODUSLINK_PO-REQ-013",
+            "answers 202 to a repeated requestReference and stores a second order",
+        ),
+        Fault(
+            "rejects-repeat-external-reference",
+            "MODUSLINK_PO-RES-014",
+            "answers 409 to a repeated externalMessageReference under a new requestReference",
+        ),
+        Fault("error-without-path", "MODUSLINK_PO-ERR-006", "412 message entries lack the path member"),
+        Fault("error-code-mismatch", "MODUSLINK_PO-ERR-002", '412 bodies carry errorCode "400"'),
+        Fault("wrong-auth-error-type", "MODUSLINK_PO-ERR-011", '401 bodies carry errorType "unauthorized"'),
+        Fault("accepted-with-200", "MODUSLINK_PO-RES-001", "accepted orders are answered 200 instead of 202"),
+        Fault("result-as-boolean", "MODUSLINK_PO-RES-005", "the 202 body's result is the JSON boolean true"),
+        Fault("no-order-link", "MODUSLINK_PO-ACC-006", "the 202 body carries no link to the order"),
+        Fault(
+            "reference-not-echoed",
+            "MODUSLINK_PO-ACC-004",
+            "the 202 body's requestReference is empty instead of the one sent",
+        ),
+        Fault(
+            "malformed-json-500",
+            "MODUSLINK_PO-REQ-001",
+            "a body that is not a JSON object gets 500 instead of 400",
+        ),
+        Fault("wrong-content-type", "MODUSLINK_PO-RES-002", "every response is labelled text/plain"),
+        Fault(
+            "accepts-unknown-config-id",
+            "MODUSLINK_PO-AUTH-004",
+            "an unknown ClientConfigId is taken for the first site's",
+        ),
+        Fault(
+            "accepts-any-auth-key",
+            "MODUSLINK_PO-AUTH-005",
+            "any ClientAuthKey is accepted, except another site's key",
+        ),
+        Fault(
+            "ignores-subscription-key",
+            "MODUSLINK_PO-AUTH-003",
+            "a call without Ocp-Apim-Subscription-Key is accepted (a wrong one is still refused)",
+        ),
+        Fault(
+            "accepts-any-subscription-key",
+            "MODUSLINK_PO-AUTH-006",
+            "a wrong Ocp-Apim-Subscription-Key is accepted (a missing one is still refused)",
+        ),
+        Fault(
+            "notes-not-echoed", "MODUSLINK_PO-GET-015", "the order read back omits the order and item notes"
+        ),
+        Fault(
+            "offset-timestamps-on-read",
+            "MODUSLINK_PO-GET-009",
+            "the order read back writes its timestamps as +00:00",
+        ),
+        Fault(
+            "confirmed-without-order-id",
+            "MODUSLINK_PO-GET-011",
+            "a confirmed order read back lacks order.orderId",
+        ),
+        Fault(
+            "duplicate-path-wrong",
+            "MODUSLINK_PO-ERR-015",
+            "the 409 entry points at externalMessageReference instead of requestReference",
+        ),
+        Fault("lost-after-first-read", "MODUSLINK_PO-GET-018", "an order is gone once it has been read"),
+        Fault(
+            "default-uom-box", "MODUSLINK_PO-REQ-035", "an item sent without quantity.uom reads back as BX"
+        ),
+        Fault(
+            "accepts-other-sites-key",
+            "MODUSLINK_PO-AUTH-007",
+            "a ClientAuthKey is accepted with another site's ClientConfigId",
+        ),
+        Fault(
+            "subscription-refusal-worded-otherwise",
+            "MODUSLINK_PO-AUTH-008",
+            'the 401 for an invalid subscription key says "Access denied."',
+            AnswerRewrite(
+                path="", old=r"Access denied due to invalid subscription key\.[^\"]*", new="Access denied."
+            ),
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+"""The promostandards_osn suite (run by `b2bconform run`; pytest collects it as a package, so its module names never clash with another suite's)."""

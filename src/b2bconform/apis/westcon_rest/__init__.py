@@ -1,0 +1,1 @@
+"""Westcon REST Order Status, with its Azure AD client-credentials token endpoint."""

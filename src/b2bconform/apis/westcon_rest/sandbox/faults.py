@@ -1,0 +1,123 @@
+"""The sandbox's fault catalogue: each fault breaks exactly one rule of apis/westcon_rest/contract/rules.yaml.
+
+Validation faults need no code of their own: the sandbox drops the 400 problems of the broken rule.
+"""
+
+from __future__ import annotations
+
+from b2bconform.sandboxes.base import Fault, fault_catalogue
+from b2bconform.sandboxes.rewrites import AnswerRewrite
+
+__all__ = ["FAULTS"]
+
+_R = "WESTCON_REST-"
+
+FAULTS = fault_catalogue(
+    [
+        # ── token endpoint ──────────────────────────────────────────────────────────────────
+        Fault("token-type-not-bearer", f"{_R}TOK-010", 'the token answer says token_type "JWT"'),
+        Fault(
+            "token-without-expires-in",
+            f"{_R}TOK-013",
+            "the token answer lacks expires_in (ext_expires_in is still sent)",
+        ),
+        # ── authorisation of getOrderStatus ─────────────────────────────────────────────────
+        Fault(
+            "accepts-missing-token",
+            f"{_R}AUTH-001",
+            "a call without an Authorization header is served (a present one is still verified)",
+        ),
+        Fault(
+            "accepts-non-bearer-scheme",
+            f"{_R}AUTH-002",
+            'a valid token under another scheme or none ("Token <jwt>", "<jwt>") is accepted',
+        ),
+        Fault(
+            "accepts-missing-subscription-key",
+            f"{_R}AUTH-003",
+            "a call without Ocp-Apim-Subscription-Key is served (a wrong one is still refused)",
+        ),
+        Fault(
+            "accepts-expired-token",
+            f"{_R}AUTH-004",
+            "an expired token is accepted (its signature, audience and issuer are still checked)",
+        ),
+        Fault(
+            "accepts-wrong-subscription-key",
+            f"{_R}AUTH-006",
+            "a present but unknown Ocp-Apim-Subscription-Key is accepted (a missing one is still refused)",
+        ),
+        # ── request validation ──────────────────────────────────────────────────────────────
+        Fault(
+            "accepts-unknown-order-type",
+            f"{_R}REQ-007",
+            "an orderType other than C is read as W instead of refused",
+        ),
+        Fault(
+            "accepts-empty-order-list",
+            f"{_R}REQ-012",
+            "an empty order list is answered 200 with no lines instead of 400",
+        ),
+        # ── response lines ──────────────────────────────────────────────────────────────────
+        Fault("iso-status-date", f"{_R}RES-013", "statusDate is written yyyy-mm-dd"),
+        Fault("zero-padded-quantity", f"{_R}RES-009", 'lineQuantity is padded with zeros ("0002.000")'),
+        Fault(
+            "unpadded-order-number",
+            f"{_R}RES-006",
+            'eRPOrderNumber is answered without its leading zeros ("600004")',
+        ),
+        Fault("drops-customer-line-number", f"{_R}RES-004", "lines lack the customerLineNumber member"),
+        Fault("wrong-status-description", f"{_R}RES-012", 'INV lines are described "Shipped"'),
+        Fault(
+            "shipped-without-ship-date",
+            f"{_R}RES-015",
+            'shipped lines carry an empty shipDate ("")',
+        ),
+        Fault(
+            "invoiced-without-billing-document",
+            f"{_R}RES-016",
+            'invoiced lines carry an empty billingDocument ("")',
+        ),
+        Fault(
+            "billing-document-before-invoice",
+            f"{_R}RES-017",
+            "shipped (not yet invoiced) lines carry a billingDocument",
+        ),
+        Fault(
+            "returns-other-partners-orders",
+            f"{_R}STA-005",
+            "the partnerKey is ignored: any partner's orders match",
+        ),
+        Fault(
+            "lowercase-response-root",
+            f"{_R}RES-002",
+            'the response root is spelled "mT_OrderStatus_Response"',
+        ),
+        Fault(
+            "leading-zeros-required",
+            f"{_R}STA-001",
+            "a Westcon order number matches only written with its ten digits",
+        ),
+        Fault(
+            "first-order-only",
+            f"{_R}STA-002",
+            "a customer order number returns only the first Westcon order under it",
+        ),
+        Fault("accepts-foreign-audience", f"{_R}AUTH-005", "a token issued for another audience is accepted"),
+        Fault("refuses-resource", f"{_R}TOK-006", "a token request naming the API as resource is refused"),
+        Fault(
+            "wrong-secret-bad-request",
+            f"{_R}TOK-007",
+            "a wrong client_secret is refused with 400, not 401",
+            AnswerRewrite(path="(?i)/oauth2/token", when="AADSTS7000215", status=400),
+        ),
+        Fault(
+            "no-match-not-found",
+            f"{_R}RES-025",
+            "order numbers that match no order are answered 404 (with the empty list)",
+            AnswerRewrite(
+                path="(?i)/orders/orderstatus", when=r'"MT_OrderStatus_Response"\s*:\s*\[\s*\]', status=404
+            ),
+        ),
+    ]
+)

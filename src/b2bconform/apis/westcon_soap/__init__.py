@@ -1,0 +1,1 @@
+"""Westcon SOAP Order Status v2."""
