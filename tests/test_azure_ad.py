@@ -95,6 +95,15 @@ def test_every_api_call_carries_the_subscription_key(client: httpx.Client) -> No
 
 
 @respx.mock
+def test_a_subscription_key_the_caller_sets_itself_is_sent_as_set(client: httpx.Client) -> None:
+    respx.post(TOKEN_URL).mock(return_value=token("token-1"))
+    api = respx.post(API_URL).mock(return_value=httpx.Response(401))
+    client.post(API_URL, json={}, headers={"Ocp-Apim-Subscription-Key": "a-wrong-key"})
+    assert {call.request.headers["Ocp-Apim-Subscription-Key"] for call in api.calls} == {"a-wrong-key"}
+    assert all(call.request.headers["Authorization"].startswith("Bearer ") for call in api.calls)
+
+
+@respx.mock
 def test_a_token_is_renewed_shortly_before_it_expires(client: httpx.Client, clock: Clock) -> None:
     tokens = respx.post(TOKEN_URL).mock(side_effect=[token("token-1", 3599), token("token-2", 3599)])
     api = respx.post(API_URL).mock(return_value=httpx.Response(200))

@@ -1,20 +1,23 @@
-"""The suite an API gets from its contract alone, for SOAP contracts with examples: every request
-example of the contract (the caller's credentials written where the contract says they travel) is
-answered as the contract says, one negative request per request rule a mutation can break (the
-mutation that breaks that rule and no rule reading another member: ``proofs.breaking_request_of``)
-is answered as the contract says a breaking request is (refused, where the rule is the vendor's and
-no other reading allows the request), and a call with a wrong secret gets a
-different answer than the right one. An API's suite module takes them with one line:
+"""The suite an API gets from its contract alone, REST or SOAP: every request example of the
+document (as the API's review builder reads ``examples/``; the target's credentials written where
+the contract says they travel, never the document's sample ones) is answered as the contract says;
+one negative request per request rule a mutation can break (the mutation that breaks that rule and
+no rule reading another member: ``proofs.breaking_request_of``) is answered as the contract says a
+breaking request is (refused, where the rule is the vendor's and no other reading allows the
+request); and a call with a wrong secret gets a different answer than the right one. An API's
+suite module takes them with one line:
 
     test_examples, test_request_rules, test_wrong_secrets = rule_driven_tests(API)
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from lxml import etree
@@ -23,56 +26,137 @@ from b2bconform.engine.contract import contract_of
 from b2bconform.engine.documents import element_at, xml_root
 from b2bconform.engine.model import Exchange, Headers, Request
 from b2bconform.engine.proofs import breaking_request_of
-from b2bconform.engine.yamlfile import load_yaml
+from b2bconform.review.judging import BUILDERS
 from b2bconform.session import Judge
 
-__all__ = ["RequestExample", "request_examples", "rule_driven_tests", "send", "signed", "with_credentials"]
+__all__ = [
+    "RequestExample",
+    "example_path",
+    "headers_for",
+    "request_examples",
+    "rule_driven_tests",
+    "send",
+    "send_example",
+    "signed",
+    "unplaced_credentials",
+    "with_credentials",
+]
+
+# What of an example's headers is sent: how the body reads, never a credential the document shows.
+_CONTENT_HEADERS = frozenset({"content-type", "soapaction", "accept"})
 
 
 @dataclass(frozen=True)
 class RequestExample:
-    name: str
+    name: str  # the example's file
     operation: str
     body: bytes
+    method: str = "POST"
+    path: str = ""  # the path (and query) the document shows; "" for SOAP: the service's address
+    headers: tuple[tuple[str, str], ...] = ()  # the example's content headers
 
 
 def request_examples(api: str) -> tuple[RequestExample, ...]:
-    """The contract's request examples (``examples/index.yaml`` entries of kind request)."""
-    folder = contract_of(api).root / "examples"
-    entries = load_yaml(folder / "index.yaml").data or []
-    return tuple(
-        RequestExample(entry["file"], entry["operation"], (folder / entry["file"]).read_bytes())
-        for entry in entries
-        if entry.get("kind") == "request"
-    )
+    """The document's request examples, as the API's review builder turns them into requests (its
+    cases of kind request, each file once); the auth flow's own token requests are the target's."""
+    contract = contract_of(api)
+    if api not in BUILDERS:
+        return ()
+    load, build = BUILDERS[api]
+    token = contract.rules.auth_flow.token_operation if contract.rules.auth_flow else None
+    found: dict[str, RequestExample] = {}
+    for case in build(load(None)):
+        if case.kind != "request" or not case.exchanges or case.example in found:
+            continue
+        request = case.exchanges[-1].request
+        operation = case.operation or contract.operation_for(request)
+        if operation is None or operation == token:
+            continue
+        url = urlsplit(request.url)
+        path = "" if contract.soap_operations else url.path + (f"?{url.query}" if url.query else "")
+        headers = tuple((k, v) for k, v in request.headers.pairs() if k.lower() in _CONTENT_HEADERS)
+        found[case.example] = RequestExample(
+            case.example, operation, request.body or b"", request.method, path, headers
+        )
+    return tuple(found[name] for name in sorted(found))
 
 
 def with_credentials(api: str, body: bytes, values: dict[str, str]) -> bytes:
-    """``body`` with each body credential the contract declares set to ``values[name]``."""
+    """``body`` with each body credential the contract declares, where the body has its place, set to
+    ``values[name]`` (an XML element or a JSON member, at the credential's path)."""
+    credentials = [c for c in contract_of(api).rules.credentials if c.where == "body" and c.name in values]
+    if not credentials:
+        return body
     root = xml_root(body)
-    if root is None:
-        raise ValueError(f"{api}: a request example is not well-formed XML")
-    for credential in contract_of(api).rules.credentials:
-        if credential.where == "body" and credential.name in values:
+    if root is not None:
+        for credential in credentials:
             node = element_at(root, credential.at)
             if node is not None:
                 node.text = values[credential.name]
-    written: bytes = etree.tostring(root, xml_declaration=True, encoding="utf-8")
-    return written
+        written: bytes = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+        return written
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return body
+    for credential in credentials:
+        *parents, member = [part for part in credential.at.split("/") if part]
+        holder = document
+        for part in parents:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if isinstance(holder, dict) and member in holder:
+            holder[member] = values[credential.name]
+    return json.dumps(document).encode("utf-8")
+
+
+def unplaced_credentials(api: str, body: bytes) -> list[str]:
+    """The body credentials the contract declares that ``body`` has no place for."""
+    root = xml_root(body)
+    names = []
+    for credential in contract_of(api).rules.credentials:
+        if credential.where != "body":
+            continue
+        if root is not None:
+            missing = element_at(root, credential.at) is None
+        else:
+            marker = credential.at.rstrip("/").rpartition("/")[2]
+            missing = f'"{marker}"'.encode() not in body
+        if missing:
+            names.append(credential.name)
+    return names
 
 
 def headers_for(api: str, operation: str, values: dict[str, str]) -> dict[str, str]:
-    """The headers of a call: SOAP's, and the header credentials the contract declares."""
+    """The headers of a SOAP call: SOAP's, and the header credentials the contract declares."""
     actions = contract_of(api).soap_service[1]
     headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{actions.get(operation, "")}"'}
     credentials = contract_of(api).rules.credentials
     return headers | {c.at: values[c.name] for c in credentials if c.where == "header" and c.name in values}
 
 
+def example_path(api: str, example: RequestExample, values: dict[str, str]) -> str:
+    """Where the example goes: the SOAP address, or the path it shows with each path credential's
+    segment (the document's sample key) back to its ``{name}`` placeholder, for the target to fill."""
+    contract = contract_of(api)
+    if not example.path:
+        return contract.soap_service[0]
+    template = next((o.template for o in contract.operations if o.id == example.operation), None)
+    path, _, query = example.path.partition("?")
+    if template is not None:
+        wanted = template.strip("/").split("/")
+        segments = path.strip("/").split("/")
+        offset = len(segments) - len(wanted)  # a base path the template leaves out
+        for index, segment in enumerate(wanted):
+            if segment in values and 0 <= offset + index < len(segments):
+                segments[offset + index] = segment
+        path = "/" + "/".join(segments)
+    return path + (f"?{query}" if query else "")
+
+
 def send(
     judge: Judge, operation: str, body: bytes, values: dict[str, str] | None = None, headers: Any = None
 ) -> Any:
-    """POST ``body`` with ``headers`` (default: ``headers_for`` the target's credentials)."""
+    """POST ``body`` to the SOAP address with ``headers`` (default: ``headers_for`` the target's credentials)."""
     values = judge.target.credentials() if values is None else values
     sent = dict(headers) if headers is not None else headers_for(judge.api, operation, values)
     return judge.send(
@@ -80,13 +164,74 @@ def send(
     )
 
 
+def send_example(
+    judge: Judge,
+    example: RequestExample,
+    body: bytes | None = None,
+    headers: Any = None,
+    values: dict[str, str] | None = None,
+) -> Any:
+    """Send the example (or ``body`` in its place) as the target's caller: SOAP with ``send``; REST
+    with its content headers (or ``headers``), the target adding its credentials where ``headers``
+    does not set them."""
+    values = judge.target.credentials() if values is None else values
+    body = with_credentials(judge.api, example.body, values) if body is None else body
+    if not example.path:
+        return send(judge, example.operation, body, values, headers)
+    sent = dict(headers) if headers is not None else dict(example.headers)
+    path = example_path(judge.api, example, values)
+    return judge.send(example.method, path, body=body or None, headers=sent)
+
+
 def signed(judge: Judge, example: RequestExample) -> bytes:
-    """The example with the target's credentials where the contract says they travel."""
+    """The example's body with the target's credentials where the contract says they travel."""
     return with_credentials(judge.api, example.body, judge.target.credentials())
 
 
+def _asked(judge: Judge, example: RequestExample) -> Exchange:
+    """The example as the target's caller sends it, credentials included where they are the
+    caller's to write (not an auth flow's token), for a mutation to start from."""
+    api = judge.api
+    contract = contract_of(api)
+    values = judge.target.credentials()
+    body = with_credentials(api, example.body, values)
+    if not example.path:
+        headers = Headers(headers_for(api, example.operation, values))
+        return Exchange(
+            api,
+            Request("POST", f"https://target{contract.soap_service[0]}", headers, body),
+            operation=example.operation,
+        )
+    path = example_path(api, example, values)
+    for name, value in values.items():
+        path = path.replace(name, value) if name.startswith("{") else path
+    declared = {c.name: c.at for c in contract.rules.credentials if c.where == "header"}
+    own = [] if contract.rules.auth_flow else [(declared[n], v) for n, v in values.items() if n in declared]
+    request = Request(
+        example.method, f"https://target{path}", Headers([*example.headers, *own]), body or None
+    )
+    return Exchange(api, request, operation=example.operation)
+
+
+def _send_as_asked(judge: Judge, asked: Exchange) -> Any:
+    """Send a request ``_asked`` built (or a mutation of it) exactly: its headers, path and body; only
+    an auth flow's token is the target's to add."""
+    request = asked.request
+    if judge.contract.soap_operations:
+        return send(judge, asked.operation or "", request.body or b"", headers=request.headers.pairs())
+    url = urlsplit(request.url)
+    path = url.path + (f"?{url.query}" if url.query else "")
+    return judge.send(
+        request.method,
+        path,
+        body=request.body,
+        headers=dict(request.headers.pairs()),
+        with_credentials=judge.contract.rules.auth_flow is not None,
+    )
+
+
 def rule_driven_tests(api: str) -> tuple[Callable[..., None], Callable[..., None], Callable[..., None]]:
-    """The three generic tests of ``api``, parametrized from its contract."""
+    """The three generic tests of ``api``, parametrized from its contract and examples."""
     contract = contract_of(api)
     examples = request_examples(api)
     by_name = {example.name: example for example in examples}
@@ -101,10 +246,20 @@ def rule_driven_tests(api: str) -> tuple[Callable[..., None], Callable[..., None
         if c.secret
     ]
 
-    @pytest.mark.parametrize("example", sorted(by_name))
+    def usable(example: RequestExample) -> RequestExample:
+        unplaced = unplaced_credentials(api, example.body)
+        if unplaced:
+            pytest.skip(
+                f"the document's {example.name} has no place for {', '.join(unplaced)} "
+                "(where the contract says it travels): it cannot be sent as the target's caller"
+            )
+        return example
+
+    @pytest.mark.parametrize(
+        "example", sorted(by_name) or [pytest.param("", marks=pytest.mark.skip(reason="no request example"))]
+    )
     def test_each_request_example_is_answered_as_the_contract_says(judge: Judge, example: str) -> None:
-        judgement = send(judge, by_name[example].operation, signed(judge, by_name[example]))
-        assert not judgement.broken_by_request, f"the example breaks {sorted(judgement.broken_by_request)}"
+        judgement = send_example(judge, usable(by_name[example]))
         judge.expect_conforms(judgement)
 
     @pytest.mark.parametrize(
@@ -113,21 +268,14 @@ def rule_driven_tests(api: str) -> tuple[Callable[..., None], Callable[..., None
     def test_a_request_breaking_a_rule_is_answered_as_the_contract_says(judge: Judge, rule_id: str) -> None:
         rule = contract.rules.get(rule_id)
         for example in (e for e in examples if rule.applies_to(e.operation)):
-            body = signed(judge, example)
-            headers = Headers(headers_for(api, example.operation, judge.target.credentials()))
-            asked = Exchange(
-                api,
-                Request("POST", f"https://target{contract.soap_service[0]}", headers, body),
-                operation=example.operation,
-            )
-            broken = breaking_request_of(contract, rule_id, asked)
+            if unplaced_credentials(api, example.body):
+                continue
+            broken = breaking_request_of(contract, rule_id, _asked(judge, example))
             if broken is not None:
                 break
         else:
             pytest.skip(f"no mutation of the examples breaks {rule_id} alone")
-        judgement = send(
-            judge, example.operation, broken.request.body or b"", headers=broken.request.headers.pairs()
-        )
+        judgement = _send_as_asked(judge, broken)
         sent = contract.check(broken, side="client")  # as sent: the judged exchange is redacted
         # broken, or (a rule with other readings) broken as the adopted reading has it
         assert rule_id in {f.rule for f in [*sent.findings, *sent.discrepancies]}, (
@@ -135,7 +283,7 @@ def rule_driven_tests(api: str) -> tuple[Callable[..., None], Callable[..., None
         )
         judge.expect_conforms(judgement)
         answer = judgement.exchange.response
-        # The supplier must refuse it where the document says so: a rule judged on the vendor, broken
+        # The vendor must refuse it where the document says so: a rule judged on the vendor, broken
         # as no other reading allows. A caller's rule (judged: [client]) says nothing of the answer.
         if "vendor" in rule.judged and rule_id in {f.rule for f in sent.findings}:
             assert answer is not None and contract.refuses(rule, answer), (
@@ -146,17 +294,26 @@ def rule_driven_tests(api: str) -> tuple[Callable[..., None], Callable[..., None
     def test_a_wrong_secret_gets_another_answer_than_the_right_one(judge: Judge, name: str) -> None:
         if not examples:
             pytest.skip("the contract has no request example yet (examples/index.yaml, kind: request)")
-        example = examples[0]
-        right = send(judge, example.operation, signed(judge, example))
+        example = usable(examples[0])
+        right = send_example(judge, example)
         wrong_values = {**judge.target.credentials(), name: "b2bconform-wrong-" + re.sub(r"\W", "", name)}
-        wrong = send(
-            judge, example.operation, with_credentials(api, example.body, wrong_values), wrong_values
-        )
+        credential = next(c for c in contract.rules.credentials if c.name == name)
+        headers = None
+        if example.path and credential.where == "header":
+            headers = {**dict(example.headers), credential.at: wrong_values[name]}
+        wrong = send_example(judge, example, headers=headers, values=wrong_values)
         judge.expect_conforms()
         assert right.exchange.response is not None and wrong.exchange.response is not None
-        assert wrong.exchange.response.body != right.exchange.response.body, (
-            f"a wrong {name} was answered as the right one"
-        )
+        assert (wrong.exchange.response.status, wrong.exchange.response.body) != (
+            right.exchange.response.status,
+            right.exchange.response.body,
+        ), f"a wrong {name} was answered as the right one"
+        if credential.refused_by:  # a rule says a wrong one is refused: as credentials are, or as it says
+            answer = wrong.exchange.response
+            refusal = contract.rules.get(credential.refused_by)
+            assert contract.refused_credentials(answer) or contract.refuses(refusal, answer), (
+                f"a wrong {name} was not refused as {credential.refused_by} says"
+            )
 
     return (
         test_each_request_example_is_answered_as_the_contract_says,

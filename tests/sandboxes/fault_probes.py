@@ -12,7 +12,7 @@ import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
 from b2bconform.engine.contract import Contract, Judgement
-from b2bconform.engine.model import Exchange
+from b2bconform.engine.model import Exchange, Headers, Request, Response
 from b2bconform.sandboxes.base import Fault, Sandbox
 from b2bconform.sandboxes.derived import BrokenAnswers
 
@@ -71,3 +71,21 @@ class JudgedClient:
 
     def failed_rules(self) -> set[str]:
         return {finding.rule for judgement in self.judge() for finding in judgement.findings}
+
+
+def exchange_of(api: str, response: httpx.Response) -> Exchange:
+    """An in-process client's call as the engine's exchange."""
+    sent = response.request
+    request = Request(sent.method, str(sent.url), Headers(list(sent.headers.items())), sent.content or None)
+    answer = Response(response.status_code, Headers(list(response.headers.items())), response.content)
+    return Exchange(api, request, answer)
+
+
+def failed_rules_of(contract: Contract, responses: list[httpx.Response]) -> set[str]:
+    """The rules the engine fails on these calls, each judged after the ones before it."""
+    exchanges = [contract.classify(exchange_of(contract.api, response)) for response in responses]
+    return {
+        finding.rule
+        for index, exchange in enumerate(exchanges)
+        for finding in contract.check(exchange, history=exchanges[:index]).findings
+    }

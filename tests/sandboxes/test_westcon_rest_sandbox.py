@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fault_probes import derived_probes, failed_rules_of
 from starlette.exceptions import StarletteDeprecationWarning
 
 from b2bconform.apis.westcon_rest.sandbox import (
@@ -30,6 +31,7 @@ from b2bconform.apis.westcon_rest.sandbox import (
     WestconRestSandbox,
     decode_claims,
 )
+from b2bconform.engine.contract import Contract
 from b2bconform.errors import UsageError
 from b2bconform.sandboxes import SANDBOXES, Fault, get_sandbox
 from b2bconform.sandboxes.serve import start_in_thread
@@ -765,11 +767,19 @@ def _first_line(api: Api, number: str, member: str) -> Any:
     return lines[0].get(member, "<absent>")
 
 
+def _failed_rules(api: Api) -> set[str]:
+    """The rules the engine fails on a token answer and the answers about shipped, invoiced and
+    partly shipped orders, asked by Westcon order number and by the customer's."""
+    responses = [
+        api.token_call(),
+        *(api.query([number]) for number in ("600004", "600009", "600015")),
+        api.query(["PO-77812"], "C"),
+    ]
+    return failed_rules_of(Contract.load("westcon_rest"), responses)
+
+
 FAULT_PROBES: dict[str, Callable[[Api], bool]] = {
-    "token-type-not-bearer": lambda a: _token_body(a)["token_type"] == "JWT",
-    "token-without-expires-in": lambda a: (
-        "expires_in" not in _token_body(a) and _token_body(a)["ext_expires_in"] == 3599
-    ),
+    **derived_probes(WestconRestSandbox.faults, _failed_rules),
     "accepts-missing-token": lambda a: _served(a, without(a.headers(), "Authorization")),
     "accepts-non-bearer-scheme": _non_bearer,
     "accepts-missing-subscription-key": lambda a: _served(a, without(a.headers(), SUBSCRIPTION_KEY_HEADER)),
@@ -784,18 +794,11 @@ FAULT_PROBES: dict[str, Callable[[Api], bool]] = {
     "accepts-empty-order-list": lambda a: (
         a.query([]).status_code == 200 and a.query([]).json() == {RESPONSE_ROOT: []}
     ),
-    "iso-status-date": lambda a: _first_line(a, "600004", "statusDate") == "2026-11-20",
-    "zero-padded-quantity": lambda a: _first_line(a, "600004", "lineQuantity") == "0002.000",
-    "unpadded-order-number": lambda a: _first_line(a, "600004", "eRPOrderNumber") == "600004",
-    "drops-customer-line-number": lambda a: _first_line(a, "600015", "customerLineNumber") == "<absent>",
-    "wrong-status-description": lambda a: _first_line(a, "600004", "lineStatusDescription") == "Shipped",
     "shipped-without-ship-date": lambda a: any(
         line["lineStatusCode"] == "SHI" and line["shipDate"] == "" for line in a.lines(["600015"])
     ),
     "invoiced-without-billing-document": lambda a: _first_line(a, "600004", "billingDocument") == "",
-    "billing-document-before-invoice": lambda a: _first_line(a, "600009", "billingDocument") == "0090000099",
     "returns-other-partners-orders": lambda a: keys(a.lines(["700001"])) == [("0000700001", "000010")],
-    "lowercase-response-root": lambda a: list(a.query(["600004"]).json()) == ["mT_OrderStatus_Response"],
     "leading-zeros-required": lambda a: a.query(["600004"]).json()[RESPONSE_ROOT] == [],
     "first-order-only": lambda a: (
         len({line["eRPOrderNumber"] for line in a.query(["PO-77812"], "C").json()[RESPONSE_ROOT]}) == 1
@@ -913,13 +916,6 @@ def test_the_validation_faults_still_refuse_other_problems() -> None:
     assert empty.query([], "X").status_code == 400
 
 
-def test_the_token_faults_leave_the_other_token_members_alone() -> None:
-    for fault in ("token-type-not-bearer", "token-without-expires-in"):
-        body = _token_body(Api(fault))
-        assert body["access_token"] and body["ext_expires_in"] == 3599
-    assert _token_body(Api("token-type-not-bearer"))["expires_in"] == 3599
-
-
 # ── over real HTTP ───────────────────────────────────────────────────────────────────────────
 
 
@@ -945,6 +941,6 @@ def test_start_in_thread_serves_the_token_endpoint_and_the_api() -> None:
             timeout=10,
         )
         assert response.status_code == 200
-        assert len(response.json()["mT_OrderStatus_Response"]) == 2
+        assert list(response.json()) != [RESPONSE_ROOT]  # the fault's rewrite acts over HTTP too
     finally:
         stop()

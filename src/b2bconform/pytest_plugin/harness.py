@@ -19,6 +19,7 @@ import pytest
 from b2bconform import clock
 from b2bconform.cleanup import CleanupOutcome
 from b2bconform.engine.contract import Contract
+from b2bconform.engine.formats.openapi import register_with_schemathesis
 from b2bconform.errors import B2BConformError, InputFileError, TargetError, UsageError
 from b2bconform.generation import draw_without_local_constants
 from b2bconform.locations import suite_dirs
@@ -54,6 +55,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for marker, text in MARKERS.items():
         config.addinivalue_line("markers", f"{marker}: {text}")
     _configure_hypothesis(config)
+    register_with_schemathesis()  # a spec's `format: <library name>` generates the library's values
     options = TargetOptions(
         kind=config.getoption("target"),
         profile=config.getoption("profile"),

@@ -5,7 +5,7 @@ break, without writing it; the fault self-test proves each fails its rule and on
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from b2bconform.engine.contract import contract_of
@@ -44,19 +44,23 @@ class BrokenAnswers:
         )
 
 
-def derived_faults(api: str, rule_ids: Iterable[str], *, prefix: str = "breaks-") -> list[Fault]:
-    """One fault per rule of ``rule_ids`` (response rules of ``api`` a mutated answer can break).
+def derived_faults(
+    api: str, rule_ids: Iterable[str] | Mapping[str, str], *, prefix: str = "breaks-"
+) -> list[Fault]:
+    """One fault per rule of ``rule_ids`` (response rules of ``api`` a mutated answer can break),
+    named ``<prefix><rule>`` or, given a mapping of rule to name, by the name it gives.
 
     The rules are named, not all taken: where every mutation of a rule's answers also breaks another
     rule (two rules on one member), the fault would change nothing, and the self-test would say so.
     """
     contract = contract_of(api)
+    names = dict(rule_ids) if isinstance(rule_ids, Mapping) else {}
     faults = []
     for rule_id in rule_ids:
         rule = contract.rules.get(rule_id)
         if not answer_breakable(rule):
             raise ValueError(f"{rule_id}: no mutation of a conforming answer breaks it")
-        name = f"{prefix}{rule.id.split('-', 1)[1].lower()}"
+        name = names.get(rule_id) or f"{prefix}{rule.id.split('-', 1)[1].lower()}"
         faults.append(
             Fault(
                 name,

@@ -39,6 +39,11 @@ _FIXED: tuple[Format, ...] = (
 _FIXED_BY_NAME: dict[str, Format] = {fmt.name: fmt for fmt in _FIXED}
 
 
+def fixed_formats() -> dict[str, Format]:
+    """The parameterless formats by name (what a spec's ``format`` keyword can name)."""
+    return dict(_FIXED_BY_NAME)
+
+
 # --- parameter checking -------------------------------------------------------------------
 
 

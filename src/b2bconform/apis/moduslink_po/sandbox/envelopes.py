@@ -45,18 +45,14 @@ class References:
 
 @dataclass(frozen=True)
 class Entry:
-    """One message entry; path None leaves the member out (only the error-without-path fault does)."""
+    """One message entry."""
 
     message: str
-    path: str | None
+    path: str
     error_type: str
 
     def as_json(self) -> dict[str, str]:
-        out = {"message": self.message}
-        if self.path is not None:
-            out["path"] = self.path
-        out["errorType"] = self.error_type
-        return out
+        return {"message": self.message, "path": self.path, "errorType": self.error_type}
 
 
 def _envelope(
@@ -83,10 +79,10 @@ def error(error_code: str, entries: Sequence[Entry], refs: References | None = N
     return _envelope("false", "", refs or References(), [], error_code, entries)
 
 
-def accepted(request_id: str, refs: References, *, result: Any = "true", link: bool = True) -> dict[str, Any]:
+def accepted(request_id: str, refs: References, *, link: bool = True) -> dict[str, Any]:
     """The 202 body, linking to the order (the vendor's example spells V1; we use the route's v1)."""
     links = [order_link(request_id)] if link else []
-    return _envelope(result, request_id, refs, links, "", [])
+    return _envelope("true", request_id, refs, links, "", [])
 
 
 def order_link(request_id: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ Validation faults need no code of their own: the sandbox drops the 412 problems 
 from __future__ import annotations
 
 from b2bconform.sandboxes.base import Fault, fault_catalogue
+from b2bconform.sandboxes.derived import derived_faults
 from b2bconform.sandboxes.rewrites import AnswerRewrite
 
 __all__ = ["FAULTS"]
@@ -34,11 +35,8 @@ FAULTS = fault_catalogue(
             "MODUSLINK_PO-RES-014",
             "answers 409 to a repeated externalMessageReference under a new requestReference",
         ),
-        Fault("error-without-path", "MODUSLINK_PO-ERR-006", "412 message entries lack the path member"),
         Fault("error-code-mismatch", "MODUSLINK_PO-ERR-002", '412 bodies carry errorCode "400"'),
-        Fault("wrong-auth-error-type", "MODUSLINK_PO-ERR-011", '401 bodies carry errorType "unauthorized"'),
         Fault("accepted-with-200", "MODUSLINK_PO-RES-001", "accepted orders are answered 200 instead of 202"),
-        Fault("result-as-boolean", "MODUSLINK_PO-RES-005", "the 202 body's result is the JSON boolean true"),
         Fault("no-order-link", "MODUSLINK_PO-ACC-006", "the 202 body carries no link to the order"),
         Fault(
             "reference-not-echoed",
@@ -50,7 +48,6 @@ FAULTS = fault_catalogue(
             "MODUSLINK_PO-REQ-001",
             "a body that is not a JSON object gets 500 instead of 400",
         ),
-        Fault("wrong-content-type", "MODUSLINK_PO-RES-002", "every response is labelled text/plain"),
         Fault(
             "accepts-unknown-config-id",
             "MODUSLINK_PO-AUTH-004",
@@ -75,19 +72,9 @@ FAULTS = fault_catalogue(
             "notes-not-echoed", "MODUSLINK_PO-GET-015", "the order read back omits the order and item notes"
         ),
         Fault(
-            "offset-timestamps-on-read",
-            "MODUSLINK_PO-GET-009",
-            "the order read back writes its timestamps as +00:00",
-        ),
-        Fault(
             "confirmed-without-order-id",
             "MODUSLINK_PO-GET-011",
             "a confirmed order read back lacks order.orderId",
-        ),
-        Fault(
-            "duplicate-path-wrong",
-            "MODUSLINK_PO-ERR-015",
-            "the 409 entry points at externalMessageReference instead of requestReference",
         ),
         Fault("lost-after-first-read", "MODUSLINK_PO-GET-018", "an order is gone once it has been read"),
         Fault(
@@ -105,6 +92,18 @@ FAULTS = fault_catalogue(
             AnswerRewrite(
                 path="", old=r"Access denied due to invalid subscription key\.[^\"]*", new="Access denied."
             ),
+        ),
+        # derived from their rules: each answer mutated to break the rule alone (sandboxes/derived.py)
+        *derived_faults(
+            "moduslink_po",
+            {
+                "MODUSLINK_PO-ERR-006": "error-without-path",
+                "MODUSLINK_PO-ERR-011": "wrong-auth-error-type",
+                "MODUSLINK_PO-RES-005": "result-as-boolean",
+                "MODUSLINK_PO-RES-002": "wrong-content-type",
+                "MODUSLINK_PO-GET-009": "offset-timestamps-on-read",
+                "MODUSLINK_PO-ERR-015": "duplicate-path-wrong",
+            },
         ),
     ]
 )

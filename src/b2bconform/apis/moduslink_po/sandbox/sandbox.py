@@ -83,10 +83,6 @@ def _z_timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _offset_timestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-
-
 def _parse_object(raw: bytes) -> dict[str, Any] | None:
     """The body as a JSON object, whatever Content-Type says; None when it is anything else."""
     try:
@@ -167,8 +163,9 @@ class ModusLinkSandbox(Sandbox):
         return self._json(404, env.error("404", [Entry(env.ROUTE_NOT_FOUND_MESSAGE, "", "not found")]))
 
     def _json(self, status: int, body: dict[str, Any]) -> Response:
-        media_type = "text/plain" if self.has("wrong-content-type") else "application/json"
-        return Response(json.dumps(body, ensure_ascii=False), status_code=status, media_type=media_type)
+        return Response(
+            json.dumps(body, ensure_ascii=False), status_code=status, media_type="application/json"
+        )
 
     def _now(self) -> datetime:
         return datetime.now(UTC)
@@ -180,8 +177,7 @@ class ModusLinkSandbox(Sandbox):
         text = self._auth_problem(request)
         if text is None:
             return None
-        error_type = "unauthorized" if self.has("wrong-auth-error-type") else "authentication"
-        return self._json(401, env.error("401", [Entry(text, "", error_type)]))
+        return self._json(401, env.error("401", [Entry(text, "", "authentication")]))
 
     def _auth_problem(self, request: Request) -> str | None:
         # The gateway checks the subscription before the application checks the client pair.
@@ -246,16 +242,13 @@ class ModusLinkSandbox(Sandbox):
         return self._json(400, env.error("400", [Entry(env.BAD_JSON_MESSAGE, "", "invalid format")]))
 
     def _precondition_failed(self, problems: list[Problem], refs: References) -> Response:
-        without_path = self.has("error-without-path")
-        entries = [Entry(p.message, None if without_path else p.path, p.error_type) for p in problems]
+        entries = [Entry(p.message, p.path, p.error_type) for p in problems]
         code = "400" if self.has("error-code-mismatch") else "412"
         return self._json(412, env.error(code, entries, refs))
 
     def _duplicate(self, refs: References) -> Response:
-        path = env.DUPLICATE_PATH
-        if self.has("duplicate-path-wrong"):
-            path = "#/clientRequest.requestHeader.externalMessageReference"
-        return self._json(409, env.error("409", [Entry(env.DUPLICATE_MESSAGE, path, "duplicate")], refs))
+        entry = Entry(env.DUPLICATE_MESSAGE, env.DUPLICATE_PATH, "duplicate")
+        return self._json(409, env.error("409", [entry], refs))
 
     def _server_error(self) -> Response:
         return self._json(500, env.error("500", [Entry(env.SERVER_ERROR_MESSAGE, "", "server error")]))
@@ -264,8 +257,7 @@ class ModusLinkSandbox(Sandbox):
         if self.has("reference-not-echoed"):
             # empty, not merely another reference: the document's own 202 answers another one
             refs = References("", refs.external)
-        result: Any = True if self.has("result-as-boolean") else "true"
-        body = env.accepted(order.request_id, refs, result=result, link=not self.has("no-order-link"))
+        body = env.accepted(order.request_id, refs, link=not self.has("no-order-link"))
         return self._json(200 if self.has("accepted-with-200") else 202, body)
 
     # ── GET /purchaseapi/v1/orders/{requestId} ─────────────────────────────────────────────
@@ -285,7 +277,7 @@ class ModusLinkSandbox(Sandbox):
 
     def _read_options(self) -> ReadOptions:
         return ReadOptions(
-            timestamp=_offset_timestamp if self.has("offset-timestamps-on-read") else _z_timestamp,
+            timestamp=_z_timestamp,
             echo_notes=not self.has("notes-not-echoed"),
             order_id_when_confirmed=not self.has("confirmed-without-order-id"),
             default_uom="BX" if self.has("default-uom-box") else DEFAULT_UOM,

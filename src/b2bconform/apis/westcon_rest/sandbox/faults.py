@@ -6,6 +6,7 @@ Validation faults need no code of their own: the sandbox drops the 400 problems 
 from __future__ import annotations
 
 from b2bconform.sandboxes.base import Fault, fault_catalogue
+from b2bconform.sandboxes.derived import derived_faults
 from b2bconform.sandboxes.rewrites import AnswerRewrite
 
 __all__ = ["FAULTS"]
@@ -15,12 +16,6 @@ _R = "WESTCON_REST-"
 FAULTS = fault_catalogue(
     [
         # ── token endpoint ──────────────────────────────────────────────────────────────────
-        Fault("token-type-not-bearer", f"{_R}TOK-010", 'the token answer says token_type "JWT"'),
-        Fault(
-            "token-without-expires-in",
-            f"{_R}TOK-013",
-            "the token answer lacks expires_in (ext_expires_in is still sent)",
-        ),
         # ── authorisation of getOrderStatus ─────────────────────────────────────────────────
         Fault(
             "accepts-missing-token",
@@ -59,15 +54,6 @@ FAULTS = fault_catalogue(
             "an empty order list is answered 200 with no lines instead of 400",
         ),
         # ── response lines ──────────────────────────────────────────────────────────────────
-        Fault("iso-status-date", f"{_R}RES-013", "statusDate is written yyyy-mm-dd"),
-        Fault("zero-padded-quantity", f"{_R}RES-009", 'lineQuantity is padded with zeros ("0002.000")'),
-        Fault(
-            "unpadded-order-number",
-            f"{_R}RES-006",
-            'eRPOrderNumber is answered without its leading zeros ("600004")',
-        ),
-        Fault("drops-customer-line-number", f"{_R}RES-004", "lines lack the customerLineNumber member"),
-        Fault("wrong-status-description", f"{_R}RES-012", 'INV lines are described "Shipped"'),
         Fault(
             "shipped-without-ship-date",
             f"{_R}RES-015",
@@ -79,19 +65,9 @@ FAULTS = fault_catalogue(
             'invoiced lines carry an empty billingDocument ("")',
         ),
         Fault(
-            "billing-document-before-invoice",
-            f"{_R}RES-017",
-            "shipped (not yet invoiced) lines carry a billingDocument",
-        ),
-        Fault(
             "returns-other-partners-orders",
             f"{_R}STA-005",
             "the partnerKey is ignored: any partner's orders match",
-        ),
-        Fault(
-            "lowercase-response-root",
-            f"{_R}RES-002",
-            'the response root is spelled "mT_OrderStatus_Response"',
         ),
         Fault(
             "leading-zeros-required",
@@ -118,6 +94,21 @@ FAULTS = fault_catalogue(
             AnswerRewrite(
                 path="(?i)/orders/orderstatus", when=r'"MT_OrderStatus_Response"\s*:\s*\[\s*\]', status=404
             ),
+        ),
+        # derived from their rules: each answer mutated to break the rule alone (sandboxes/derived.py)
+        *derived_faults(
+            "westcon_rest",
+            {
+                "WESTCON_REST-TOK-010": "token-type-not-bearer",
+                "WESTCON_REST-TOK-013": "token-without-expires-in",
+                "WESTCON_REST-RES-013": "iso-status-date",
+                "WESTCON_REST-RES-009": "zero-padded-quantity",
+                "WESTCON_REST-RES-006": "unpadded-order-number",
+                "WESTCON_REST-RES-004": "drops-customer-line-number",
+                "WESTCON_REST-RES-012": "wrong-status-description",
+                "WESTCON_REST-RES-017": "billing-document-before-invoice",
+                "WESTCON_REST-RES-002": "lowercase-response-root",
+            },
         ),
     ]
 )

@@ -10,7 +10,6 @@ from types import MappingProxyType
 from typing import Literal
 
 __all__ = [
-    "EARLY_BILLING_DOCUMENT",
     "LINE_MEMBERS",
     "NO_PARENT",
     "PARTNER_KEYS",
@@ -162,48 +161,33 @@ class OrderBook:
 class LineOptions:
     """How lines are rendered; each rendering fault switches exactly one of these."""
 
-    iso_status_date: bool = False
-    zero_padded_quantity: bool = False
-    unpadded_order_number: bool = False
-    customer_line_number: bool = True
-    invoiced_described_shipped: bool = False
-    billing_on_shipped: bool = False
     shipped_without_ship_date: bool = False
     invoiced_without_billing: bool = False
 
 
-#: The billing document the billing-document-before-invoice fault puts on shipped lines.
-EARLY_BILLING_DOCUMENT = "0090000099"
-
-
-def _quantity(quantity: Decimal, zero_padded: bool) -> str:
-    text = f"{quantity:.3f}"
+def _quantity(quantity: Decimal) -> str:
     # The vendor pads with spaces to width 6 (" 2.000"); never with zeros.
-    return text.zfill(8) if zero_padded else text.rjust(6)
+    return f"{quantity:.3f}".rjust(6)
 
 
 def render_line(order: Order, line: Line, options: LineOptions | None = None) -> dict[str, str]:
     """One MT_OrderStatus_Response entry: all 13 members, every one a string."""
     options = options or LineOptions()
     description = STATUS_DESCRIPTIONS[line.status]
-    if line.status == "INV" and options.invoiced_described_shipped:
-        description = STATUS_DESCRIPTIONS["SHI"]
     billing = line.billing_document
-    if line.status == "SHI" and options.billing_on_shipped:
-        billing = EARLY_BILLING_DOCUMENT
     if line.status == "INV" and options.invoiced_without_billing:
         billing = ""
     ship_date = line.ship_date.strftime("%Y%m%d") if line.ship_date is not None else ""
     if line.status == "SHI" and options.shipped_without_ship_date:
         ship_date = ""
-    status_format = "%Y-%m-%d" if options.iso_status_date else "%Y%m%d"
+    status_format = "%Y%m%d"
     out = {
-        "eRPOrderNumber": order.erp_number.lstrip("0") if options.unpadded_order_number else order.erp_number,
+        "eRPOrderNumber": order.erp_number,
         "eRPOrderLineNumber": line.number,
         "customerOrderNumber": order.customer_number,
         "customerLineNumber": line.customer_line,
         "eRPProductNumber": line.product,
-        "lineQuantity": _quantity(line.quantity, options.zero_padded_quantity),
+        "lineQuantity": _quantity(line.quantity),
         "unitOfMeasure": line.unit,
         "lineStatusCode": line.status,
         "lineStatusDescription": description,
@@ -212,8 +196,6 @@ def render_line(order: Order, line: Line, options: LineOptions | None = None) ->
         "billingDocument": billing,
         "parentERPLine": line.parent,
     }
-    if not options.customer_line_number:
-        del out["customerLineNumber"]
     return out
 
 

@@ -426,13 +426,11 @@ class WestconRestSandbox(Sandbox):
         with self._lock:
             access_token = self.tokens.issue(client.client_id)
         answer: dict[str, Any] = {
-            "token_type": "JWT" if self.has("token-type-not-bearer") else "Bearer",
+            "token_type": "Bearer",
             "expires_in": TOKEN_LIFETIME,
             "ext_expires_in": TOKEN_LIFETIME,
             "access_token": access_token,
         }
-        if self.has("token-without-expires-in"):
-            del answer["expires_in"]
         return self._json(200, answer, _NO_STORE)
 
     def _missing_parameter(self, name: str) -> Response:
@@ -484,8 +482,7 @@ class WestconRestSandbox(Sandbox):
             ]
         options = self._line_options()
         lines = [render_line(order, line, options) for order in orders for line in order.lines]
-        root = "mT_OrderStatus_Response" if self.has("lowercase-response-root") else RESPONSE_ROOT
-        return self._json(200, {root: lines})
+        return self._json(200, {RESPONSE_ROOT: lines})
 
     def _bad_request(self, message: str) -> Response:
         return self._json(400, {"statusCode": 400, "message": message})
@@ -520,12 +517,6 @@ class WestconRestSandbox(Sandbox):
 
     def _line_options(self) -> LineOptions:
         return LineOptions(
-            iso_status_date=self.has("iso-status-date"),
-            zero_padded_quantity=self.has("zero-padded-quantity"),
-            unpadded_order_number=self.has("unpadded-order-number"),
-            customer_line_number=not self.has("drops-customer-line-number"),
-            invoiced_described_shipped=self.has("wrong-status-description"),
-            billing_on_shipped=self.has("billing-document-before-invoice"),
             shipped_without_ship_date=self.has("shipped-without-ship-date"),
             invoiced_without_billing=self.has("invoiced-without-billing-document"),
         )

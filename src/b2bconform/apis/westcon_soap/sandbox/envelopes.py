@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -60,10 +60,6 @@ class RenderOptions:
     """How a result is written; each fault on the response side switches one of these."""
 
     serials: bool = False  # the request asked for serial numbers and MAC addresses
-    operation_type: str = "OrderStatus"
-    header_description: Callable[[str], str] = _describe
-    line_description: Callable[[str], str] = _describe
-    schedule_description: Callable[[str], str] = _describe
     order_errors: Sequence[ErrorEntry] = ()  # inside each Order: nil when empty
 
 
@@ -109,7 +105,7 @@ def _schedule(parent: Any, schedule: Schedule, options: RenderOptions) -> None:
     _b(element, "PurchasingDocumentNumber", nil=True)
     if schedule.status is not None:
         _b(element, "ScheduleLineStatusCode", schedule.status)
-        _b(element, "ScheduleLineStatusDescription", options.schedule_description(schedule.status))
+        _b(element, "ScheduleLineStatusDescription", _describe(schedule.status))
     _b(element, "VendorSONumber", nil=True)
     _b(element, "WestconScheduleLineNumber", schedule.number)
 
@@ -121,7 +117,7 @@ def _line(parent: Any, line: Line, options: RenderOptions) -> None:
     _b(element, "ERPProductNumber", line.product)
     _b(element, "LineQuantity", _quantity(line.quantity))
     _b(element, "LineStatusCode", line.status)
-    _b(element, "LineStatusDescription", options.line_description(line.status))
+    _b(element, "LineStatusDescription", _describe(line.status))
     schedules = _b(element, "ScheduleLines")
     for schedule in line.schedules:
         _schedule(schedules, schedule, options)
@@ -141,7 +137,7 @@ def _order(parent: Any, order: Order, customer_number: str, options: RenderOptio
     _b(element, "ERPOrderNumber", order.padded_erp_number)
     _errors(element, options.order_errors)
     _b(element, "HeaderStatusCode", order.status)
-    _b(element, "HeaderStatusDescription", options.header_description(order.status))
+    _b(element, "HeaderStatusDescription", _describe(order.status))
     lines = _b(element, "OrderLines")
     for line in order.lines:
         _line(lines, line, options)
@@ -166,9 +162,7 @@ def result_envelope(
     )
     metadata = _b(result, "WestconMetadata")
     for name, value in _METADATA:
-        if name == "OperationType":
-            value = options.operation_type
-        elif name == "TimeStamp":
+        if name == "TimeStamp":
             value = now.strftime("%Y-%m-%dT%H:%M:%S")
         _b(metadata, name, value)
     if orders is None:

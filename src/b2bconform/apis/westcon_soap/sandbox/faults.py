@@ -40,8 +40,6 @@ FAULTS = fault_catalogue(
             "WESTCON_SOAP-AUTH-004",
             "a CustomerAccountNumber other than the Username is not refused: that account's orders are returned",
         ),
-        Fault("status-71-invoiced", "WESTCON_SOAP-RES-005", 'header status 71 is described as "Invoiced"'),
-        Fault("line-status-mismatch", "WESTCON_SOAP-RES-006", 'line status 73 is described as "Released"'),
         Fault(
             "serials-always",
             "WESTCON_SOAP-RES-008",
@@ -53,8 +51,6 @@ FAULTS = fault_catalogue(
             "a query by Westcon number for 704571 also returns order 543814, which was not queried",
         ),
         Fault("fault-without-reason", "WESTCON_SOAP-RES-002", "SOAP faults carry an empty faultstring"),
-        Fault("wrong-content-type", "WESTCON_SOAP-RES-003", "every response is labelled text/plain"),
-        Fault("metadata-operation-type", "WESTCON_SOAP-RES-014", 'WestconMetadata/OperationType is "Status"'),
         Fault(
             "order-level-errors",
             "WESTCON_SOAP-RES-013",
@@ -74,6 +70,15 @@ FAULTS = fault_catalogue(
         *derived_faults(
             "westcon_soap",
             ["WESTCON_SOAP-RES-004", "WESTCON_SOAP-RES-007", "WESTCON_SOAP-RES-011", "WESTCON_SOAP-RES-017"],
+        ),
+        *derived_faults(
+            "westcon_soap",
+            {
+                "WESTCON_SOAP-RES-005": "status-71-invoiced",
+                "WESTCON_SOAP-RES-006": "line-status-mismatch",
+                "WESTCON_SOAP-RES-003": "wrong-content-type",
+                "WESTCON_SOAP-RES-014": "metadata-operation-type",
+            },
         ),
     ]
 )

@@ -25,7 +25,6 @@ from b2bconform.apis.westcon_soap.sandbox.envelopes import (
 )
 from b2bconform.apis.westcon_soap.sandbox.faults import FAULTS
 from b2bconform.apis.westcon_soap.sandbox.orders import (
-    STATUS_DESCRIPTIONS,
     Order,
     OrderBook,
     OrderNumberKind,
@@ -161,14 +160,11 @@ class WestconSoapSandbox(Sandbox):
             return self._describe(request)
         return self._plain(405, "Method not allowed: GET (?wsdl, ?xsd=) or POST", {"Allow": "GET, POST"})
 
-    def _media_type(self, media_type: str) -> str:
-        return "text/plain; charset=utf-8" if self.has("wrong-content-type") else media_type
-
     def _plain(self, status: int, text: str, headers: dict[str, str] | None = None) -> Response:
-        return Response(text, status, headers, media_type=self._media_type("text/plain; charset=utf-8"))
+        return Response(text, status, headers, media_type="text/plain; charset=utf-8")
 
     def _xml(self, status: int, body: bytes) -> Response:
-        return Response(body, status, media_type=self._media_type(_XML))
+        return Response(body, status, media_type=_XML)
 
     def _describe(self, request: Request) -> Response:
         """GET: the WSDL (?wsdl), one XSD (?xsd=<file>), or WCF's help page."""
@@ -183,7 +179,7 @@ class WestconSoapSandbox(Sandbox):
                 return self._plain(404, f"Not found: no schema {xsd!r}")
             return self._xml(200, document)
         page = _HELP_PAGE.format(url=service_url)
-        return Response(page, 200, media_type=self._media_type("text/html; charset=utf-8"))
+        return Response(page, 200, media_type="text/html; charset=utf-8")
 
     def _fault(self, fault: SoapFault) -> Response:
         reason = "" if self.has("fault-without-reason") else fault.reason
@@ -272,20 +268,7 @@ class WestconSoapSandbox(Sandbox):
         return found
 
     def _render_options(self, query: Query) -> RenderOptions:
-        def header(code: str) -> str:
-            if code == "71" and self.has("status-71-invoiced"):
-                return "Invoiced"
-            return STATUS_DESCRIPTIONS.get(code, "")
-
-        def line(code: str) -> str:
-            if code == "73" and self.has("line-status-mismatch"):
-                return "Released"
-            return STATUS_DESCRIPTIONS.get(code, "")
-
         return RenderOptions(
             serials=query.serials or self.has("serials-always"),
-            operation_type="Status" if self.has("metadata-operation-type") else "OrderStatus",
-            header_description=header,
-            line_description=line,
             order_errors=[ErrorEntry("0", "none")] if self.has("order-level-errors") else (),
         )
