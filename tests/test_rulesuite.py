@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from b2bconform.locations import suite_dir
-from b2bconform.review import BUILDERS
+from b2bconform.engine.contract import known_apis
+from b2bconform.locations import contract_dir, suite_dir
 from b2bconform.rulesuite import example_path, request_examples, unplaced_credentials, with_credentials
 
 CONTENT_HEADERS = {"content-type", "soapaction", "accept"}
 
 
-@pytest.mark.parametrize("api", sorted(BUILDERS))
+@pytest.mark.parametrize("api", sorted(known_apis()))
 def test_every_api_sends_its_documents_request_examples_without_their_credentials(api: str) -> None:
     examples = request_examples(api)
     assert examples, f"{api}: no request example"
@@ -81,3 +81,37 @@ def test_the_rule_driven_suite_fails_a_sandbox_that_accepts_a_wrong_subscription
     assert broken.returncode == 1
     failed = [line for line in broken.stdout.splitlines() if line.startswith("FAILED")]
     assert failed and all("test_wrong_secrets[Ocp-Apim-Subscription-Key]" in line for line in failed), failed
+
+
+def test_a_soap_contract_without_a_review_module_gets_its_examples_built_from_its_wsdl() -> None:
+    from b2bconform.review import builder_of
+    from b2bconform.review.soap import wsdl_cases
+
+    load, build = builder_of("promostandards_osn") or (None, None)
+    assert build is wsdl_cases and load is not None
+    cases = build(load(None))
+    requests = [case for case in cases if case.kind == "request"]
+    shipped = (contract_dir("promostandards_osn") / "examples" / "response.shipped.xml").read_bytes()
+    assert requests and all(
+        case.exchanges[-1].request.url == "https://supplier.example/osn/2.0.0"
+        and case.exchanges[-1].request.headers.get("SOAPAction") == '"getOrderShipmentNotification"'
+        and case.exchanges[-1].response is not None
+        and case.exchanges[-1].response.body == shipped  # the operation's first HTTP 200 answer
+        for case in requests
+    )
+
+
+def test_a_contract_with_no_spec_to_send_its_examples_by_is_told_to_write_a_review_module(
+    tmp_path: Path,
+) -> None:
+    from b2bconform.errors import UsageError
+    from b2bconform.review import builder_of, review_api
+
+    contract = tmp_path / "toy_rest"
+    contract.mkdir()
+    (contract / "rules.yaml").write_text("api: toy_rest\ndocument: toy.txt\nrules: []\n", encoding="utf-8")
+    assert builder_of("toy_rest", tmp_path) is None
+    with pytest.raises(
+        UsageError, match=r"neither a WSDL nor openapi\.yaml needs the API folder's review\.py"
+    ):
+        review_api("toy_rest", tmp_path)

@@ -26,7 +26,7 @@ from b2bconform.engine.contract import contract_of
 from b2bconform.engine.documents import element_at, xml_root
 from b2bconform.engine.model import Exchange, Headers, Request
 from b2bconform.engine.proofs import breaking_request_of
-from b2bconform.review.judging import BUILDERS
+from b2bconform.review.judging import builder_of
 from b2bconform.session import Judge
 
 __all__ = [
@@ -60,9 +60,10 @@ def request_examples(api: str) -> tuple[RequestExample, ...]:
     """The document's request examples, as the API's review builder turns them into requests (its
     cases of kind request, each file once); the auth flow's own token requests are the target's."""
     contract = contract_of(api)
-    if api not in BUILDERS:
+    builder = builder_of(api)
+    if builder is None:
         return ()
-    load, build = BUILDERS[api]
+    load, build = builder
     token = contract.rules.auth_flow.token_operation if contract.rules.auth_flow else None
     found: dict[str, RequestExample] = {}
     for case in build(load(None)):

@@ -31,7 +31,7 @@ from b2bconform.engine.yamlfile import load_yaml
 from b2bconform.errors import ContractLoadError, UsageError
 from b2bconform.locations import contract_dir, contract_dirs
 
-__all__ = ["Contract", "Judgement", "Operation", "Outcome", "known_apis"]
+__all__ = ["Contract", "Judgement", "Operation", "Outcome", "known_apis", "wsdl_service"]
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
@@ -73,6 +73,23 @@ class Judgement:
     @property
     def conforms(self) -> bool:
         return not self.findings
+
+
+def wsdl_service(root: Path) -> tuple[str, dict[str, str]] | None:
+    """The soap:address of the first WSDL in contract folder ``root`` that has one, and each
+    operation's SOAPAction; None when no WSDL there has an address."""
+    for wsdl in sorted(root.glob("*.wsdl")):
+        tree = xml_root(wsdl.read_bytes())
+        address = tree.find(f".//{_SOAP}address") if tree is not None else None
+        if tree is None or address is None:
+            continue
+        actions = {
+            op.get("name", ""): found.get("soapAction", "")
+            for op in tree.iter(f"{_WSDL}operation")
+            if (found := op.find(f"{_SOAP}operation")) is not None
+        }
+        return address.get("location", "/"), actions
+    return None
 
 
 @cache
@@ -133,18 +150,11 @@ class Contract:
     @functools.cached_property
     def soap_service(self) -> tuple[str, Mapping[str, str]]:
         """A SOAP contract's service path (its WSDL's soap:address) and each operation's SOAPAction."""
-        for wsdl in sorted(self.root.glob("*.wsdl")):
-            tree = xml_root(wsdl.read_bytes())
-            address = tree.find(f".//{_SOAP}address") if tree is not None else None
-            if tree is None or address is None:
-                continue
-            actions = {
-                op.get("name", ""): found.get("soapAction", "")
-                for op in tree.iter(f"{_WSDL}operation")
-                if (found := op.find(f"{_SOAP}operation")) is not None
-            }
-            return urlsplit(address.get("location", "/")).path or "/", actions
-        raise UsageError(f"the {self.api} contract has no WSDL with a soap:address")
+        found = wsdl_service(self.root)
+        if found is None:
+            raise UsageError(f"the {self.api} contract has no WSDL with a soap:address")
+        address, actions = found
+        return urlsplit(address).path or "/", actions
 
     def undocumented_method(self, request: Request) -> str | None:
         """Why a request to a documented path is no operation: its method is not documented there."""

@@ -8,7 +8,15 @@ verdicts with ``judging.yaml``; ``report`` writes the Markdown and JSON; ``comma
 
 from __future__ import annotations
 
-from b2bconform.review.judging import BUILDERS, judge_case, judge_cases, review, review_api, reviewed_apis
+from b2bconform.review.judging import (
+    BUILDERS,
+    builder_of,
+    judge_case,
+    judge_cases,
+    review,
+    review_api,
+    reviewed_apis,
+)
 from b2bconform.review.model import (
     AdoptedReading,
     ApiReview,
@@ -34,6 +42,7 @@ __all__ = [
     "JudgedExample",
     "Review",
     "UndemonstratedDecision",
+    "builder_of",
     "judge_case",
     "judge_cases",
     "review",

@@ -52,6 +52,17 @@ def entry_list(*required: str, **properties: Any) -> dict[str, Any]:
     return {"type": "array", "items": {"type": "object", "required": list(required), "properties": typed}}
 
 
+def pairs_judging_schema(*pairing_keys: str) -> dict[str, Any]:
+    """The judging.yaml of ``pairings`` (a response example answering a request example; each also
+    holds ``pairing_keys``) and ``requests`` (a request example judged alone as a caller's)."""
+    return judging_schema(
+        pairings=entry_list(
+            "request", "response", "expected_findings", *pairing_keys, request=NOTE, response=NOTE
+        ),
+        requests=entry_list("file", "expected_findings", file=NOTE),
+    )
+
+
 INDEX_SCHEMA: dict[str, Any] = {
     "type": "array",
     "minItems": 1,
@@ -162,6 +173,33 @@ class ExampleSet:
     ) -> ExampleCase:
         """A request entry's case: its ``file`` example judged as a caller's request."""
         return self.case("request", location, entry, example=entry["file"], exchanges=exchanges, **extra)
+
+    def paired_cases(
+        self, exchange: Callable[[str, str], Exchange], reply: Callable[[str], str]
+    ) -> list[ExampleCase]:
+        """The cases of the ``pairings`` (a response example answering a request example) and the
+        ``requests`` (a request example judged alone, answered with ``reply(request)``), each
+        exchange built by ``exchange(request, response)``."""
+        found = [
+            self.pairing_case(location, entry, [exchange(entry["request"], entry["response"])])
+            for location, entry in self.entries("pairings")
+        ]
+        found += [
+            self.request_case(location, entry, [exchange(entry["file"], reply(entry["file"]))])
+            for location, entry in self.entries("requests")
+        ]
+        return found
+
+    def first_answer(self, request: str, statuses: range) -> str:
+        """The first response example of ``request``'s operation whose status (200 where the index
+        gives none) is in ``statuses``."""
+        operation = self.indexed(request).get("operation")
+        for entry in self.index:
+            answers = entry["kind"] == "response" and entry.get("operation") == operation
+            if answers and int(entry.get("status", 200)) in statuses:
+                return str(entry["file"])
+        wanted = f"{statuses.start}" if len(statuses) == 1 else f"{statuses.start}-{statuses.stop - 1}"
+        raise self.error([], f"no response example of {operation} with status {wanted} answers {request}")
 
     def entries(self, key: str) -> Iterator[tuple[tuple[str | int, ...], Mapping[str, Any]]]:
         """The entries of judging.yaml's list ``key``, each with its location. Every example an entry

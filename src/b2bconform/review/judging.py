@@ -12,12 +12,13 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 
 from b2bconform.audit import Side, judge_traffic
 from b2bconform.discovery import Discovered
-from b2bconform.engine.contract import Contract, Judgement, known_apis
+from b2bconform.engine.contract import Contract, Judgement, known_apis, wsdl_service
 from b2bconform.engine.rules import RuleCatalogue
 from b2bconform.errors import UsageError
 from b2bconform.locations import contract_dir
@@ -33,10 +34,21 @@ from b2bconform.review.model import (
     Review,
     UndemonstratedDecision,
 )
+from b2bconform.review.rest import load_rest_examples, spec_cases
+from b2bconform.review.soap import load_soap_examples, wsdl_cases
 from b2bconform.traffic.cassettes import write_cassette
 from b2bconform.traffic.redaction import Redactor
 
-__all__ = ["BUILDERS", "Builder", "judge_case", "judge_cases", "review", "review_api", "reviewed_apis"]
+__all__ = [
+    "BUILDERS",
+    "Builder",
+    "builder_of",
+    "judge_case",
+    "judge_cases",
+    "review",
+    "review_api",
+    "reviewed_apis",
+]
 
 Builder = tuple[Callable[[Path | None], ExampleSet], Callable[[ExampleSet], list[ExampleCase]]]
 
@@ -49,6 +61,21 @@ def _builder(module: ModuleType) -> Iterator[tuple[str, Builder]]:
 
 # How each API's examples become exchanges: (load its examples folder, build its cases).
 BUILDERS: Mapping[str, Builder] = Discovered("review", _builder)
+
+
+def builder_of(api: str, contracts_dir: Path | None = None) -> Builder | None:
+    """How ``api``'s examples become exchanges: its API folder's ``review`` module, or, without one,
+    its WSDL's (``review.soap.wsdl_cases``) or its OpenAPI spec's (``review.rest.spec_cases``); None
+    for a contract with neither."""
+    if api in BUILDERS:
+        return BUILDERS[api]
+    root = contracts_dir / api if contracts_dir is not None else contract_dir(api)
+    if wsdl_service(root) is not None:
+        return partial(load_soap_examples, api), wsdl_cases
+    if (root / "openapi.yaml").is_file():
+        return partial(load_rest_examples, api), spec_cases
+    return None
+
 
 # Rule ids a discrepancy text names: "MANEX_SO-DUE-007", "RES-013" (this API's), "and -014" (the
 # previous id's group).
@@ -89,9 +116,12 @@ def reviewed_apis(contracts_dir: Path | None = None) -> list[str]:
         return contracts_dir / api if contracts_dir is not None else contract_dir(api)
 
     apis = [api for api in known_apis(contracts_dir) if (folder(api) / "examples" / "judging.yaml").is_file()]
-    unbuilt = [api for api in apis if api not in BUILDERS]
+    unbuilt = [api for api in apis if builder_of(api, contracts_dir) is None]
     if unbuilt:
-        raise UsageError(f"no example builder for api(s) {unbuilt} (the review knows {sorted(BUILDERS)})")
+        raise UsageError(
+            f"no example builder for api(s) {unbuilt}: a contract with neither a WSDL nor openapi.yaml "
+            f"needs the API folder's review.py (the review knows {sorted(BUILDERS)})"
+        )
     return apis
 
 
@@ -101,9 +131,13 @@ def review(apis: Sequence[str] = (), contracts_dir: Path | None = None) -> Revie
 
 
 def review_api(api: str, contracts_dir: Path | None = None) -> ApiReview:
-    if api not in BUILDERS:
-        raise UsageError(f"no example builder for api {api!r} (the review knows {sorted(BUILDERS)})")
-    load, build = BUILDERS[api]
+    builder = builder_of(api, contracts_dir)
+    if builder is None:
+        raise UsageError(
+            f"no example builder for api {api!r}: a contract with neither a WSDL nor openapi.yaml "
+            f"needs the API folder's review.py (the review knows {sorted(BUILDERS)})"
+        )
+    load, build = builder
     examples = load(contracts_dir)
     contract = Contract.load(api, contracts_dir)
     judged = judge_cases(build(examples), contracts_dir)

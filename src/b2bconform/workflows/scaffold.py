@@ -41,7 +41,9 @@ rules:
 
 _INDEX = """\
 # The document's own examples (or, for a public document whose text may not be copied, examples
-# written from it): one entry per file, kind request or response, its operation and its source.
+# written from it): one entry per file, kind request or response, its operation and its source; a
+# response gives its status (default 200), a REST request where the path has parameters its path.
+# The spec says how each is sent (the WSDL's address and SOAPAction, or the OpenAPI method and path).
 # - file: request.example.xml
 #   kind: request
 #   operation: operationName
