@@ -75,6 +75,8 @@ def test_a_duplicate_key_in_a_rules_file_is_a_load_error_at_its_line(tmp_path: P
         ("credentials:\n  - {name: key, at: X-Key}\n", "in"),  # where it travels, not said
         ("document_url: http://plain.example/doc\n", "document_url"),  # a public document over https only
         ("refused: {path: nowhere}\n", "refused"),  # a condition's path is a pointer
+        ("state:\n  read: {operation: getOrder, key: id}\n", "create"),  # records are made before read
+        ("state:\n  create: {operation: makeOrder, key: id}\n", "key"),  # the answer's key is a pointer
     ],
 )
 def test_a_malformed_catalogue_field_is_a_load_error_at_its_line(

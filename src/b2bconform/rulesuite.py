@@ -206,8 +206,15 @@ def _asked(judge: Judge, example: RequestExample) -> Exchange:
     path = example_path(api, example, values)
     for name, value in values.items():
         path = path.replace(name, value) if name.startswith("{") else path
-    declared = {c.name: c.at for c in contract.rules.credentials if c.where == "header"}
-    own = [] if contract.rules.auth_flow else [(declared[n], v) for n, v in values.items() if n in declared]
+    # a target names a header credential by its header (a profile does) or by its name
+    declared = [
+        c for c in contract.rules.credentials if c.where == "header" and (c.at in values or c.name in values)
+    ]
+    own = (
+        []
+        if contract.rules.auth_flow
+        else [(c.at, values.get(c.at, values.get(c.name, ""))) for c in declared]
+    )
     request = Request(
         example.method, f"https://target{path}", Headers([*example.headers, *own]), body or None
     )

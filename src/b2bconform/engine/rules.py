@@ -74,6 +74,37 @@ RULES_FILE_SCHEMA: dict[str, Any] = {
         # An answer matching this refuses the request, whatever its status (a PromoStandards
         # ServiceMessage of severity Error); otherwise a refusal is one of a rule's rejection statuses.
         "refused": {"$ref": "#/$defs/body_condition"},
+        # A contract-built sandbox's state: records kept by key. `create` names the operation that
+        # makes one (the request body, its key written at `key` in the answer, a JSON pointer);
+        # `read`, `update`, `delete` name operations whose path parameter `key` names one.
+        "state": {
+            "type": "object",
+            "required": ["create"],
+            "additionalProperties": False,
+            "properties": {
+                "create": {
+                    "type": "object",
+                    "required": ["operation", "key"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "operation": {"type": "string"},
+                        "key": {"type": "string", "pattern": "^/"},
+                    },
+                },
+                **{
+                    action: {
+                        "type": "object",
+                        "required": ["operation", "key"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "operation": {"type": "string"},
+                            "key": {"type": "string", "minLength": 1},
+                        },
+                    }
+                    for action in ("read", "update", "delete")
+                },
+            },
+        },
         # How traffic is matched to operations: by method and path, or by path alone.
         "operation_match": {"enum": ["method_and_path", "path"]},
         # With `operation_match: path`: the methods the document shows for every path (others are
@@ -336,6 +367,8 @@ class RuleCatalogue:
     path_methods: frozenset[str] = frozenset()  # with "path": the documented methods (empty: any)
     settings: Mapping[str, Setting] = field(default_factory=dict)
     auth_flow: AuthFlow | None = None
+    # action (create, read, update, delete) -> (operation id, key): a contract-built sandbox's state
+    state: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def __iter__(self) -> Any:
         return iter(self.rules)
@@ -401,6 +434,9 @@ def load_rules(path: Path, settings: Mapping[str, Any] | None = None) -> RuleCat
         path_methods=frozenset(data.get("path_methods", ())),
         settings=declared,
         auth_flow=AuthFlow(**data["auth_flow"]) if data.get("auth_flow") else None,
+        state={
+            action: (entry["operation"], entry["key"]) for action, entry in (data.get("state") or {}).items()
+        },
     )
 
 
