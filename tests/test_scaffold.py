@@ -90,3 +90,25 @@ def test_an_api_id_that_is_not_a_lower_case_name_is_a_usage_error(tmp_path: Path
     result = CliRunner().invoke(cli, ["new-api", "Acme-OSN", "--into", str(tmp_path)])
     assert result.exit_code == 2 and "api id 'Acme-OSN'" in result.output
     assert not any(tmp_path.iterdir())
+
+
+def test_a_new_rest_api_gets_a_spec_header_credentials_and_a_sandbox_from_its_contract(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from b2bconform.engine.contract import contract_of
+    from b2bconform.sandboxes import get_sandbox
+    from b2bconform.sandboxes.contract_rest import ContractRestSandbox, contract_rest_sandbox
+
+    result = CliRunner().invoke(cli, ["new-api", "acme_orders", "--into", str(tmp_path), "--rest"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "acme_orders" / "contract" / "openapi.yaml").is_file()
+    monkeypatch.setenv(PATH_VARIABLE, str(tmp_path))
+    try:
+        contract = Contract.load("acme_orders")
+        assert [op.id for op in contract.operations] == ["createOrder", "getOrder"]
+        assert [c.at for c in contract.rules.credentials] == ["X-Api-Key"]
+        assert issubclass(get_sandbox("acme_orders"), ContractRestSandbox)
+        assert load_profile("acme_orders-example").credentials == {"X-Api-Key": "ACME_ORDERS_KEY"}
+    finally:
+        contract_of.cache_clear()
+        contract_rest_sandbox.cache_clear()
