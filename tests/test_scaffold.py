@@ -112,3 +112,22 @@ def test_a_new_rest_api_gets_a_spec_header_credentials_and_a_sandbox_from_its_co
     finally:
         contract_of.cache_clear()
         contract_rest_sandbox.cache_clear()
+
+
+@pytest.mark.slow
+def test_a_suite_whose_examples_are_malformed_is_reported_by_file_and_line_not_by_a_traceback(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    assert (
+        CliRunner().invoke(cli, ["new-api", "acme_orders", "--into", str(tmp_path), "--rest"]).exit_code == 0
+    )
+    index = tmp_path / "acme_orders" / "contract" / "examples" / "index.yaml"
+    index.write_text("- {file: nothing.json, kind: request}\n", encoding="utf-8")
+    command = [sys.executable, "-m", "b2bconform.cli", "--path", str(tmp_path), "run", "--api", "acme_orders"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stdout[-2000:]
+    assert f"{index}:line 1, at 0: expected key 'source'" in done.stdout
+    assert "raise " not in done.stdout and "Traceback" not in done.stdout + done.stderr

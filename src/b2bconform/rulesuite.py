@@ -25,6 +25,7 @@ from lxml import etree
 from b2bconform.engine.contract import contract_of
 from b2bconform.engine.documents import element_at, xml_root
 from b2bconform.engine.model import Exchange, Headers, Request
+from b2bconform.engine.pointers import holder_of
 from b2bconform.engine.proofs import breaking_request_of
 from b2bconform.review.judging import builder_of
 from b2bconform.session import Judge
@@ -40,6 +41,7 @@ __all__ = [
     "signed",
     "unplaced_credentials",
     "with_credentials",
+    "with_fresh_keys",
 ]
 
 # What of an example's headers is sent: how the body reads, never a credential the document shows.
@@ -101,12 +103,33 @@ def with_credentials(api: str, body: bytes, values: dict[str, str]) -> bytes:
     except ValueError:
         return body
     for credential in credentials:
-        *parents, member = [part for part in credential.at.split("/") if part]
-        holder = document
-        for part in parents:
-            holder = holder.get(part) if isinstance(holder, dict) else None
-        if isinstance(holder, dict) and member in holder:
+        holder, member = holder_of(document, credential.at)
+        if holder is not None and member in holder:
             holder[member] = values[credential.name]
+    return json.dumps(document).encode("utf-8")
+
+
+def with_fresh_keys(judge: Judge, operation: str, body: bytes) -> bytes:
+    """``body`` (JSON) with a value of this test's own at each member a ``unique`` rule of the
+    operation names: a caller never repeats a key it sent before, and a test's answer must not
+    depend on which test ran first. Digits stay digits of the same length."""
+    paths = [
+        str(rule.params["path"])
+        for rule in judge.contract.rules
+        if rule.check == "unique" and rule.applies_to(operation) and "path" in rule.params
+    ]
+    if not paths:
+        return body
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return body
+    for path in paths:
+        holder, member = holder_of(document, path)
+        value = holder.get(member) if holder is not None else None
+        if holder is not None and isinstance(value, str) and value:
+            numeric = value.isdigit() and len(value) >= 6  # room for the run's part and the test's
+            holder[member] = judge.tag.number(len(value)) if numeric else judge.tag.next()
     return json.dumps(document).encode("utf-8")
 
 
@@ -176,7 +199,8 @@ def send_example(
     with its content headers (or ``headers``), the target adding its credentials where ``headers``
     does not set them."""
     values = judge.target.credentials() if values is None else values
-    body = with_credentials(judge.api, example.body, values) if body is None else body
+    if body is None:
+        body = with_fresh_keys(judge, example.operation, with_credentials(judge.api, example.body, values))
     if not example.path:
         return send(judge, example.operation, body, values, headers)
     sent = dict(headers) if headers is not None else dict(example.headers)
@@ -195,7 +219,7 @@ def _asked(judge: Judge, example: RequestExample) -> Exchange:
     api = judge.api
     contract = contract_of(api)
     values = judge.target.credentials()
-    body = with_credentials(api, example.body, values)
+    body = with_fresh_keys(judge, example.operation, with_credentials(api, example.body, values))
     if not example.path:
         headers = Headers(headers_for(api, example.operation, values))
         return Exchange(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["MISSING", "parent_and_key", "resolve", "select", "split"]
+__all__ = ["MISSING", "holder_of", "parent_and_key", "resolve", "select", "split"]
 
 
 class _Missing:
@@ -50,6 +50,16 @@ def parent_and_key(pointer: str) -> tuple[str, str]:
         raise ValueError("the document root has no parent")
     parent = "".join("/" + _escape(t) for t in tokens[:-1])
     return parent, tokens[-1]
+
+
+def holder_of(document: Any, pointer: str) -> tuple[dict[str, Any] | None, str]:
+    """The object that holds the member ``pointer`` names (None: no such object) and the member's
+    name, for writing it; no wildcards."""
+    *parents, member = split(pointer)
+    holder = document
+    for part in parents:
+        holder = holder.get(part) if isinstance(holder, dict) else None
+    return (holder if isinstance(holder, dict) else None), member
 
 
 def resolve(document: Any, pointer: str) -> Iterator[tuple[str, Any]]:

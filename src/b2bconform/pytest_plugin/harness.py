@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import tempfile
 from collections.abc import Generator, Iterator
@@ -276,6 +277,24 @@ def pytest_runtest_call(item: pytest.Item) -> None:
     judge = item.stash.get(JUDGE_KEY, None)
     if judge is not None:
         allure_labels.label_test(judge.contract, _rules_of(item), item.name)
+
+
+# the last line pytest prints for one of our errors raised while a suite module is imported
+_OUR_ERROR = re.compile(r"^E\s+b2bconform\.errors\.\w+: (.+)$", re.MULTILINE)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    """A suite that cannot be collected because of bad input (a contract, an example, a profile) is
+    reported by what is wrong and where, not by a traceback through the harness."""
+    report = yield
+    if report.failed:
+        found = _OUR_ERROR.findall(report.longreprtext)
+        if found:
+            report.longrepr = f"{collector.nodeid}: {found[-1]}"
+    return report
 
 
 @pytest.hookimpl(wrapper=True)

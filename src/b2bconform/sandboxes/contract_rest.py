@@ -23,7 +23,7 @@ from starlette.types import ASGIApp
 
 from b2bconform.engine.contract import contract_of
 from b2bconform.engine.model import Exchange, Headers, Request
-from b2bconform.engine.pointers import split
+from b2bconform.engine.pointers import holder_of
 from b2bconform.engine.yamlfile import load_yaml
 from b2bconform.errors import ContractLoadError
 from b2bconform.sandboxes.base import Credentials, Fault, Sandbox
@@ -105,7 +105,7 @@ class ContractRestSandbox(Sandbox):
             name = str(next(self._keys))
             self._records[name] = record
             answer = self._success(operation, {})
-            holder, member = _holder(answer, key)
+            holder, member = holder_of(answer, key)
             if holder is not None:
                 holder[member] = name
             return _json(self._success_status(operation), answer)
@@ -141,15 +141,6 @@ def _object(body: bytes | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return loaded if isinstance(loaded, dict) else {}
-
-
-def _holder(document: Any, pointer: str) -> tuple[dict[str, Any] | None, str]:
-    """The mapping that holds the member ``pointer`` names, and the member's name."""
-    *parents, member = split(pointer)
-    holder = document
-    for part in parents:
-        holder = holder.get(str(part)) if isinstance(holder, dict) else None
-    return (holder if isinstance(holder, dict) else None), str(member)
 
 
 def _path_parameter(template: str, path: str, name: str) -> str:
