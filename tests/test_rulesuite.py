@@ -115,3 +115,29 @@ def test_a_contract_with_no_spec_to_send_its_examples_by_is_told_to_write_a_revi
         UsageError, match=r"neither a WSDL nor openapi\.yaml needs the API folder's review\.py"
     ):
         review_api("toy_rest", tmp_path)
+
+
+def test_members_compared_with_earlier_requests_get_a_value_of_the_tests_own() -> None:
+    from types import SimpleNamespace
+
+    from b2bconform.engine.contract import contract_of
+    from b2bconform.references import RunTag
+    from b2bconform.rulesuite import with_fresh_keys
+
+    example = next(e for e in request_examples("moduslink_po") if e.name == "request.create-order.json")
+    run = RunTag()
+    sent = [
+        json.loads(
+            with_fresh_keys(
+                SimpleNamespace(contract=contract_of("moduslink_po"), tag=run.for_test(t)),
+                example.operation,
+                example.body,
+            )
+        )  # type: ignore[arg-type]
+        for t in ("a.py::t1", "a.py::t2")
+    ]
+    header = [s["clientRequest"]["requestHeader"] for s in sent]
+    printed = json.loads(example.body)["clientRequest"]["requestHeader"]
+    for member in ("requestReference", "externalMessageReference"):  # unique; repeat_accepted
+        assert len({printed[member], header[0][member], header[1][member]}) == 3, member
+    assert header[0]["client"] == printed["client"]  # nothing else changes

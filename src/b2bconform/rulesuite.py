@@ -109,14 +109,19 @@ def with_credentials(api: str, body: bytes, values: dict[str, str]) -> bytes:
     return json.dumps(document).encode("utf-8")
 
 
+# Checks that compare a request member with the earlier requests of the run (a duplicate, a repeat).
+_KEYED_BY_HISTORY = frozenset({"unique", "repeat_accepted"})
+
+
 def with_fresh_keys(judge: Judge, operation: str, body: bytes) -> bytes:
-    """``body`` (JSON) with a value of this test's own at each member a ``unique`` rule of the
-    operation names: a caller never repeats a key it sent before, and a test's answer must not
-    depend on which test ran first. Digits stay digits of the same length."""
+    """``body`` (JSON) with a value of this test's own at each member that a rule of the operation
+    compares with earlier requests (``unique``, ``repeat_accepted``): a caller never repeats a key
+    by accident, and a test's answer must not depend on which test ran before it. Digits stay
+    digits of the same length."""
     paths = [
         str(rule.params["path"])
         for rule in judge.contract.rules
-        if rule.check == "unique" and rule.applies_to(operation) and "path" in rule.params
+        if rule.check in _KEYED_BY_HISTORY and rule.applies_to(operation) and "path" in rule.params
     ]
     if not paths:
         return body
