@@ -141,3 +141,10 @@ def test_members_compared_with_earlier_requests_get_a_value_of_the_tests_own() -
     for member in ("requestReference", "externalMessageReference"):  # unique; repeat_accepted
         assert len({printed[member], header[0][member], header[1][member]}) == 3, member
     assert header[0]["client"] == printed["client"]  # nothing else changes
+
+
+def test_every_shipped_api_takes_the_rule_driven_suite() -> None:
+    from b2bconform.locations import suite_dirs
+
+    missing = [api for api, folder in suite_dirs().items() if not (folder / "test_contract.py").is_file()]
+    assert missing == [], f"no suite/test_contract.py: {missing}"

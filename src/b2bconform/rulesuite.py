@@ -22,13 +22,14 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
-from b2bconform.engine.contract import contract_of
+from b2bconform.engine.contract import contract_of, parameter_segments
 from b2bconform.engine.documents import element_at, xml_root
 from b2bconform.engine.model import Exchange, Headers, Request
 from b2bconform.engine.pointers import holder_of
 from b2bconform.engine.proofs import breaking_request_of
 from b2bconform.review.judging import builder_of
 from b2bconform.session import Judge
+from b2bconform.targets import with_credentials_applied
 
 __all__ = [
     "RequestExample",
@@ -98,9 +99,8 @@ def with_credentials(api: str, body: bytes, values: dict[str, str]) -> bytes:
                 node.text = values[credential.name]
         written: bytes = etree.tostring(root, xml_declaration=True, encoding="utf-8")
         return written
-    try:
-        document = json.loads(body)
-    except ValueError:
+    document = _json_or_none(body)
+    if document is None:
         return body
     for credential in credentials:
         holder, member = holder_of(document, credential.at)
@@ -125,9 +125,8 @@ def with_fresh_keys(judge: Judge, operation: str, body: bytes) -> bytes:
     ]
     if not paths:
         return body
-    try:
-        document = json.loads(body)
-    except ValueError:
+    document = _json_or_none(body)
+    if document is None:
         return body
     for path in paths:
         holder, member = holder_of(document, path)
@@ -148,11 +147,18 @@ def unplaced_credentials(api: str, body: bytes) -> list[str]:
         if root is not None:
             missing = element_at(root, credential.at) is None
         else:
-            marker = credential.at.rstrip("/").rpartition("/")[2]
-            missing = f'"{marker}"'.encode() not in body
+            holder, member = holder_of(_json_or_none(body), credential.at)
+            missing = holder is None or member not in holder
         if missing:
             names.append(credential.name)
     return names
+
+
+def _json_or_none(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
 
 
 def headers_for(api: str, operation: str, values: dict[str, str]) -> dict[str, str]:
@@ -169,17 +175,13 @@ def example_path(api: str, example: RequestExample, values: dict[str, str]) -> s
     contract = contract_of(api)
     if not example.path:
         return contract.soap_service[0]
-    template = next((o.template for o in contract.operations if o.id == example.operation), None)
+    template = next((o.template for o in contract.operations if o.id == example.operation), "")
     path, _, query = example.path.partition("?")
-    if template is not None:
-        wanted = template.strip("/").split("/")
-        segments = path.strip("/").split("/")
-        offset = len(segments) - len(wanted)  # a base path the template leaves out
-        for index, segment in enumerate(wanted):
-            if segment in values and 0 <= offset + index < len(segments):
-                segments[offset + index] = segment
-        path = "/" + "/".join(segments)
-    return path + (f"?{query}" if query else "")
+    segments = path.strip("/").split("/")
+    for name, index in parameter_segments(template, path).items():
+        if f"{{{name}}}" in values:
+            segments[index] = f"{{{name}}}"
+    return "/" + "/".join(segments) + (f"?{query}" if query else "")
 
 
 def send(
@@ -232,22 +234,14 @@ def _asked(judge: Judge, example: RequestExample) -> Exchange:
             Request("POST", f"https://target{contract.soap_service[0]}", headers, body),
             operation=example.operation,
         )
-    path = example_path(api, example, values)
-    for name, value in values.items():
-        path = path.replace(name, value) if name.startswith("{") else path
-    # a target names a header credential by its header (a profile does) or by its name
-    declared = [
-        c for c in contract.rules.credentials if c.where == "header" and (c.at in values or c.name in values)
-    ]
-    own = (
-        []
-        if contract.rules.auth_flow
-        else [(c.at, values.get(c.at, values.get(c.name, ""))) for c in declared]
+    url = f"https://target{example_path(api, example, values)}"
+    request = Request(example.method, url, Headers(example.headers), body or None)
+    # the credentials as the target adds them (an auth flow's token is the flow's, not in the mutation)
+    return Exchange(
+        api,
+        request if contract.rules.auth_flow else with_credentials_applied(request, values),
+        operation=example.operation,
     )
-    request = Request(
-        example.method, f"https://target{path}", Headers([*example.headers, *own]), body or None
-    )
-    return Exchange(api, request, operation=example.operation)
 
 
 def _send_as_asked(judge: Judge, asked: Exchange) -> Any:

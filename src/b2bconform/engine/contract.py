@@ -92,6 +92,18 @@ def wsdl_service(root: Path) -> tuple[str, dict[str, str]] | None:
     return None
 
 
+def parameter_segments(template: str, path: str) -> dict[str, int]:
+    """Each ``{name}`` parameter of a path ``template`` -> the index of its segment among ``path``'s
+    (``path.strip("/").split("/")``); a base path the template leaves out is skipped."""
+    wanted, segments = template.strip("/").split("/"), path.strip("/").split("/")
+    offset = len(segments) - len(wanted)
+    return {
+        segment[1:-1]: offset + index
+        for index, segment in enumerate(wanted)
+        if segment.startswith("{") and segment.endswith("}") and 0 <= offset + index < len(segments)
+    }
+
+
 @cache
 def contract_of(api: str) -> Contract:
     """The contract of ``api``, loaded once per process (what a sandbox, its derived faults and the

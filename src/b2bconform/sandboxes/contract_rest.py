@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from b2bconform.engine.contract import contract_of
+from b2bconform.engine.contract import contract_of, parameter_segments
 from b2bconform.engine.model import Exchange, Headers, Request
 from b2bconform.engine.pointers import holder_of
 from b2bconform.engine.yamlfile import load_yaml
@@ -110,7 +110,9 @@ class ContractRestSandbox(Sandbox):
                 holder[member] = name
             return _json(self._success_status(operation), answer)
         if action:
-            name = _path_parameter(self._templates[operation], "/" + path, key)
+            segments = path.strip("/").split("/")
+            index = parameter_segments(self._templates[operation], path).get(key)
+            name = segments[index] if index is not None else ""
             if name not in self._records:
                 return self._example(operation, 404, {"message": f"no record {name}"})
             if action == "delete":
@@ -141,16 +143,6 @@ def _object(body: bytes | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return loaded if isinstance(loaded, dict) else {}
-
-
-def _path_parameter(template: str, path: str, name: str) -> str:
-    """The value of path parameter ``name`` in ``path``, read against ``template``."""
-    wanted, segments = template.strip("/").split("/"), path.strip("/").split("/")
-    offset = len(segments) - len(wanted)  # a base path the template leaves out
-    for index, segment in enumerate(wanted):
-        if segment == f"{{{name}}}" and 0 <= offset + index < len(segments):
-            return segments[offset + index]
-    return ""
 
 
 def _response_examples(api: str) -> dict[str, dict[int, Any]]:

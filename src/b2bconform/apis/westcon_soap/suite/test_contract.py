@@ -1,0 +1,10 @@
+"""The rule-driven suite of westcon_soap, from its contract and the document's examples (b2bconform.rulesuite)."""
+
+import pytest
+
+from b2bconform.rulesuite import rule_driven_tests
+
+API = "westcon_soap"
+pytestmark = pytest.mark.api(API)
+
+test_examples, test_request_rules, test_wrong_secrets = rule_driven_tests(API)
