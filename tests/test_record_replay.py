@@ -127,7 +127,7 @@ def test_a_request_the_cassette_does_not_hold_is_a_cassette_miss_not_a_pass(
     soap_recording: Path, tmp_path: Path
 ) -> None:
     cassettes = _copy(soap_recording, tmp_path)
-    with _edited(_first_cassette(cassettes, "REQ-005")) as data:
+    with _edited(_first_cassette(cassettes, "refused_with_a_soap_fault_WESTCON_SOAP-REQ-005")) as data:
         for interaction in data["interactions"]:
             interaction["request"]["body"] = interaction["request"]["body"].replace("<", "< ", 1)
     done = _replay("westcon_soap", cassettes, tmp_path, "-k", "breaking_a_rule and REQ-005")
@@ -139,7 +139,7 @@ def test_a_request_the_cassette_does_not_hold_is_a_cassette_miss_not_a_pass(
 
 def test_a_test_without_a_cassette_is_a_cassette_miss(soap_recording: Path, tmp_path: Path) -> None:
     cassettes = _copy(soap_recording, tmp_path)
-    _first_cassette(cassettes, "REQ-005").unlink()
+    _first_cassette(cassettes, "refused_with_a_soap_fault_WESTCON_SOAP-REQ-005").unlink()
     done = _replay("westcon_soap", cassettes, tmp_path, "-k", "breaking_a_rule and REQ-005")
     assert done.returncode == 1
     assert "cassette miss, re-record" in done.stdout and "not found" in done.stdout
@@ -149,7 +149,7 @@ def test_a_cassette_recorded_under_another_contract_version_says_so(
     soap_recording: Path, tmp_path: Path
 ) -> None:
     cassettes = _copy(soap_recording, tmp_path)
-    with _edited(_first_cassette(cassettes, "REQ-005")) as data:
+    with _edited(_first_cassette(cassettes, "refused_with_a_soap_fault_WESTCON_SOAP-REQ-005")) as data:
         data["b2bconform"]["contract_version"] = "000000000000"
     done = _replay("westcon_soap", cassettes, tmp_path, "-k", "breaking_a_rule and REQ-005")
     assert "recorded against contract version 000000000000" in done.stdout
@@ -158,7 +158,7 @@ def test_a_cassette_recorded_under_another_contract_version_says_so(
 
 def test_a_malformed_cassette_breaks_its_test_naming_the_file(soap_recording: Path, tmp_path: Path) -> None:
     cassettes = _copy(soap_recording, tmp_path)
-    path = _first_cassette(cassettes, "REQ-005")
+    path = _first_cassette(cassettes, "refused_with_a_soap_fault_WESTCON_SOAP-REQ-005")
     path.write_text("b2bconform: {test: x}\ninteractions:\n  - request: [\n")
     done = _replay("westcon_soap", cassettes, tmp_path, "-k", "breaking_a_rule and REQ-005")
     assert done.returncode == 1
