@@ -459,3 +459,47 @@ def test_a_catalogue_declaring_another_api_is_a_load_error(tmp_path: Path) -> No
     error, path = load_error(tmp_path, text)
     assert isinstance(error, ContractLoadError) and "declares api 'manex_po'" in str(error)
     assert str(path) in str(error) or str(path.resolve()) in str(error)
+
+
+def test_a_length_rule_without_max_takes_the_specs_max_length_at_its_path(tmp_path: Path) -> None:
+    write_contract(tmp_path, catalogue(RULE.replace(", max: 25}", "}")))
+    [rule] = Contract.load(API, contracts_dir=tmp_path).rules
+    assert rule.params["max"] == 25  # openapi.yaml: requestReference maxLength 25
+
+
+def test_an_enum_rule_without_values_takes_the_specs_enum_at_its_path(tmp_path: Path) -> None:
+    text = catalogue(
+        RULE.replace("check: max_length", "check: enum").replace(
+            "requestHeader/requestReference, max: 25}", "item/*/quantity/uom}"
+        )
+    )
+    write_contract(tmp_path, text)
+    [rule] = Contract.load(API, contracts_dir=tmp_path).rules
+    assert rule.params["values"] == ["EA", "BX", "CS"]
+
+
+def test_a_written_max_is_kept_even_where_the_spec_says_another(tmp_path: Path) -> None:
+    write_contract(tmp_path, catalogue(RULE.replace("max: 25", "max: 20")))
+    [rule] = Contract.load(API, contracts_dir=tmp_path).rules
+    assert rule.params["max"] == 20
+
+
+def test_a_length_rule_without_max_where_the_spec_has_none_is_a_load_error_at_its_line(
+    tmp_path: Path,
+) -> None:
+    text = catalogue(RULE.replace("requestReference, max: 25}", "dateTimeSent}"))
+    error, path = load_error(tmp_path, text)
+    assert isinstance(error, ContractLoadError)
+    assert (
+        "no 'max'" in str(error) and "no 'maxLength'" in str(error) and "MODUSLINK_PO-REQ-001" in str(error)
+    )
+    assert_names_file_and_line(error, path, line_of(text, "params:"))
+
+
+def test_a_length_rule_without_max_over_paths_the_spec_bounds_differently_is_a_load_error(
+    tmp_path: Path,
+) -> None:
+    both = "[/clientRequest/requestHeader/requestReference, /clientRequest/item/*/sku]"
+    text = catalogue(RULE.replace("/clientRequest/requestHeader/requestReference, max: 25", both))
+    error, _ = load_error(tmp_path, text)
+    assert "differing (18, 25)" in str(error)

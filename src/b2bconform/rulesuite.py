@@ -29,6 +29,7 @@ from b2bconform.engine.pointers import holder_of
 from b2bconform.engine.proofs import breaking_request_of
 from b2bconform.review.judging import builder_of
 from b2bconform.session import Judge
+from b2bconform.strategies import fresh_keys
 from b2bconform.targets import with_credentials_applied
 
 __all__ = [
@@ -110,31 +111,14 @@ def with_credentials(api: str, body: bytes, values: dict[str, str]) -> bytes:
 
 
 # Checks that compare a request member with the earlier requests of the run (a duplicate, a repeat).
-_KEYED_BY_HISTORY = frozenset({"unique", "repeat_accepted"})
-
-
 def with_fresh_keys(judge: Judge, operation: str, body: bytes) -> bytes:
     """``body`` (JSON) with a value of this test's own at each member that a rule of the operation
     compares with earlier requests (``unique``, ``repeat_accepted``): a caller never repeats a key
-    by accident, and a test's answer must not depend on which test ran before it. Digits stay
-    digits of the same length."""
-    paths = [
-        str(rule.params["path"])
-        for rule in judge.contract.rules
-        if rule.check in _KEYED_BY_HISTORY and rule.applies_to(operation) and "path" in rule.params
-    ]
-    if not paths:
-        return body
+    by accident, and a test's answer must not depend on which test ran before it."""
     document = _json_or_none(body)
     if document is None:
         return body
-    for path in paths:
-        holder, member = holder_of(document, path)
-        value = holder.get(member) if holder is not None else None
-        if holder is not None and isinstance(value, str) and value:
-            numeric = value.isdigit() and len(value) >= 6  # room for the run's part and the test's
-            holder[member] = judge.tag.number(len(value)) if numeric else judge.tag.next()
-    return json.dumps(document).encode("utf-8")
+    return json.dumps(fresh_keys(judge.contract, operation, document, judge.tag)).encode("utf-8")
 
 
 def unplaced_credentials(api: str, body: bytes) -> list[str]:

@@ -27,6 +27,7 @@ from b2bconform.engine.recordings import (
     unknown_parts,
 )
 from b2bconform.engine.rules import Reading, Rule, RuleCatalogue, load_rules
+from b2bconform.engine.schemas import request_body_schemas, schemas_at
 from b2bconform.engine.yamlfile import load_yaml
 from b2bconform.errors import ContractLoadError, UsageError
 from b2bconform.locations import contract_dir, contract_dirs
@@ -553,6 +554,7 @@ def _load(api: str, root: Path, settings: str = "{}") -> Contract:
                 where, f"$ref {ref!r} names nothing in this file (expected '#/...' to resolve)"
             )
         spec = loaded
+    rules = _bounds_from_spec(rules, spec)
     for index, rule in enumerate(rules.rules):
         checked: list[tuple[list[str | int], str, Mapping[str, Any]]] = [
             (["rules", index, "readings", n], r.check, r.params)
@@ -580,6 +582,42 @@ def _load(api: str, root: Path, settings: str = "{}") -> Contract:
                 location=f"rule {rule.id}",
             )
     return Contract(api, root, spec, rules)
+
+
+# check -> (its parameter, the JSON Schema keyword that says the same): a request rule that leaves
+# the parameter unwritten takes it from the spec's schema at its path, so the fact is written once
+_SPEC_BOUNDS = {"max_length": ("max", "maxLength"), "enum": ("values", "enum")}
+
+
+def _bounds_from_spec(rules: RuleCatalogue, spec: dict[str, Any]) -> RuleCatalogue:
+    filled = []
+    all_operations = [op.id for op in _operations(spec)]
+    for index, rule in enumerate(rules.rules):
+        param, keyword = _SPEC_BOUNDS.get(rule.check or "", ("", ""))
+        if not param or param in rule.params or rule.direction != "request" or "path" not in rule.params:
+            filled.append(rule)
+            continue
+        paths = rule.params["path"] if isinstance(rule.params["path"], list) else [rule.params["path"]]
+        operations = all_operations if "*" in rule.operations else rule.operations
+        said = {
+            json.dumps(node[keyword])
+            for operation in operations
+            for schema in request_body_schemas(spec, operation)
+            for path in paths
+            for node in schemas_at(schema, str(path))
+            if keyword in node
+        }
+        if len(said) != 1:
+            line = load_yaml(rules.path).line_of(["rules", index, "params"])
+            what = "no" if not said else f"differing ({', '.join(sorted(said))})"
+            raise ContractLoadError(
+                str(rules.path),
+                f"params has no {param!r}, and the spec's request schema gives {what} {keyword!r} at "
+                f"{', '.join(map(str, paths))}; write {param!r} or the spec's {keyword!r}",
+                location=f"line {line}, rule {rule.id}",
+            )
+        filled.append(dataclasses.replace(rule, params={**rule.params, param: json.loads(said.pop())}))
+    return dataclasses.replace(rules, rules=tuple(filled))
 
 
 def _dangling_ref(spec: dict[str, Any]) -> tuple[list[str | int], str] | None:

@@ -22,11 +22,12 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from b2bconform.engine.contract import contract_of, parameter_segments
-from b2bconform.engine.model import Exchange, Headers, Request
+from b2bconform.engine.model import Headers, Request
 from b2bconform.engine.pointers import holder_of
 from b2bconform.engine.yamlfile import load_yaml
 from b2bconform.errors import ContractLoadError
 from b2bconform.sandboxes.base import Credentials, Fault, Sandbox
+from b2bconform.sandboxes.refusals import broken_request_rules
 
 __all__ = ["ContractRestSandbox", "contract_rest_sandbox"]
 
@@ -81,9 +82,7 @@ class ContractRestSandbox(Sandbox):
         if not self._presents_a_site(asked):
             status = next(iter(sorted(self.contract.rules.auth_statuses)), 401)
             return self._example(operation, status, {"message": "credentials refused"})
-        judgement = self.contract.check(Exchange(self.api, asked, operation=operation), side="client")
-        broken = [rule for rule in self.contract.rules if rule.id in {f.rule for f in judgement.findings}]
-        refusable = [rule for rule in broken if rule.rejects_with]
+        refusable = [rule for rule, _ in broken_request_rules(self.api, operation, asked)]
         if refusable:
             status = refusable[0].rejects_with[0]
             return self._example(operation, status, {"message": f"refused: breaks {refusable[0].id}"})

@@ -218,7 +218,7 @@ class ModusLinkSandbox(Sandbox):
             return self._malformed()
         refs = _references(body)
         # A validation fault switches off exactly the problems of the rule it breaks.
-        problems = [p for p in validate_request(body) if p.rule is None or p.rule != self.broken_rule]
+        problems = [p for p in validate_request(body) if p.rule != self.broken_rule]
         if problems:
             return self._precondition_failed(problems, refs)
         with self._lock:

@@ -1,205 +1,115 @@
-"""The vendor's 412 judgement of a purchase order: every vendor-judged request rule of rules.yaml.
-
-Rules judged on the client only (``judged: [client]``: client name, note types, distinct item
-ids, response-only members) are deliberately not enforced; the real vendor accepts those.
-Each problem names the rule it enforces, so a fault can switch off exactly one rule.
+"""The vendor's 412 judgement of a purchase order: the contract's own request rules that the vendor
+judges and refuses with 412 (``rules.yaml``; a bound the rule leaves unwritten comes from the spec),
+each broken one told in the vendor's (Newtonsoft-style) words. Rules judged on the client only
+(``judged: [client]``) are not enforced; the real vendor accepts those. Each problem names the
+rule it enforces, so a fault can switch off exactly one rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from b2bconform.engine.formats import get_format
+from b2bconform.engine.model import Finding
+from b2bconform.engine.rules import Rule
+from b2bconform.sandboxes.refusals import broken_request_rules, dotted, value_at
 
-__all__ = ["ROOT_PATH", "Problem", "validate_request"]
+__all__ = ["Problem", "validate_request"]
 
-ROOT_PATH = "#/clientRequest"
-_RULE = "MODUSLINK_PO-REQ-"
+API = "moduslink_po"
+OPERATION = "createPurchaseOrder"
+REFUSED_WITH = 412
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One 412 message entry, plus the rule it enforces (None: a plain type check no rule names)."""
+    """One 412 message entry, plus the rule it enforces."""
 
-    path: str
+    path: str  # as the vendor writes it: #/clientRequest.item[0].sku
     # StringTooLong, PropertyRequired, NotInEnumeration, InvalidType, InvalidFormat or ArrayTooShort
     error_type: str
     message: str
-    rule: str | None
-
-
-@dataclass(frozen=True)
-class StringSpec:
-    """What the vendor schema says about one string member; each aspect carries its rule id."""
-
-    required_rule: str | None = None  # None: optional member
-    type_rule: str | None = None
-    max_length: int | None = None
-    length_rule: str | None = None
-    format: str | None = None
-    format_rule: str | None = None
-    enum: tuple[str, ...] = ()
-    enum_rule: str | None = None
-
-
-def _r(number: int) -> str:
-    return f"{_RULE}{number:03d}"
-
-
-HEADER: Mapping[str, StringSpec] = {
-    "externalMessageReference": StringSpec(required_rule=_r(7), max_length=50, length_rule=_r(8)),
-    "client": StringSpec(max_length=40, length_rule=_r(10)),
-    "requestReference": StringSpec(required_rule=_r(11), max_length=25, length_rule=_r(12)),
-    "dateTimeSent": StringSpec(format="utc-datetime", format_rule=_r(14)),
-}
-ORDER: Mapping[str, StringSpec] = {"custReference": StringSpec(type_rule=_r(18))}
-ITEM: Mapping[str, StringSpec] = {
-    "itemId": StringSpec(required_rule=_r(24), format="numeric-string", format_rule=_r(25)),
-    "sku": StringSpec(required_rule=_r(27), max_length=18, length_rule=_r(28)),
-    "clientItemRef": StringSpec(max_length=5, length_rule=_r(29)),
-    "itemDeliveryDate": StringSpec(format="iso-date", format_rule=_r(36)),
-}
-QUANTITY: Mapping[str, StringSpec] = {
-    "value": StringSpec(required_rule=_r(31), type_rule=_r(32), format="decimal-string", format_rule=_r(33)),
-    "uom": StringSpec(enum=("EA", "BX", "CS"), enum_rule=_r(34)),
-}
-
-
-def _note(required_rule: str) -> Mapping[str, StringSpec]:
-    return {
-        "noteType": StringSpec(required_rule=required_rule, max_length=4, length_rule=_r(21)),
-        "value": StringSpec(required_rule=required_rule, max_length=132, length_rule=_r(22)),
-    }
-
-
-ORDER_NOTE = _note(_r(20))
-ITEM_NOTE = _note(_r(37))
-# The schema names item notes "notes", the vendor's examples send "note": both are judged.
-ITEM_NOTE_MEMBERS = ("notes", "note")
-
-
-def _json_type(value: Any) -> str:
-    """The type name the vendor's (Newtonsoft-style) messages use."""
-    if value is None:
-        return "Null"
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, int):
-        return "Integer"
-    if isinstance(value, float):
-        return "Float"
-    if isinstance(value, str):
-        return "String"
-    return "Array" if isinstance(value, list) else "Object"
-
-
-class _Collector:
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, path: str, error_type: str, message: str, rule: str | None) -> None:
-        self.problems.append(Problem(path, error_type, message, rule))
-
-    def missing(self, path: str, key: str, rule: str) -> None:
-        # The path names the missing member itself, like the 409's path does.
-        self.add(
-            f"{path}.{key}", "PropertyRequired", f"Required properties are missing from object: {key}.", rule
-        )
-
-    def wrong_type(self, path: str, expected: str, value: Any, rule: str | None) -> None:
-        message = f"Invalid type. Expected {expected} but got {_json_type(value)}."
-        self.add(path, "InvalidType", message, rule)
-
-    def container(
-        self, parent: Mapping[str, Any], key: str, path: str, kind: type, rule: str | None, *, required: bool
-    ) -> Any:
-        """The member `key` when it is a `kind` (dict or list); records why not, returns None."""
-        if key not in parent:
-            if required and rule is not None:
-                self.missing(path, key, rule)
-            return None
-        value = parent[key]
-        if not isinstance(value, kind):
-            self.wrong_type(f"{path}.{key}", "Object" if kind is dict else "Array", value, rule)
-            return None
-        return value
-
-    def strings(self, parent: Mapping[str, Any], specs: Mapping[str, StringSpec], path: str) -> None:
-        for key, spec in specs.items():
-            if key not in parent:
-                if spec.required_rule is not None:
-                    self.missing(path, key, spec.required_rule)
-                continue
-            self.string(parent[key], spec, f"{path}.{key}")
-
-    def string(self, value: Any, spec: StringSpec, path: str) -> None:
-        if not isinstance(value, str):
-            self.wrong_type(path, "String", value, spec.type_rule)
-            return
-        if spec.max_length is not None and len(value) > spec.max_length:
-            message = f"String '{value}' exceeds maximum length of {spec.max_length}."
-            self.add(path, "StringTooLong", message, spec.length_rule)
-        if spec.format is not None:
-            reason = get_format(spec.format).validate(value)
-            if reason is not None:
-                message = f"String '{value}' does not match format '{spec.format}': {reason}."
-                self.add(path, "InvalidFormat", message, spec.format_rule)
-        if spec.enum and value not in spec.enum:
-            self.add(path, "NotInEnumeration", f'Value "{value}" is not defined in enum.', spec.enum_rule)
-
-    def notes(self, parent: Mapping[str, Any], key: str, path: str, specs: Mapping[str, StringSpec]) -> None:
-        notes = self.container(parent, key, path, list, None, required=False)
-        for index, note in enumerate(notes or []):
-            where = f"{path}.{key}[{index}]"
-            if isinstance(note, dict):
-                self.strings(note, specs, where)
-            else:
-                self.wrong_type(where, "Object", note, None)
+    rule: str
 
 
 def validate_request(body: Mapping[str, Any]) -> list[Problem]:
-    """Every vendor-judged rule the (already parsed, object-rooted) body breaks, in document order."""
-    found = _Collector()
-    if "clientRequest" not in body:
-        found.add(
-            ROOT_PATH,
-            "PropertyRequired",
-            "Required properties are missing from object: clientRequest.",
-            _r(2),
-        )
-        return found.problems
-    request = body["clientRequest"]
-    if not isinstance(request, dict):
-        found.wrong_type(ROOT_PATH, "Object", request, _r(2))
-        return found.problems
-    header = found.container(request, "requestHeader", ROOT_PATH, dict, _r(3), required=True)
-    if header is not None:
-        found.strings(header, HEADER, f"{ROOT_PATH}.requestHeader")
-    order = found.container(request, "order", ROOT_PATH, dict, _r(4), required=True)
-    if order is not None:
-        found.strings(order, ORDER, f"{ROOT_PATH}.order")
-        found.notes(order, "note", f"{ROOT_PATH}.order", ORDER_NOTE)
-    items = found.container(request, "item", ROOT_PATH, list, _r(5), required=True)
-    if items is not None:
-        _items(found, items)
-    return found.problems
+    """Every vendor-judged rule the (already parsed, object-rooted) body breaks, in rule order."""
+    problems: dict[Problem, str] = {}  # one entry per problem however many findings tell it
+    for rule, finding in broken_request_rules(API, OPERATION, body, status=REFUSED_WITH):
+        words = _WORDS.get(rule.check or "")
+        if words is not None:
+            problems.update({problem: pointer for pointer, problem in words(rule, finding, body)})
+    # a member inside one that is already of the wrong type is not judged again
+    broken = [pointer for p, pointer in problems.items() if p.error_type == "InvalidType"]
+    return [p for p, pointer in problems.items() if not any(pointer.startswith(f"{b}/") for b in broken)]
 
 
-def _items(found: _Collector, items: list[Any]) -> None:
-    if not items:
-        found.add(
-            f"{ROOT_PATH}.item", "ArrayTooShort", "Array item count 0 is less than minimum count of 1.", _r(6)
-        )
-    for index, item in enumerate(items):
-        where = f"{ROOT_PATH}.item[{index}]"
-        if not isinstance(item, dict):
-            found.wrong_type(where, "Object", item, None)
-            continue
-        found.strings(item, ITEM, where)
-        quantity = found.container(item, "quantity", where, dict, _r(30), required=True)
-        if quantity is not None:
-            found.strings(quantity, QUANTITY, f"{where}.quantity")
-        for key in ITEM_NOTE_MEMBERS:
-            found.notes(item, key, where, ITEM_NOTE)
+def _vendor_path(pointer: str) -> str:
+    """/clientRequest/item/0/sku -> #/clientRequest.item[0].sku"""
+    return f"#/{dotted(pointer)}"
+
+
+def _type_name(value: Any) -> str:
+    """The type name the vendor's messages use."""
+    names = ((bool, "Boolean"), (int, "Integer"), (float, "Float"), (str, "String"), (list, "Array"))
+    return "Null" if value is None else next((n for t, n in names if isinstance(value, t)), "Object")
+
+
+def _one(error_type: str, message: Callable[[Rule, Any], str]) -> Callable[..., list[tuple[str, Problem]]]:
+    def words(rule: Rule, finding: Finding, body: Any) -> list[tuple[str, Problem]]:
+        value = value_at(body, finding.path)
+        text = message(rule, value)
+        return [(finding.path, Problem(_vendor_path(finding.path), error_type, text, rule.id))]
+
+    return words
+
+
+def _members_missing(rule: Rule, finding: Finding, body: Any) -> list[tuple[str, Problem]]:
+    holder = value_at(body, finding.path)
+    missing = [m for m in rule.params["members"] if not isinstance(holder, dict) or m not in holder]
+    return [
+        (f"{finding.path}/{member}", _missing(_vendor_path(f"{finding.path}/{member}"), member, rule.id))
+        for member in missing
+    ]
+
+
+def _required(rule: Rule, finding: Finding, body: Any) -> list[tuple[str, Problem]]:
+    member = finding.path.rstrip("/").rsplit("/", 1)[-1]
+    return [(finding.path, _missing(_vendor_path(finding.path), member, rule.id))]
+
+
+def _missing(path: str, member: str, rule: str) -> Problem:
+    # The path names the missing member itself, like the 409's path does.
+    return Problem(path, "PropertyRequired", f"Required properties are missing from object: {member}.", rule)
+
+
+def _format_message(rule: Rule, value: Any) -> str:
+    name = str(rule.params.get("format"))
+    return f"String '{value}' does not match format '{name}': {get_format(name).validate(str(value))}."
+
+
+_WORDS: dict[str, Callable[[Rule, Finding, Any], list[tuple[str, Problem]]]] = {
+    "required": _required,
+    "each_has": _members_missing,
+    "type": _one(
+        "InvalidType",
+        lambda rule, value: (
+            f"Invalid type. Expected {str(rule.params['type']).capitalize()} but got {_type_name(value)}."
+        ),
+    ),
+    "max_length": _one(
+        "StringTooLong",
+        lambda rule, value: f"String '{value}' exceeds maximum length of {rule.params['max']}.",
+    ),
+    "min_items": _one(
+        "ArrayTooShort",
+        lambda rule, value: (
+            f"Array item count {len(value) if isinstance(value, list) else 0} is less "
+            f"than minimum count of {rule.params['min']}."
+        ),
+    ),
+    "enum": _one("NotInEnumeration", lambda rule, value: f'Value "{value}" is not defined in enum.'),
+    "format": _one("InvalidFormat", _format_message),
+}

@@ -38,6 +38,7 @@ from b2bconform.apis.westcon_rest.sandbox.orders import (
 from b2bconform.apis.westcon_rest.sandbox.tokens import TOKEN_LIFETIME, TokenIssuer
 from b2bconform.errors import UsageError
 from b2bconform.sandboxes.base import Credentials, Fault, Sandbox, header_value
+from b2bconform.sandboxes.refusals import broken_request_rules, dotted, spec_schema_errors
 
 __all__ = [
     "CLIENTS",
@@ -112,6 +113,8 @@ _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 _TOKEN_PATH = re.compile(r"/([^/]+)/oauth2/token/?", re.IGNORECASE)
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _REQ = "WESTCON_REST-REQ-"
+API = "westcon_rest"
+ORDER_STATUS_OPERATION = "getOrderStatus"
 
 
 # ── the tenant the contract shows ──────────────────────────────────────────────────────────
@@ -191,48 +194,23 @@ class Problem:
     message: str
 
 
-def _member(name: str) -> str:
-    return f"{REQUEST_ROOT}.{name}"
-
-
 def request_problems(body: Any) -> list[Problem]:
-    """Every enforced REQ rule the parsed body breaks, in document order (the first one is answered).
-
-    language (REQ-008, REQ-009) is judged on the client only: the sandbox accepts any.
-    """
+    """Every request rule of the contract the vendor refuses with 400 that the parsed body breaks,
+    in the catalogue's order (the first one is answered). A body or root that is no object is
+    refused before any rule reads a member; language (REQ-008, REQ-009) is judged on the client
+    only, so the sandbox accepts any."""
     if not isinstance(body, dict):
         return [Problem(f"{_REQ}001", "The request body must be a JSON object.")]
-    if REQUEST_ROOT not in body:
-        return [
-            Problem(f"{_REQ}002", f"The request body lacks the member {REQUEST_ROOT} (spelled exactly so).")
-        ]
-    query = body[REQUEST_ROOT]
-    if not isinstance(query, dict):
+    if REQUEST_ROOT in body and not isinstance(body[REQUEST_ROOT], dict):
         return [Problem(None, f"{REQUEST_ROOT} must be a JSON object.")]
-    found: list[Problem] = []
-    if "partnerKey" not in query:
-        found.append(Problem(f"{_REQ}003", f"{_member('partnerKey')} is required."))
-    elif not isinstance(query["partnerKey"], str):
-        found.append(Problem(f"{_REQ}004", f"{_member('partnerKey')} must be a string."))
-    elif query["partnerKey"] == "":
-        found.append(Problem(f"{_REQ}005", f"{_member('partnerKey')} must not be empty."))
-    if "orderType" not in query:
-        found.append(Problem(f"{_REQ}006", f"{_member('orderType')} is required."))
-    elif query["orderType"] not in ("W", "C"):
-        found.append(Problem(f"{_REQ}007", f"{_member('orderType')} must be W or C."))
-    if "order" not in query:
-        found.append(Problem(f"{_REQ}010", f"{_member('order')} is required."))
-    elif not isinstance(query["order"], list):
-        found.append(Problem(f"{_REQ}011", f"{_member('order')} must be an array of order numbers."))
-    else:
-        if not query["order"]:
-            found.append(Problem(f"{_REQ}012", f"{_member('order')} must list at least one order number."))
-        for index, number in enumerate(query["order"]):
-            if not isinstance(number, str):
-                found.append(Problem(f"{_REQ}013", f"{_member('order')}[{index}] must be a string."))
-            elif number == "":
-                found.append(Problem(f"{_REQ}014", f"{_member('order')}[{index}] must not be empty."))
-    return found
+    found = [
+        Problem(rule.id, f"{dotted(finding.path) or 'The request body'}: {rule.statement}")
+        for rule, finding in broken_request_rules(API, ORDER_STATUS_OPERATION, body, status=400)
+    ]
+    typed = spec_schema_errors(API, ORDER_STATUS_OPERATION, body)
+    return found or [
+        Problem(None, f"{dotted(pointer)} is not what the spec's schema says.") for pointer in typed
+    ]
 
 
 def _parse_json(raw: bytes) -> tuple[bool, Any]:
@@ -250,7 +228,7 @@ class WestconRestSandbox(Sandbox):
     """POST /{tenant}/oauth2/token (Azure AD v1; TENANT or the contract's example tenant) and POST
     /Orders/orderStatus, held in memory."""
 
-    api: ClassVar[str] = "westcon_rest"
+    api: ClassVar[str] = API
     faults: ClassVar[Mapping[str, Fault]] = FAULTS
     #: The sandbox's own (demo) Azure AD tenant; ``accepted_tenants`` adds the contract's example.
     tenant: ClassVar[str] = TENANT

@@ -1,0 +1,62 @@
+"""The JSON Schemas of a contract's OpenAPI spec, as the rules' pointers name their members: an
+operation's request body schema with its local ``$ref``s inlined, and the schemas at a rule's
+pointer (``*``: any element of an array). Generation narrows them by rules; a rule that leaves a
+bound unwritten takes it from them, so a length is written once, in the spec."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["inlined", "request_body_schemas", "schemas_at"]
+
+_MAX_CHAIN = 32  # references followed within one another: more than any contract nests
+
+
+def request_body_schemas(spec: dict[str, Any], operation: str) -> list[dict[str, Any]]:
+    """Every media type's request body schema of ``operation`` (the spec's own objects, not copies)."""
+    for item in (spec.get("paths") or {}).values():
+        for definition in (item or {}).values() if isinstance(item, dict) else ():
+            if isinstance(definition, dict) and definition.get("operationId") == operation:
+                body = inlined(spec, definition.get("requestBody") or {})
+                content = body.get("content") if isinstance(body, dict) else None
+                return [
+                    media["schema"]
+                    for media in (content or {}).values()
+                    if isinstance(media, dict) and isinstance(media.get("schema"), dict)
+                ]
+    return []
+
+
+def inlined(spec: dict[str, Any], node: Any, chain: tuple[str, ...] = ()) -> Any:
+    """``node`` with every local ``$ref`` replaced by a copy of what it names; a reference back into
+    its own chain (a recursive schema) becomes ``{}``, any value, so the copy is finite."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            if ref in chain or len(chain) >= _MAX_CHAIN:
+                return {}
+            target: Any = spec
+            for token in ref[2:].split("/"):
+                name = token.replace("~1", "/").replace("~0", "~")
+                target = target.get(name) if isinstance(target, dict) else None
+            return inlined(spec, target, (*chain, ref))
+        return {key: inlined(spec, value, chain) for key, value in node.items()}
+    if isinstance(node, list):
+        return [inlined(spec, value, chain) for value in node]
+    return node
+
+
+def schemas_at(schema: Any, pointer: str) -> list[dict[str, Any]]:
+    """The schemas of the members ``pointer`` names in an inlined ``schema``."""
+    found = [schema]
+    for token in [part for part in pointer.split("/") if part]:
+        step = []
+        for node in found:
+            if not isinstance(node, dict):
+                continue
+            if token == "*" and isinstance(node.get("items"), dict):
+                step.append(node["items"])
+            elif isinstance((node.get("properties") or {}).get(token), dict):
+                step.append(node["properties"][token])
+        found = step
+    return [node for node in found if isinstance(node, dict)]
