@@ -14,8 +14,9 @@ from b2bconform.engine.contract import contract_of
 from b2bconform.engine.model import Exchange, Finding, Headers, Request
 from b2bconform.engine.rules import Rule
 from b2bconform.engine.schemas import request_body_schemas
+from b2bconform.errors import ContractLoadError
 
-__all__ = ["MISSING", "broken_request_rules", "dotted", "spec_schema_errors", "value_at"]
+__all__ = ["MISSING", "broken_request_rules", "dotted", "enum_values", "spec_schema_errors", "value_at"]
 
 MISSING: Any = object()  # what value_at gives where nothing is
 
@@ -82,6 +83,17 @@ def spec_schema_errors(api: str, operation: str, body: Any) -> list[str]:
 
 def _matches(tokens: list[str], path: list[str]) -> bool:
     return len(tokens) == len(path) and all(p in ("*", t) for t, p in zip(tokens, path, strict=True))
+
+
+def enum_values(api: str, rule_id: str) -> tuple[str, ...]:
+    """The values an ``enum`` rule of ``api`` allows (written in the rule, or taken from the spec):
+    a sandbox that must know them reads them here instead of writing them again."""
+    rule = next((r for r in contract_of(api).rules if r.id == rule_id), None)
+    if rule is None or "values" not in rule.params:
+        raise ContractLoadError(
+            str(contract_of(api).root / "rules.yaml"), f"no enum rule {rule_id} with values"
+        )
+    return tuple(str(value) for value in rule.params["values"])
 
 
 def value_at(document: Any, pointer: str) -> Any:

@@ -25,19 +25,18 @@ from b2bconform.apis.manex_erp.sandbox.erp import (
 )
 from b2bconform.apis.manex_erp.sandbox.search import Search
 from b2bconform.apis.manex_erp.sandbox.wire import Answer, Params, Step
+from b2bconform.sandboxes.refusals import enum_values
 
 __all__ = ["PO_STEPS", "PurchaseOrderApi"]
 
 Handler = Callable[[Params], Answer]
 
-TERMS = ("NET 10", "NET 15", "NET 30", "NET 30/2% 10", "NET 45", "COD", "NONE")
-ITEM_TYPES = ("INVT PART", "MRO", "Services")
+# the document's lists, read from the rules that state them
+TERMS = enum_values("manex_po", "MANEX_PO-PO-003")
+ITEM_TYPES = enum_values("manex_po", "MANEX_PO-ITM-001")
 STORED_ITEM_TYPE = {"INVT PART": "Invt Part", "MRO": "MRO", "Services": "Services"}
-PACKAGES = ("AMMO BELT", "BULK", "CARTON", "EACH", "REAM", "REEL", "TRAY", "TUBE")
-UNITS = (
-    "EACH", "IN", "DOZ", "REEL", "LOT", "BULK", "SQIN", "SQFT", "SQYD", "SQMM", "SQCM", "SQME", "GRAM",
-    "KGRM", "MLTR", "LITR", "CC", "OUNC", "PINT", "QUAR", "GAL", "M", "FT", "CM", "LB", "YARD",
-)  # fmt: skip
+PACKAGES = enum_values("manex_po", "MANEX_PO-ITM-005")
+UNITS = enum_values("manex_po", "MANEX_PO-ITM-004")
 
 _PO, _ITEMS, _SCHEDULE = "Purchase Order", "PO Items", "PO Schedule"
 PO_STEPS: Mapping[str, Step] = {

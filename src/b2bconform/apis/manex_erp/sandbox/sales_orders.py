@@ -17,38 +17,20 @@ from b2bconform.apis.manex_erp.sandbox import wire
 from b2bconform.apis.manex_erp.sandbox.erp import Customer, DueDate, Erp, Part, Price, SalesOrder, SoItem
 from b2bconform.apis.manex_erp.sandbox.wire import Answer, Failure, Params, Step
 from b2bconform.engine.formats import get_format
+from b2bconform.sandboxes.refusals import enum_values
 
 __all__ = ["SO_STEPS", "SalesOrderApi", "item_not_in_order"]
 
 Handler = Callable[[Params], Answer]
 
-FOB = ("ORIGIN-CUST P/U", "ORIGIN-SHIP", "DESTINATION")
+# the document's lists, read from the rules that state them
 FOB_ALIASES = {"ORIGIN-CUSTOMER P/U": "ORIGIN-CUST P/U"}  # the Add table's spelling of the same term
-SHIP_VIA = ("COMPANY TRUCK", "CUST PICK UP", "UPS-GRND TRACK", "UPS-BLUE", "UPS-RED", "FEDX-P1", "FEDX-STD")
-SHIP_CHARGE = (
-    "NO CHARGE",
-    "PREPAY/BILL CUS",
-    "SET RATE:UPS-BR",
-    "SET RATE:UPS-BL",
-    "SET RATE:UPS-RD",
-    "FEDX-1",
-)
-ITEM_STATUS = ("Standard", "Priority-1", "Priority-2", "Cancel", "Closed")
-DELI_FREQ = ("DY", "WK", "MO")
-SALE_TYPES = (
-    "CABLE/Harn",
-    "CONSULTING",
-    "LABOR",
-    "OTHER",
-    "PC ASSEMB.",
-    "PRIORITY",
-    "REPAIR",
-    "RESTOCKING",
-    "REWORK",
-    "SPARE PART",
-    "STENCILS",
-    "SYSTEM",
-)
+FOB = tuple(value for value in enum_values("manex_so", "MANEX_SO-SO-004") if value not in FOB_ALIASES)
+SHIP_VIA = enum_values("manex_so", "MANEX_SO-SO-013")
+SHIP_CHARGE = enum_values("manex_so", "MANEX_SO-SO-014")
+ITEM_STATUS = enum_values("manex_so", "MANEX_SO-ITM-001")
+DELI_FREQ = enum_values("manex_so", "MANEX_SO-ITM-018")
+SALE_TYPES = enum_values("manex_so", "MANEX_SO-PRC-015")
 
 SO_MISSING = "Sales Order does not exists."
 ITEM_MISSING = "Sales Order Item does not exists."

@@ -27,6 +27,7 @@ from b2bconform.apis.manex_erp.generators import (
 from b2bconform.apis.manex_erp.sandbox.erp import Seed
 from b2bconform.cleanup import DeleteFailed
 from b2bconform.engine.documents import request_parameters
+from b2bconform.sandboxes.refusals import enum_values
 from b2bconform.session import Judge
 
 ORDERED = 1000  # the shared line's quantity: room for many due dates of a few units each
@@ -147,7 +148,7 @@ class SalesOrderContext:
             )
             if full or draw(st.booleans()):
                 params["eachqty"] = str(draw(st.integers(1, ordered - 1)))
-                params["delifreq"] = draw(st.sampled_from(["DY", "WK", "MO"]))
+                params["delifreq"] = draw(st.sampled_from(enum_values("manex_so", "MANEX_SO-ITM-018")))
             return params
         if operation == "SOItemGet":
             return {"uniqueln": line["UNIQUELN"]}

@@ -1,0 +1,76 @@
+"""What a sandbox refuses a request for comes from the contract (``sandboxes/refusals.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from b2bconform.errors import ContractLoadError
+from b2bconform.sandboxes.refusals import (
+    MISSING,
+    broken_request_rules,
+    dotted,
+    enum_values,
+    spec_schema_errors,
+    value_at,
+)
+
+ROOT = "mT_OrderStatus_API_REQ"
+
+
+def westcon(**changes: Any) -> dict[str, Any]:
+    query = {"partnerKey": "P1", "orderType": "W", "language": "EN", "order": ["600004"]}
+    query.update(changes)
+    return {ROOT: {k: v for k, v in query.items() if v is not ...}}
+
+
+def broken(body: Any, **options: Any) -> list[str]:
+    return [rule.id for rule, _ in broken_request_rules("westcon_rest", "getOrderStatus", body, **options)]
+
+
+def test_a_conforming_request_breaks_no_rule_the_vendor_refuses() -> None:
+    assert broken(westcon()) == []
+
+
+def test_each_broken_vendor_rule_is_named_in_the_catalogues_order() -> None:
+    assert broken(westcon(partnerKey=..., order=[])) == ["WESTCON_REST-REQ-003", "WESTCON_REST-REQ-012"]
+
+
+def test_a_rule_judged_on_the_client_only_is_not_refused() -> None:
+    assert broken(westcon(language="english")) == []  # REQ-009 judges callers only
+
+
+def test_a_contested_rule_is_refused_by_its_adopted_reading() -> None:
+    # REQ-003 has another reading (any 4xx refusal): the request still breaks the adopted one
+    assert "WESTCON_REST-REQ-003" in broken(westcon(partnerKey=...))
+
+
+def test_only_the_rules_refused_with_the_asked_status_are_named() -> None:
+    assert broken(westcon(orderType="X"), status=400) == ["WESTCON_REST-REQ-007"]
+    assert broken(westcon(orderType="X"), status=412) == []
+
+
+def test_schema_errors_are_named_only_at_members_the_vendor_validates() -> None:
+    assert spec_schema_errors("westcon_rest", "getOrderStatus", westcon(orderType=1)) == [
+        f"/{ROOT}/orderType"
+    ]
+    assert spec_schema_errors("westcon_rest", "getOrderStatus", westcon(language=7)) == []
+    assert spec_schema_errors("westcon_rest", "getOrderStatus", westcon(language=...)) == []
+
+
+def test_pointers_read_and_name_members_as_vendors_write_them() -> None:
+    body = {"root": {"items": [{"sku": "A"}]}}
+    assert value_at(body, "/root/items/0/sku") == "A"
+    assert value_at(body, "/root/items/1/sku") is MISSING
+    assert dotted("/root/items/0/sku") == "root.items[0].sku"
+
+
+def test_an_enum_rules_values_are_read_from_the_contract() -> None:
+    assert enum_values("manex_so", "MANEX_SO-ITM-018") == ("DY", "WK", "MO")
+    assert enum_values("westcon_rest", "WESTCON_REST-REQ-007") == ("W", "C")  # taken from the spec
+
+
+def test_a_rule_that_is_no_enum_is_a_contract_error_naming_it() -> None:
+    with pytest.raises(ContractLoadError, match="MANEX_SO-NOPE"):
+        enum_values("manex_so", "MANEX_SO-NOPE")
