@@ -9,7 +9,7 @@ import pytest
 
 from b2bconform.engine.contract import Contract
 from b2bconform.engine.model import Exchange, Headers, Request, Response
-from b2bconform.sandboxes.derived import BrokenAnswers, derived_faults
+from b2bconform.sandboxes.derived import BrokenAnswers, derived_faults, unenforced_faults
 
 API = "westcon_soap"
 EXAMPLES = Path(Contract.load(API).root) / "examples"
@@ -63,3 +63,20 @@ def test_a_rule_no_answer_mutation_can_break_gets_no_derived_fault() -> None:
 def test_each_derived_fault_names_its_rule() -> None:
     (fault,) = derived_faults(API, ["WESTCON_SOAP-RES-017"])
     assert (fault.name, fault.rule) == ("breaks-res-017", "WESTCON_SOAP-RES-017")
+
+
+def test_an_unenforced_fault_is_named_for_its_request_rule() -> None:
+    [fault] = unenforced_faults("moduslink_po", {"MODUSLINK_PO-REQ-028": "accepts-long-sku"})
+    assert (fault.name, fault.rule) == ("accepts-long-sku", "MODUSLINK_PO-REQ-028")
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "MODUSLINK_PO-RES-005",  # a response rule: nothing to leave unenforced
+        "MODUSLINK_PO-REQ-023",  # judged on the client only: the vendor never refused it
+    ],
+)
+def test_a_rule_the_vendor_does_not_refuse_by_gets_no_unenforced_fault(rule: str) -> None:
+    with pytest.raises(ValueError, match=rule):
+        unenforced_faults("moduslink_po", {rule: "x"})

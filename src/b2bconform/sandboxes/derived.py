@@ -1,7 +1,13 @@
-"""Faults derived from a contract's rules: the faithful sandbox's answer, mutated on its way out to
-break one response rule and no rule that reads another member (the mutation a proof uses:
-``b2bconform.engine.proofs.breaking_answer_of``). An API gets one such fault per rule a mutation can
-break, without writing it; the fault self-test proves each fails its rule and only it."""
+"""Faults derived from a contract's rules, two kinds:
+
+- ``derived_faults``: the faithful sandbox's answer, mutated on its way out to break one response
+  rule and no rule that reads another member (the mutation a proof uses:
+  ``b2bconform.engine.proofs.breaking_answer_of``);
+- ``unenforced_faults``: a request rule the sandbox refuses by (``sandboxes.refusals``) left
+  unenforced, so a request breaking it is accepted.
+
+An API gets one such fault per rule, without writing it; the fault self-test proves each fails its
+rule and only it."""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from b2bconform.engine.proofs import answer_breakable, breaking_answer_of
 from b2bconform.sandboxes.base import Fault
 from b2bconform.sandboxes.rewrites import RawHeaders
 
-__all__ = ["BrokenAnswers", "derived_faults"]
+__all__ = ["BrokenAnswers", "derived_faults", "unenforced_faults"]
 
 
 @dataclass(frozen=True)
@@ -69,4 +75,19 @@ def derived_faults(
                 BrokenAnswers(api, rule.id),
             )
         )
+    return faults
+
+
+def unenforced_faults(api: str, rule_ids: Mapping[str, str]) -> list[Fault]:
+    """One fault per request rule of ``rule_ids`` (rule -> fault name): the sandbox accepts a request
+    breaking it. Only a rule the vendor is to refuse (judged on the vendor, with a ``rejects_with``
+    status) can be one, and only a sandbox whose refusals come from ``sandboxes.refusals`` (which
+    leaves the fault's rule out) plays it."""
+    contract = contract_of(api)
+    faults = []
+    for rule_id, name in rule_ids.items():
+        rule = contract.rules.get(rule_id)
+        if rule.direction != "request" or "vendor" not in rule.judged or not rule.rejects_with:
+            raise ValueError(f"{rule_id}: not a request rule the vendor refuses by")
+        faults.append(Fault(name, rule.id, f"accepts a request breaking it ({rule.statement})"))
     return faults

@@ -6,7 +6,7 @@ Validation faults need no code of their own: the sandbox drops the 400 problems 
 from __future__ import annotations
 
 from b2bconform.sandboxes.base import Fault, fault_catalogue
-from b2bconform.sandboxes.derived import derived_faults
+from b2bconform.sandboxes.derived import derived_faults, unenforced_faults
 from b2bconform.sandboxes.rewrites import AnswerRewrite
 
 __all__ = ["FAULTS"]
@@ -43,16 +43,6 @@ FAULTS = fault_catalogue(
             "a present but unknown Ocp-Apim-Subscription-Key is accepted (a missing one is still refused)",
         ),
         # ── request validation ──────────────────────────────────────────────────────────────
-        Fault(
-            "accepts-unknown-order-type",
-            f"{_R}REQ-007",
-            "an orderType other than C is read as W instead of refused",
-        ),
-        Fault(
-            "accepts-empty-order-list",
-            f"{_R}REQ-012",
-            "an empty order list is answered 200 with no lines instead of 400",
-        ),
         # ── response lines ──────────────────────────────────────────────────────────────────
         Fault(
             "shipped-without-ship-date",
@@ -96,6 +86,12 @@ FAULTS = fault_catalogue(
             ),
         ),
         # derived from their rules: each answer mutated to break the rule alone (sandboxes/derived.py)
+        # the rule left unenforced (sandboxes/derived.py): an orderType other than C is read as W,
+        # an empty order list answered 200 with no lines
+        *unenforced_faults(
+            "westcon_rest",
+            {f"{_R}REQ-007": "accepts-unknown-order-type", f"{_R}REQ-012": "accepts-empty-order-list"},
+        ),
         *derived_faults(
             "westcon_rest",
             {
