@@ -34,7 +34,26 @@ SPEC = {
     "info": {"title": "toy shop", "version": "1"},
     "servers": [{"url": "https://shop.example"}],
     "paths": {
-        "/orders": {"post": {"operationId": "createOrder", "responses": {"201": {"description": "made"}}}},
+        "/orders": {
+            "post": {
+                "operationId": "createOrder",
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["sku"],
+                                "properties": {
+                                    "sku": {"type": "string", "maxLength": 8},
+                                    "quantity": {"type": "integer", "minimum": 1},
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": {"201": {"description": "made"}},
+            }
+        },
         "/orders/{id}": {"get": {"operationId": "getOrder", "responses": {"200": {"description": "one"}}}},
     },
 }
@@ -68,7 +87,7 @@ SUITE = """import pytest
 from b2bconform.rulesuite import rule_driven_tests
 
 pytestmark = pytest.mark.api("toy_shop")
-test_examples, test_request_rules, test_wrong_secrets = rule_driven_tests("toy_shop")
+test_examples, test_generated, test_request_rules, test_wrong_secrets, test_read_back = rule_driven_tests("toy_shop")
 """
 
 
@@ -172,3 +191,43 @@ def test_a_new_rest_api_runs_its_rule_driven_suite_on_its_contract_built_sandbox
     rules = report["apis"][API]["rules"]
     assert rules["TOY_SHOP-REQ-001"]["status"] == "passed" and rules["TOY_SHOP-RES-001"]["status"] == "passed"
     assert report["summary"]["failed"] == 0
+
+
+FORGETFUL = """from b2bconform.sandboxes.contract_rest import ContractRestSandbox
+
+
+class ForgetfulShop(ContractRestSandbox):
+    api = "toy_shop"
+
+    def _answer(self, operation, asked, path):
+        self._records.clear()  # every record is gone by the next call
+        return super()._answer(operation, asked, path)
+"""
+
+
+def _run_toy(folder: Path, cwd: Path) -> tuple[subprocess.CompletedProcess[str], str]:
+    command = [sys.executable, "-m", "b2bconform.cli", "--path", str(folder), "run", "--api", API]
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
+    return done, (cwd / "reports" / "junit.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_rule_driven_suite_draws_requests_from_the_spec_and_reads_back_what_it_made(
+    tmp_path: Path,
+) -> None:
+    done, junit = _run_toy(_api_folder(tmp_path / "mine"), tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:]
+    for test in ("test_generated[createOrder]", "test_read_back"):
+        assert f'name="{test}"' in junit, test
+    assert "<skipped" not in junit.split('name="test_read_back"')[1].split("</testcase>")[0]
+
+
+@pytest.mark.slow
+def test_a_sandbox_that_loses_what_it_made_fails_the_read_back(tmp_path: Path) -> None:
+    folder = _api_folder(tmp_path / "mine")
+    (folder / API / "sandbox.py").write_text(FORGETFUL, encoding="utf-8")
+    done, junit = _run_toy(folder, tmp_path)
+    assert done.returncode == 1, done.stdout[-3000:]
+    failed = [case.split('"')[0] for case in junit.split('<testcase classname="')[1:] if "<failure" in case]
+    read_back = junit.split('name="test_read_back"')[1].split("</testcase>")[0]
+    assert "<failure" in read_back and "could not be read back" in read_back, failed

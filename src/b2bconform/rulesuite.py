@@ -7,7 +7,12 @@ breaking request is (refused, where the rule is the vendor's and no other readin
 request); and a call with a wrong secret gets a different answer than the right one. An API's
 suite module takes them with one line:
 
-    test_examples, test_request_rules, test_wrong_secrets = rule_driven_tests(API)
+    test_examples, test_generated, test_request_rules, test_wrong_secrets, test_read_back = rule_driven_tests(API)
+
+Beside them: requests drawn from the contract (``strategies.request_bodies``: the spec's schema
+narrowed by the request rules) for every REST operation with a JSON request example, answered as
+the contract says; and, where ``rules.yaml`` declares ``state``, a record created from the
+document's example and read back by its key.
 """
 
 from __future__ import annotations
@@ -17,24 +22,28 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
-from b2bconform.engine.contract import contract_of, parameter_segments
+from b2bconform.engine.contract import Contract, contract_of, parameter_segments
 from b2bconform.engine.documents import element_at, xml_root
 from b2bconform.engine.model import Exchange, Headers, Request
 from b2bconform.engine.pointers import holder_of
 from b2bconform.engine.proofs import breaking_request_of
+from b2bconform.engine.schemas import request_body_schemas
 from b2bconform.review.judging import builder_of
 from b2bconform.session import Judge
-from b2bconform.strategies import fresh_keys
+from b2bconform.strategies import fresh_keys, request_bodies
 from b2bconform.targets import with_credentials_applied
 
 __all__ = [
     "RequestExample",
     "example_path",
+    "generated_operations",
     "headers_for",
     "request_examples",
     "rule_driven_tests",
@@ -245,8 +254,29 @@ def _send_as_asked(judge: Judge, asked: Exchange) -> Any:
     )
 
 
-def rule_driven_tests(api: str) -> tuple[Callable[..., None], Callable[..., None], Callable[..., None]]:
-    """The three generic tests of ``api``, parametrized from its contract and examples."""
+def _json_object(body: bytes) -> bool:
+    return isinstance(_json_or_none(body), dict)
+
+
+def generated_operations(api: str) -> dict[str, RequestExample]:
+    """operation -> the first request example of it, for each REST operation whose example is a JSON
+    object and whose spec gives a request body schema: the example says where the request goes and
+    with what content headers; the body is drawn from the contract."""
+    contract = contract_of(api)
+    found: dict[str, RequestExample] = {}
+    for example in request_examples(api):
+        if (
+            example.path
+            and example.operation not in found
+            and _json_object(example.body)
+            and request_body_schemas(contract.spec, example.operation)
+        ):
+            found[example.operation] = example
+    return found
+
+
+def rule_driven_tests(api: str) -> tuple[Callable[..., None], ...]:
+    """The five generic tests of ``api``, parametrized from its contract and examples."""
     contract = contract_of(api)
     examples = request_examples(api)
     by_name = {example.name: example for example in examples}
@@ -330,8 +360,58 @@ def rule_driven_tests(api: str) -> tuple[Callable[..., None], Callable[..., None
                 f"a wrong {name} was not refused as {credential.refused_by} says"
             )
 
+    generated = generated_operations(api)
+
+    @pytest.mark.writes
+    @pytest.mark.parametrize(
+        "operation",
+        sorted(generated)
+        or [pytest.param("", marks=pytest.mark.skip(reason="no REST operation with a JSON request example"))],
+    )
+    @given(data=st.data())
+    def test_requests_drawn_from_the_contract_are_answered_as_it_says(
+        judge: Judge, operation: str, data: st.DataObject
+    ) -> None:
+        example = usable(generated[operation])
+        document = data.draw(request_bodies(api, operation, judge.tag), label="body")
+        body = with_credentials(api, json.dumps(document).encode("utf-8"), judge.target.credentials())
+        judgement = send_example(judge, example, body=body)
+        judge.expect_conforms(judgement)
+
+    created, read = contract.rules.state.get("create"), contract.rules.state.get("read")
+    creating = next((e for e in examples if created and e.operation == created[0] and e.path), None)
+    template = next((o.template for o in contract.operations if read and o.id == read[0]), "")
+
+    @pytest.mark.writes
+    @pytest.mark.skipif(
+        creating is None or not template,
+        reason="the contract declares no state (create and read) with a request example to create from",
+    )
+    def test_a_created_record_reads_back_as_the_contract_says(judge: Judge) -> None:
+        assert creating is not None and created is not None and read is not None
+        made = send_example(judge, usable(creating))
+        answer = made.exchange.response
+        assert answer is not None
+        holder, member = holder_of(_json_or_none(answer.body or b""), created[1])
+        key = holder.get(member) if isinstance(holder, dict) else None
+        assert isinstance(key, (str, int)) and str(key), (
+            f"the {created[0]} answer ({answer.status}) carries no key at {created[1]}"
+        )
+        path = template.replace(f"{{{read[1]}}}", quote(str(key), safe=""))
+        judgement = judge.send(_method_of(contract, read[0]), path)
+        judge.expect_conforms(made, judgement)
+        assert judgement.exchange.response is not None and 200 <= judgement.exchange.response.status < 300, (
+            f"the record {key} created by {created[0]} could not be read back with {read[0]}"
+        )
+
     return (
         test_each_request_example_is_answered_as_the_contract_says,
+        test_requests_drawn_from_the_contract_are_answered_as_it_says,
         test_a_request_breaking_a_rule_is_answered_as_the_contract_says,
         test_a_wrong_secret_gets_another_answer_than_the_right_one,
+        test_a_created_record_reads_back_as_the_contract_says,
     )
+
+
+def _method_of(contract: Contract, operation: str) -> str:
+    return str(next(o.method for o in contract.operations if o.id == operation))

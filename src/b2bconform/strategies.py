@@ -94,6 +94,8 @@ def _schema(api: str, operation: str, complete: bool) -> Any:
     contract = contract_of(api)
     method, path = _operation(api, operation)
     definition = copy.deepcopy(contract.spec["paths"][path][method.lower()])
+    if complete and isinstance(definition.get("requestBody"), dict):
+        definition["requestBody"]["required"] = True  # a complete request has its body
     for media in ((definition.get("requestBody") or {}).get("content") or {}).values():
         if isinstance(media, dict) and isinstance(media.get("schema"), dict):
             media["schema"] = _narrowed(
@@ -104,14 +106,19 @@ def _schema(api: str, operation: str, complete: bool) -> Any:
 
 
 def _narrowed(contract: Contract, operation: str, schema: Any, complete: bool) -> Any:
+    # an API binding parameters by name reads members in any case; its rules name them lower-cased
+    by_name = contract.rules.request_parameters != "query_and_json"
     for rule in contract.rules:
         keyword = _NARROWING.get(rule.check)
         if keyword is None or rule.direction != "request" or not rule.applies_to(operation):
             continue
         paths = rule.params.get("path")
         for path in paths if isinstance(paths, list) else [paths]:
-            for node in schemas_at(schema, str(path)) if isinstance(path, str) else ():
+            found = schemas_at(schema, str(path), case_sensitive=by_name) if isinstance(path, str) else []
+            for node in found:
                 node.update(keyword(rule.params))
+                for key in [k for k, v in node.items() if v is None]:
+                    del node[key]
     if complete:
         _complete(schema)
     return schema
@@ -121,18 +128,27 @@ def _narrowed(contract: Contract, operation: str, schema: Any, complete: bool) -
 _NARROWING: dict[str, Any] = {
     "enum": lambda params: {"enum": list(params["values"])} if "values" in params else {},
     "max_length": lambda params: {"maxLength": int(params["max"])} if "max" in params else {},
+    # a format or pattern the rule names replaces the spec's own (one shape, drawn by the library)
     "format": lambda params: (
-        {"type": "string", "format": str(params["format"])} if "format" in params else {}
+        {"type": "string", "format": str(params.get("format") or params["formats"][0]), "pattern": None}
+        if params.get("format") or params.get("formats")
+        else {}
+    ),
+    "pattern": lambda params: (
+        {"type": "string", "pattern": f"^(?:{params['regex']})$", "format": None} if "regex" in params else {}
     ),
 }
 _MAX_ITEMS = 3  # arrays of complete bodies: enough for each element's rules, few enough to draw fast
 
 
 def _complete(node: Any) -> None:
-    """Every property required, every array of one to three elements, throughout ``node``."""
+    """Every property required, every string non-empty, every array of one to three elements,
+    throughout ``node``."""
     if isinstance(node, dict):
         if isinstance(node.get("properties"), dict):
             node["required"] = sorted(set(node.get("required", [])) | set(node["properties"]))
+        if node.get("type") == "string" and "enum" not in node:
+            node["minLength"] = max(1, int(node.get("minLength", 0)))  # an empty value is often no value
         if node.get("type") == "array":
             node["minItems"] = max(1, int(node.get("minItems", 0)))
             node["maxItems"] = min(int(node.get("maxItems", _MAX_ITEMS)), _MAX_ITEMS)

@@ -46,17 +46,35 @@ def inlined(spec: dict[str, Any], node: Any, chain: tuple[str, ...] = ()) -> Any
     return node
 
 
-def schemas_at(schema: Any, pointer: str) -> list[dict[str, Any]]:
-    """The schemas of the members ``pointer`` names in an inlined ``schema``."""
+def schemas_at(schema: Any, pointer: str, *, case_sensitive: bool = True) -> list[dict[str, Any]]:
+    """The schemas of the members ``pointer`` names in an inlined ``schema`` (``case_sensitive``
+    False: a member named in another case is the same member, as some contracts' rules read them)."""
     found = [schema]
     for token in [part for part in pointer.split("/") if part]:
         step = []
-        for node in found:
+        for node in (part for whole in found for part in _parts(whole)):
             if not isinstance(node, dict):
                 continue
+            properties = node.get("properties") or {}
             if token == "*" and isinstance(node.get("items"), dict):
                 step.append(node["items"])
-            elif isinstance((node.get("properties") or {}).get(token), dict):
-                step.append(node["properties"][token])
+            elif isinstance(properties.get(token), dict):
+                step.append(properties[token])
+            elif not case_sensitive:  # a contract whose members compare case-insensitively
+                step += [
+                    v
+                    for k, v in properties.items()
+                    if k.casefold() == token.casefold() and isinstance(v, dict)
+                ]
         found = step
     return [node for node in found if isinstance(node, dict)]
+
+
+def _parts(node: Any) -> list[Any]:
+    """``node`` and the schemas composed into it (allOf, anyOf, oneOf), where members are also named."""
+    if not isinstance(node, dict):
+        return []
+    composed = [
+        part for key in ("allOf", "anyOf", "oneOf") for part in node.get(key) or [] if isinstance(part, dict)
+    ]
+    return [node, *(deeper for part in composed for deeper in _parts(part))]

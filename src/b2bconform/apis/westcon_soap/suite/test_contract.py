@@ -7,4 +7,4 @@ from b2bconform.rulesuite import rule_driven_tests
 API = "westcon_soap"
 pytestmark = pytest.mark.api(API)
 
-test_examples, test_request_rules, test_wrong_secrets = rule_driven_tests(API)
+test_examples, test_generated, test_request_rules, test_wrong_secrets, test_read_back = rule_driven_tests(API)
