@@ -14,11 +14,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import audit_throughput, detection, economy, speed, suite_times
+from bench import audit_throughput, detection, economy, generation, speed, suite_times
 from bench.common import ROOT
 from bench.report import machine, write
 
-MEASUREMENTS = ("speed", "audit", "economy", "detection", "tests")  # timed ones first, on a quieter machine
+MEASUREMENTS = (
+    "speed",
+    "audit",
+    "generation",
+    "economy",
+    "detection",
+    "tests",
+)  # timed ones first, on a quieter machine
 FULL_INTERACTIONS = 100_000
 QUICK_INTERACTIONS = 5_000
 
@@ -77,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             results["economy"] = economy.measure(
                 apis, log=_log, full_runs=speed_results.live_full if speed_results else None
             )
+        elif name == "generation":
+            results["generation"] = generation.measure(apis, draws=10 if options.quick else 50, log=_log)
         elif name == "tests":
             results["tests"] = suite_times.measure(log=_log)
         else:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from b2bconform.traffic.redaction import Redactor
-from bench import suite_times
+from bench import generation, suite_times
 
 __all__ = ["machine", "markdown", "write"]
 
@@ -218,6 +218,7 @@ def markdown(report: dict[str, Any]) -> str:
         "detection": _detection,
         "speed": _speed,
         "audit": _audit,
+        "generation": generation.markdown,
         "economy": _economy,
         "tests": suite_times.markdown,
     }

@@ -187,3 +187,16 @@ def test_the_tests_measurement_times_each_test_file_and_the_self_test(tmp_path: 
     assert lines[0] == "## The harness's own tests" and any(
         "tests/test_transport.py" in line for line in lines
     )
+
+
+def test_generation_draws_bodies_every_request_rule_accepts_and_reports_them() -> None:
+    from bench import generation
+
+    results = generation.measure(["westcon_rest"], draws=3, log=lambda _: None)
+    row = results["westcon_rest getOrderStatus"]
+    assert (row["drawn"], row["all_accepted"], row["plain_drawn"]) == (3, True, 3)
+    assert 0 <= row["plain_accepted_share"] <= 1
+    [line] = [
+        line for line in generation.markdown(results) if line.startswith("| westcon_rest getOrderStatus")
+    ]
+    assert "| 3 |" in line

@@ -138,3 +138,12 @@ def test_a_request_the_sandbox_judges_the_same_as_generation_does() -> None:
         assert [p.rule for p in validate_request(body)] == ["MODUSLINK_PO-REQ-028"]
 
     check()
+
+
+def test_a_fresh_key_is_as_long_as_the_spec_lets_its_member_be() -> None:
+    from b2bconform.strategies import _room
+
+    contract = contract_of(API)
+    unique = next(r for r in contract.rules if r.check == "unique" and r.applies_to(OPERATION))
+    assert unique.params["path"].endswith("/requestReference")
+    assert _room(contract, OPERATION, unique) == 25  # openapi.yaml: requestReference maxLength 25

@@ -24,11 +24,12 @@ from hypothesis import strategies as st
 from b2bconform.engine.contract import Contract, contract_of
 from b2bconform.engine.model import Exchange, Headers, Request
 from b2bconform.engine.pointers import holder_of
-from b2bconform.engine.schemas import inlined, schemas_at
+from b2bconform.engine.rules import Rule
+from b2bconform.engine.schemas import inlined, request_body_schemas, schemas_at
 from b2bconform.errors import ContractLoadError
 from b2bconform.references import TestTag
 
-__all__ = ["KEYED_BY_HISTORY", "fresh_keys", "request_bodies"]
+__all__ = ["KEYED_BY_HISTORY", "accepted_by_rules", "fresh_keys", "request_bodies"]
 
 #: Checks that compare a member with earlier requests: a generated request needs a value of its own.
 KEYED_BY_HISTORY = frozenset({"unique", "repeat_accepted"})
@@ -62,8 +63,29 @@ def fresh_keys(
             continue
         value = holder[member]
         numeric = value.isdigit() and len(value) >= 6
-        holder[member] = tag.number(len(value)) if numeric else tag.next()
+        holder[member] = tag.number(len(value)) if numeric else tag.next(_room(contract, operation, rule))
     return document
+
+
+def accepted_by_rules(api: str, operation: str, body: Any) -> bool:
+    """Whether every request rule of ``operation`` accepts ``body`` (sent as a caller sends it)."""
+    method, path = _operation(api, operation)
+    return _accepted(contract_of(api), operation, method, path, body)
+
+
+def _room(contract: Contract, operation: str, rule: Rule) -> int:
+    """How long a key at the rule's member may be: the spec's maxLength there (the one place it is
+    written), or room enough for any run's reference where the spec bounds it nowhere."""
+    bounds = [
+        int(node["maxLength"])
+        for schema in request_body_schemas(contract.spec, operation)
+        for node in schemas_at(schema, str(rule.params["path"]))
+        if isinstance(node.get("maxLength"), int)
+    ]
+    return min(bounds, default=_UNBOUNDED_KEY)
+
+
+_UNBOUNDED_KEY = 64
 
 
 def _accepted(contract: Contract, operation: str, method: str, path: str, body: Any) -> bool:
