@@ -385,3 +385,12 @@ def test_the_cli_names_the_missing_variables_and_exits_2() -> None:
 def test_the_cli_help_documents_the_variables() -> None:
     text = CliRunner().invoke(cli, ["sandbox", "serve", "--help"]).output
     assert "--credentials-from-env" in text and "PREFIX_SITE2_<NAME>" in text
+
+
+def test_a_sandbox_reads_its_credential_headers_from_the_contract() -> None:
+    from b2bconform.errors import UsageError
+    from b2bconform.sandboxes.base import credential_header
+
+    assert credential_header("westcon_rest", "Ocp-Apim-Subscription-Key") == "Ocp-Apim-Subscription-Key"
+    with pytest.raises(UsageError, match="no header credential 'partnerKey'"):
+        credential_header("westcon_rest", "partnerKey")  # a body credential, not a header

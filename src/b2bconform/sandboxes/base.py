@@ -12,10 +12,19 @@ from typing import ClassVar
 from starlette.requests import Request
 from starlette.types import ASGIApp
 
+from b2bconform.engine.contract import contract_of
 from b2bconform.errors import UsageError
 from b2bconform.sandboxes.rewrites import Rewrite, rewriting
 
-__all__ = ["Credentials", "Fault", "Sandbox", "credential_sites", "fault_catalogue", "header_value"]
+__all__ = [
+    "Credentials",
+    "Fault",
+    "Sandbox",
+    "credential_header",
+    "credential_sites",
+    "fault_catalogue",
+    "header_value",
+]
 
 #: Every site's credentials, by name as ``Sandbox.client_credentials(site)`` names them.
 Credentials = Sequence[Mapping[str, str]]
@@ -40,6 +49,15 @@ def fault_catalogue(faults: Iterable[Fault]) -> Mapping[str, Fault]:
             raise ValueError(f"fault {fault.name!r} is declared twice")
         catalogue[fault.name] = fault
     return MappingProxyType(catalogue)
+
+
+def credential_header(api: str, name: str) -> str:
+    """The header the contract says credential ``name`` travels in (``credentials:`` of rules.yaml):
+    a sandbox reads it there instead of naming the header again."""
+    found = [c.at for c in contract_of(api).rules.credentials if c.name == name and c.where == "header"]
+    if not found:
+        raise UsageError(f"the {api} contract declares no header credential {name!r}")
+    return found[0]
 
 
 def credential_sites(

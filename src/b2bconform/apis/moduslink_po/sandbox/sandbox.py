@@ -27,7 +27,7 @@ from b2bconform.apis.moduslink_po.sandbox.orders import (
 )
 from b2bconform.apis.moduslink_po.sandbox.validation import Problem, validate_request
 from b2bconform.errors import UsageError
-from b2bconform.sandboxes.base import Credentials, Fault, Sandbox, header_value
+from b2bconform.sandboxes.base import Credentials, Fault, Sandbox, credential_header, header_value
 
 __all__ = [
     "CLIENT_AUTH_KEY_HEADER",
@@ -40,9 +40,10 @@ __all__ = [
     "Site",
 ]
 
-CLIENT_CONFIG_ID_HEADER = "ClientConfigId"
-CLIENT_AUTH_KEY_HEADER = "ClientAuthKey"
-SUBSCRIPTION_KEY_HEADER = "Ocp-Apim-Subscription-Key"
+# where the contract says each credential travels
+CLIENT_CONFIG_ID_HEADER = credential_header("moduslink_po", "ClientConfigId")
+CLIENT_AUTH_KEY_HEADER = credential_header("moduslink_po", "ClientAuthKey")
+SUBSCRIPTION_KEY_HEADER = credential_header("moduslink_po", "Ocp-Apim-Subscription-Key")
 
 #: A POST whose order.custReference is exactly this (and is otherwise valid) gets the documented 500.
 FAIL_500_CUST_REFERENCE = "SANDBOX-FAIL-500"

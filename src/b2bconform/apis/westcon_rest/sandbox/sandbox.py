@@ -37,7 +37,7 @@ from b2bconform.apis.westcon_rest.sandbox.orders import (
 )
 from b2bconform.apis.westcon_rest.sandbox.tokens import TOKEN_LIFETIME, TokenIssuer
 from b2bconform.errors import UsageError
-from b2bconform.sandboxes.base import Credentials, Fault, Sandbox, header_value
+from b2bconform.sandboxes.base import Credentials, Fault, Sandbox, credential_header, header_value
 from b2bconform.sandboxes.refusals import broken_request_rules, dotted, spec_schema_errors
 
 __all__ = [
@@ -65,7 +65,9 @@ TENANT = "5b2bc0f0-0000-4000-8000-00000000cafe"
 RESOURCE = "5b2bc0f0-0000-4000-8000-0000000a9100"
 
 ORDER_STATUS_PATH = "/Orders/orderStatus"
-SUBSCRIPTION_KEY_HEADER = "Ocp-Apim-Subscription-Key"
+SUBSCRIPTION_KEY_HEADER = credential_header(
+    "westcon_rest", "Ocp-Apim-Subscription-Key"
+)  # as the contract says
 REQUEST_ROOT = "mT_OrderStatus_API_REQ"
 RESPONSE_ROOT = "MT_OrderStatus_Response"
 
