@@ -14,6 +14,8 @@ from lxml import etree
 
 from b2bconform.apis.westcon_soap.sandbox.envelopes import REQ_NS, SOAP11_NS, TEMPURI
 from b2bconform.apis.westcon_soap.sandbox.service_documents import contract_dir
+from b2bconform.engine.contract import contract_of
+from b2bconform.sandboxes.refusals import enum_values
 
 __all__ = [
     "OPERATION",
@@ -28,6 +30,7 @@ __all__ = [
     "schema_problems",
 ]
 
+API = "westcon_soap"
 OPERATION = "GetOrderStatus"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 _SCHEMA_FILE = "OrderStatus.xsd"
@@ -107,7 +110,10 @@ def _query_element(operation: Any) -> Any:
     return operation.find(f"{{{TEMPURI}}}request/{_r('WestconOrderStatus')}")
 
 
-def _shorten(path: str, limit: int) -> Callable[[Any], None]:
+def _shorten(path: str, rule_id: str) -> Callable[[Any], None]:
+    """Cut the elements at ``path`` to the length rule ``rule_id`` allows (its ``max``)."""
+    limit = int(contract_of(API).rules.get(rule_id).params["max"])
+
     def relax(query: Any) -> None:
         for element in query.iterfind(path):
             if element.text is not None and len(element.text) > limit:
@@ -118,7 +124,7 @@ def _shorten(path: str, limit: int) -> Callable[[Any], None]:
 
 def _read_unknown_type_as_w(query: Any) -> None:
     element = query.find(_r("OrderNumberType"))
-    if element is not None and element.text not in ("W", "C"):
+    if element is not None and element.text not in enum_values(API, "WESTCON_SOAP-REQ-004"):
         element.text = "W"
 
 
@@ -130,10 +136,12 @@ def _allow_empty_orders(query: Any) -> None:
 
 #: rule id -> how a copy of WestconOrderStatus is changed so that the XSD no longer judges that rule.
 RELAXATIONS: Mapping[str, Callable[[Any], None]] = {
-    "WESTCON_SOAP-REQ-003": _shorten(_r("CustomerAccountNumber"), 10),
+    "WESTCON_SOAP-REQ-003": _shorten(_r("CustomerAccountNumber"), "WESTCON_SOAP-REQ-003"),
     "WESTCON_SOAP-REQ-004": _read_unknown_type_as_w,
     "WESTCON_SOAP-REQ-006": _allow_empty_orders,
-    "WESTCON_SOAP-REQ-008": _shorten(f"{_r('Orders')}/{_r('Order')}/{_r('OrderNumber')}", 35),
+    "WESTCON_SOAP-REQ-008": _shorten(
+        f"{_r('Orders')}/{_r('Order')}/{_r('OrderNumber')}", "WESTCON_SOAP-REQ-008"
+    ),
 }
 
 
