@@ -503,3 +503,49 @@ def test_a_length_rule_without_max_over_paths_the_spec_bounds_differently_is_a_l
     text = catalogue(RULE.replace("/clientRequest/requestHeader/requestReference, max: 25", both))
     error, _ = load_error(tmp_path, text)
     assert "differing (18, 25)" in str(error)
+
+
+SOAP_RULE = """\
+  - id: WESTCON_SOAP-REQ-001
+    statement: CustomerAccountNumber is at most ten characters.
+    source: {file: doc.txt, section: "Request"}
+    direction: request
+    severity: normal
+    kind: length
+    operations: [GetOrderStatus]
+    check: max_length
+    params: {path: /Envelope/Body/GetOrderStatus/request/WestconOrderStatus/CustomerAccountNumber}
+"""
+
+
+def _soap_contract(root: Path, rule: str) -> Path:
+    folder = root / "westcon_soap"
+    shutil.copytree(
+        contract_dir("westcon_soap"), folder, ignore=shutil.ignore_patterns("examples", "rules.yaml")
+    )
+    text = "api: westcon_soap\ndocument: doc.txt\nrules:\n" + rule
+    (folder / "rules.yaml").write_text(text, encoding="utf-8")
+    return folder / "rules.yaml"
+
+
+def test_a_soap_length_rule_without_max_takes_the_xsds_max_length(tmp_path: Path) -> None:
+    _soap_contract(tmp_path, SOAP_RULE)
+    [rule] = Contract.load("westcon_soap", contracts_dir=tmp_path).rules
+    assert rule.params["max"] == 10  # OrderStatus.xsd: CustomerAccountNumber maxLength 10
+
+
+def test_a_soap_enum_rule_without_values_takes_the_xsds_enumeration(tmp_path: Path) -> None:
+    rule = SOAP_RULE.replace("check: max_length", "check: enum").replace(
+        "CustomerAccountNumber}", "OrderNumberType}"
+    )
+    _soap_contract(tmp_path, rule)
+    [loaded] = Contract.load("westcon_soap", contracts_dir=tmp_path).rules
+    assert loaded.params["values"] == ["W", "C"]
+
+
+def test_a_soap_length_rule_the_xsd_does_not_bound_is_a_load_error_at_its_line(tmp_path: Path) -> None:
+    path = _soap_contract(tmp_path, SOAP_RULE.replace("CustomerAccountNumber}", "OrderNumberType}"))
+    with pytest.raises(ContractLoadError) as caught:
+        Contract.load("westcon_soap", contracts_dir=tmp_path)
+    assert "no 'maxLength'" in str(caught.value) and "(or XSD)" in str(caught.value)
+    assert_names_file_and_line(caught.value, path, line_of(path.read_text(encoding="utf-8"), "params:"))

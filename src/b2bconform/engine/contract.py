@@ -27,7 +27,7 @@ from b2bconform.engine.recordings import (
     unknown_parts,
 )
 from b2bconform.engine.rules import Reading, Rule, RuleCatalogue, load_rules
-from b2bconform.engine.schemas import request_body_schemas, schemas_at
+from b2bconform.engine.schemas import request_body_schemas, schemas_at, xsd_facets
 from b2bconform.engine.yamlfile import load_yaml
 from b2bconform.errors import ContractLoadError, UsageError
 from b2bconform.locations import contract_dir, contract_dirs
@@ -585,7 +585,8 @@ def _load(api: str, root: Path, settings: str = "{}") -> Contract:
 
 
 # check -> (its parameter, the JSON Schema keyword that says the same): a request rule that leaves
-# the parameter unwritten takes it from the spec's schema at its path, so the fact is written once
+# the parameter unwritten takes it from the spec's schema at its path (a SOAP contract's XSD
+# facets), so the fact is written once
 _SPEC_BOUNDS = {"max_length": ("max", "maxLength"), "enum": ("values", "enum")}
 
 
@@ -599,20 +600,22 @@ def _bounds_from_spec(rules: RuleCatalogue, spec: dict[str, Any]) -> RuleCatalog
             continue
         paths = rule.params["path"] if isinstance(rule.params["path"], list) else [rule.params["path"]]
         operations = all_operations if "*" in rule.operations else rule.operations
-        said = {
-            json.dumps(node[keyword])
+        nodes = [
+            node
             for operation in operations
             for schema in request_body_schemas(spec, operation)
             for path in paths
-            for node in schemas_at(schema, str(path))
-            if keyword in node
-        }
+            for node in schemas_at(schema, str(path), case_sensitive=rules.request_parameters == "body")
+        ]
+        if not spec:  # a SOAP contract: its XSDs say it
+            nodes = [facets for path in paths for facets in xsd_facets(rules.path.parent, str(path))]
+        said = {json.dumps(node[keyword]) for node in nodes if keyword in node}
         if len(said) != 1:
             line = load_yaml(rules.path).line_of(["rules", index, "params"])
             what = "no" if not said else f"differing ({', '.join(sorted(said))})"
             raise ContractLoadError(
                 str(rules.path),
-                f"params has no {param!r}, and the spec's request schema gives {what} {keyword!r} at "
+                f"params has no {param!r}, and the spec's request schema (or XSD) gives {what} {keyword!r} at "
                 f"{', '.join(map(str, paths))}; write {param!r} or the spec's {keyword!r}",
                 location=f"line {line}, rule {rule.id}",
             )

@@ -1,13 +1,16 @@
-"""The JSON Schemas of a contract's OpenAPI spec, as the rules' pointers name their members: an
-operation's request body schema with its local ``$ref``s inlined, and the schemas at a rule's
-pointer (``*``: any element of an array). Generation narrows them by rules; a rule that leaves a
-bound unwritten takes it from them, so a length is written once, in the spec."""
+"""The schemas of a contract's spec, as the rules' pointers name their members: an OpenAPI
+operation's request body schema with its local ``$ref``s inlined, the schemas at a rule's pointer
+(``*``: any element of an array), and, for a SOAP contract, the XSD facets of the element a
+pointer names. Generation narrows by rules; a rule that leaves a bound unwritten takes it from
+them, so a length is written once, in the spec."""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-__all__ = ["inlined", "request_body_schemas", "schemas_at"]
+__all__ = ["inlined", "request_body_schemas", "schemas_at", "xsd_facets"]
 
 _MAX_CHAIN = 32  # references followed within one another: more than any contract nests
 
@@ -78,3 +81,36 @@ def _parts(node: Any) -> list[Any]:
         part for key in ("allOf", "anyOf", "oneOf") for part in node.get(key) or [] if isinstance(part, dict)
     ]
     return [node, *(deeper for part in composed for deeper in _parts(part))]
+
+
+def xsd_facets(root: Path, pointer: str) -> list[dict[str, Any]]:
+    """The ``maxLength`` and ``enum`` (as text) the XSDs of the contract at ``root`` give the element
+    a SOAP rule's pointer names (``/Envelope/Body/<operation element>/...``), one entry per XSD that
+    declares it; an entry holds only the facets its type has."""
+    tokens = [token for token in pointer.split("/") if token and token != "*"]
+    if tokens[:2] != ["Envelope", "Body"] or len(tokens) < 3:
+        return []
+    found = []
+    for schema in _xsds(root):
+        for element in schema.elements.values():
+            node: Any = element if element.local_name == tokens[2] else None
+            for token in tokens[3:]:
+                if node is None:
+                    break
+                node = next((child for child in node.iterchildren() if child.local_name == token), None)
+            if node is None:
+                continue
+            facets: dict[str, Any] = {}
+            if getattr(node.type, "max_length", None) is not None:
+                facets["maxLength"] = int(node.type.max_length)
+            if getattr(node.type, "enumeration", None):
+                facets["enum"] = [str(value) for value in node.type.enumeration]
+            found.append(facets)
+    return found
+
+
+@cache
+def _xsds(root: Path) -> tuple[Any, ...]:
+    import xmlschema  # only where a rule leaves a bound to its XSD
+
+    return tuple(xmlschema.XMLSchema(str(path)) for path in sorted(root.glob("*.xsd")))
