@@ -49,7 +49,7 @@ def measure(apis: list[str], *, draws: int = 50, log: Callable[[str], None] = pr
             log(f"generation {api} {operation}")
             tag = RunTag("bench").for_test(f"{api}::{operation}")
             ours, ours_seconds = _drawn(request_bodies(api, operation, tag), draws)
-            found = next(o for o in contract.operations if o.id == operation)
+            found = contract.operation(operation)
             assert plain_schema is not None
             plain_strategy = plain_schema[found.template][found.method].as_strategy().map(lambda c: c.body)
             plain, plain_seconds = _drawn(plain_strategy, draws)

@@ -549,3 +549,10 @@ def test_a_soap_length_rule_the_xsd_does_not_bound_is_a_load_error_at_its_line(t
         Contract.load("westcon_soap", contracts_dir=tmp_path)
     assert "no 'maxLength'" in str(caught.value) and "(or XSD)" in str(caught.value)
     assert_names_file_and_line(caught.value, path, line_of(path.read_text(encoding="utf-8"), "params:"))
+
+
+def test_an_operation_is_found_by_its_id_and_an_unknown_one_is_a_contract_error() -> None:
+    contract = Contract.load(API)
+    assert contract.operation("getPurchaseOrder").template == "/purchaseapi/v1/orders/{requestId}"
+    with pytest.raises(ContractLoadError, match="no operation 'nope'"):
+        contract.operation("nope")

@@ -29,7 +29,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from b2bconform.engine.contract import Contract, contract_of, parameter_segments
+from b2bconform.engine.contract import contract_of, parameter_segments
 from b2bconform.engine.documents import element_at, xml_root
 from b2bconform.engine.model import Exchange, Headers, Request
 from b2bconform.engine.pointers import holder_of
@@ -168,7 +168,7 @@ def example_path(api: str, example: RequestExample, values: dict[str, str]) -> s
     contract = contract_of(api)
     if not example.path:
         return contract.soap_service[0]
-    template = next((o.template for o in contract.operations if o.id == example.operation), "")
+    template = contract.operation(example.operation).template
     path, _, query = example.path.partition("?")
     segments = path.strip("/").split("/")
     for name, index in parameter_segments(template, path).items():
@@ -380,7 +380,7 @@ def rule_driven_tests(api: str) -> tuple[Callable[..., None], ...]:
 
     created, read = contract.rules.state.get("create"), contract.rules.state.get("read")
     creating = next((e for e in examples if created and e.operation == created[0] and e.path), None)
-    template = next((o.template for o in contract.operations if read and o.id == read[0]), "")
+    template = contract.operation(read[0]).template if read else ""
 
     @pytest.mark.writes
     @pytest.mark.skipif(
@@ -398,7 +398,7 @@ def rule_driven_tests(api: str) -> tuple[Callable[..., None], ...]:
             f"the {created[0]} answer ({answer.status}) carries no key at {created[1]}"
         )
         path = template.replace(f"{{{read[1]}}}", quote(str(key), safe=""))
-        judgement = judge.send(_method_of(contract, read[0]), path)
+        judgement = judge.send(contract.operation(read[0]).method, path)
         judge.expect_conforms(made, judgement)
         assert judgement.exchange.response is not None and 200 <= judgement.exchange.response.status < 300, (
             f"the record {key} created by {created[0]} could not be read back with {read[0]}"
@@ -411,7 +411,3 @@ def rule_driven_tests(api: str) -> tuple[Callable[..., None], ...]:
         test_a_wrong_secret_gets_another_answer_than_the_right_one,
         test_a_created_record_reads_back_as_the_contract_says,
     )
-
-
-def _method_of(contract: Contract, operation: str) -> str:
-    return str(next(o.method for o in contract.operations if o.id == operation))

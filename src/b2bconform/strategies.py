@@ -26,7 +26,6 @@ from b2bconform.engine.model import Exchange, Headers, Request
 from b2bconform.engine.pointers import holder_of
 from b2bconform.engine.rules import Rule
 from b2bconform.engine.schemas import inlined, request_body_schemas, schemas_at
-from b2bconform.errors import ContractLoadError
 from b2bconform.references import TestTag
 
 __all__ = ["KEYED_BY_HISTORY", "accepted_by_rules", "fresh_keys", "request_bodies"]
@@ -40,7 +39,7 @@ def request_bodies(
 ) -> st.SearchStrategy[Any]:
     """JSON bodies of ``operation`` that the spec's schema and the contract's request rules accept."""
     contract = contract_of(api)
-    method, path = _operation(api, operation)
+    method, path = _method_and_path(api, operation)
     cases: st.SearchStrategy[Any] = _schema(api, operation, complete)[path][method].as_strategy()
     bodies = cases.map(lambda case: copy.deepcopy(case.body)).filter(lambda body: isinstance(body, dict))
     return bodies.map(lambda body: fresh_keys(contract, operation, body, tag, empty_too=True)).filter(
@@ -69,7 +68,7 @@ def fresh_keys(
 
 def accepted_by_rules(api: str, operation: str, body: Any) -> bool:
     """Whether every request rule of ``operation`` accepts ``body`` (sent as a caller sends it)."""
-    method, path = _operation(api, operation)
+    method, path = _method_and_path(api, operation)
     return _accepted(contract_of(api), operation, method, path, body)
 
 
@@ -98,11 +97,9 @@ def _accepted(contract: Contract, operation: str, method: str, path: str, body: 
     return not judgement.findings
 
 
-def _operation(api: str, operation: str) -> tuple[str, str]:
-    for found in contract_of(api).operations:
-        if found.id == operation:
-            return found.method, found.template
-    raise ContractLoadError(str(contract_of(api).spec_path), f"no operation {operation!r} in the spec")
+def _method_and_path(api: str, operation: str) -> tuple[str, str]:
+    found = contract_of(api).operation(operation)
+    return found.method, found.template
 
 
 @cache
@@ -114,7 +111,7 @@ def _schema(api: str, operation: str, complete: bool) -> Any:
 
     register_with_schemathesis()
     contract = contract_of(api)
-    method, path = _operation(api, operation)
+    method, path = _method_and_path(api, operation)
     definition = copy.deepcopy(contract.spec["paths"][path][method.lower()])
     if complete and isinstance(definition.get("requestBody"), dict):
         definition["requestBody"]["required"] = True  # a complete request has its body

@@ -182,6 +182,13 @@ class Contract:
             f"(documented: {', '.join(documented)}); not judged as one of its operations"
         )
 
+    def operation(self, operation_id: str) -> Operation:
+        """The spec's operation of that id; a contract error naming the spec when there is none."""
+        found = next((op for op in self.operations if op.id == operation_id), None)
+        if found is None:
+            raise ContractLoadError(str(self.spec_path), f"no operation {operation_id!r} in the spec")
+        return found
+
     def operation_for(self, request: Request) -> str | None:
         # `operation_match: path`: the vendor never states methods, so the path alone names the action,
         # for the methods the document shows (`path_methods`)

@@ -16,9 +16,7 @@ from b2bconform.engine.rules import Rule
 from b2bconform.engine.schemas import request_body_schemas
 from b2bconform.errors import ContractLoadError
 
-__all__ = ["MISSING", "broken_request_rules", "dotted", "enum_values", "spec_schema_errors", "value_at"]
-
-MISSING: Any = object()  # what value_at gives where nothing is
+__all__ = ["broken_request_rules", "dotted", "enum_values", "spec_schema_errors"]
 
 
 def broken_request_rules(
@@ -94,19 +92,6 @@ def enum_values(api: str, rule_id: str) -> tuple[str, ...]:
             str(contract_of(api).root / "rules.yaml"), f"no enum rule {rule_id} with values"
         )
     return tuple(str(value) for value in rule.params["values"])
-
-
-def value_at(document: Any, pointer: str) -> Any:
-    """The value at a finding's pointer (object members and array indices); ``MISSING`` when none."""
-    node = document
-    for token in (part for part in pointer.split("/") if part):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return MISSING
-    return node
 
 
 def dotted(pointer: str) -> str:

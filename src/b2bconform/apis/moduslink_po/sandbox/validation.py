@@ -13,8 +13,9 @@ from typing import Any
 
 from b2bconform.engine.formats import get_format
 from b2bconform.engine.model import Finding
+from b2bconform.engine.pointers import MISSING, select
 from b2bconform.engine.rules import Rule
-from b2bconform.sandboxes.refusals import broken_request_rules, dotted, value_at
+from b2bconform.sandboxes.refusals import broken_request_rules, dotted
 
 __all__ = ["Problem", "validate_request"]
 
@@ -46,6 +47,10 @@ def validate_request(body: Mapping[str, Any]) -> list[Problem]:
     return [p for p, pointer in problems.items() if not any(pointer.startswith(f"{b}/") for b in broken)]
 
 
+def _value(body: Any, pointer: str) -> Any:
+    return next((value for _, value in select(body, pointer)), MISSING)
+
+
 def _vendor_path(pointer: str) -> str:
     """/clientRequest/item/0/sku -> #/clientRequest.item[0].sku"""
     return f"#/{dotted(pointer)}"
@@ -59,7 +64,7 @@ def _type_name(value: Any) -> str:
 
 def _one(error_type: str, message: Callable[[Rule, Any], str]) -> Callable[..., list[tuple[str, Problem]]]:
     def words(rule: Rule, finding: Finding, body: Any) -> list[tuple[str, Problem]]:
-        value = value_at(body, finding.path)
+        value = _value(body, finding.path)
         text = message(rule, value)
         return [(finding.path, Problem(_vendor_path(finding.path), error_type, text, rule.id))]
 
@@ -67,7 +72,7 @@ def _one(error_type: str, message: Callable[[Rule, Any], str]) -> Callable[..., 
 
 
 def _members_missing(rule: Rule, finding: Finding, body: Any) -> list[tuple[str, Problem]]:
-    holder = value_at(body, finding.path)
+    holder = _value(body, finding.path)
     missing = [m for m in rule.params["members"] if not isinstance(holder, dict) or m not in holder]
     return [
         (f"{finding.path}/{member}", _missing(_vendor_path(f"{finding.path}/{member}"), member, rule.id))
