@@ -1568,9 +1568,12 @@ def test_faults_break_only_their_rule() -> None:
     api = Api("short-price-link")
     uniqueln, _ = so_price(api)
     assert len(uniqueln) == 10
-    # drops-session-id keeps SessionId on refusals and on the invalid-key answer.
+    # drops-session-id (derived from its rule) drops SessionId wherever the rule reads it, and
+    # changes nothing else of the envelope.
     api = Api("drops-session-id")
-    assert "SessionId" in api.so("Get", {"SoNo": "1"}) and _bad_key(api, "SO") == INVALID_KEY
+    dropped = api.so("Get", {"SoNo": "1"})
+    assert "SessionId" not in dropped
+    assert {**dropped, "SessionId": None} == Api().so("Get", {"SoNo": "1"})
     # accepts-12-hour-delivery-time stores 24-hour time; accepts-unknown-terms keeps valid terms.
     po_api = Api("accepts-12-hour-delivery-time", ManexPoSandbox)
     assert po_add(po_api, deliveryTime="1:00 PM")["DELTIME"] == "13:00"

@@ -3,6 +3,9 @@ as they say (body, status, Content-Length)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -10,8 +13,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from b2bconform.engine.model import Exchange, Request
 from b2bconform.sandboxes import SANDBOXES
-from b2bconform.sandboxes.rewrites import AnswerRewrite, rewriting
+from b2bconform.sandboxes.rewrites import SERVED_KEPT, AnswerRewrite, RawHeaders, rewriting
 
 
 def _app() -> ASGIApp:
@@ -36,6 +40,33 @@ async def test_a_rewrite_changes_the_named_answers_only(anyio_backend: str) -> N
     assert changed.headers["content-length"] == str(len(changed.content))
     untouched = await _get(app, "/API/SO/ItemGet/key")
     assert untouched.status_code == 200 and untouched.json()["Message"] == "Sales Order does not exists."
+
+
+@dataclass
+class _Recorder:
+    """A rewrite that changes nothing and notes what it was shown of the earlier exchanges."""
+
+    path: str = "^/api/"
+    seen: list[list[str]] = field(default_factory=list)
+
+    def rewrite(
+        self, asked: Request, status: int, headers: RawHeaders, body: bytes, served: Sequence[Exchange] = ()
+    ) -> tuple[int, RawHeaders, bytes]:
+        self.seen.append([f"{e.request.path} {e.response.status if e.response else ''}" for e in served])
+        return status + 1, headers, body
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_a_rewrite_reads_the_exchanges_it_sent_before_as_sent_and_bounded(anyio_backend: str) -> None:
+    recorder = _Recorder()
+    app = rewriting(_app(), recorder)
+    for index in range(SERVED_KEPT + 2):
+        await _get(app, f"/api/{index}")
+    await _get(app, "/elsewhere")  # a path the rewrite does not name is neither rewritten nor kept
+    await _get(app, "/api/last")
+    assert recorder.seen[0] == [] and recorder.seen[1] == ["/api/0 201"]
+    assert len(recorder.seen[-1]) == SERVED_KEPT and recorder.seen[-1][-1] == f"/api/{SERVED_KEPT + 1} 201"
 
 
 @pytest.mark.anyio

@@ -875,7 +875,6 @@ FAULT_PROBES: dict[str, Callable[[Api], bool]] = {
     "ignores-missing-token": _no_token,
     "ignores-account-mismatch": _mismatch,
     "serials-always": _serials_unasked,
-    "wrong-orders-returned": lambda a: erp_numbers(a.post(signed())) == ["0000704571", "0000543814"],
     "fault-without-reason": _empty_faultstring,
     "order-level-errors": _order_errors,
     # 704571 is a Westcon order number: without OrderNumberType it is found only when read as one
@@ -936,11 +935,6 @@ def test_long_account_fault_still_refuses_unknown_short_users_and_wrong_password
     )
     # An 11-character account under a 7-character user is still a mismatch.
     assert fault_of(api.call(account=long))[1].startswith("Authentication failed")
-
-
-def test_wrong_orders_fault_leaves_c_queries_alone() -> None:
-    api = Api("wrong-orders-returned")
-    assert erp_numbers(api.call(kind="C", numbers=("897879",))) == ["0000704571"]
 
 
 def test_start_in_thread_runs_the_fault() -> None:

@@ -222,16 +222,28 @@ def _present(document: Any, path: str) -> list[tuple[str, Any]]:
 def _implies(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
     """Trigger the condition (keep or set the `when` value) and leave the consequence unmet."""
     when_path, then_path = params["when_path"], params["then_path"]
-    if split(when_path)[:-1] != split(then_path)[:-1] or "*" in when_path:
-        return None  # members of different objects: the suites build these cases by hand
+    if "*" in when_path:
+        return None
     triggers = list(params["when_in"]) if params.get("when_in") is not None else None
     current = _present(document, when_path)
-    if params.get("when_not_in") is not None:
+    excepted = params.get("when_not_in")
+    met = [
+        v
+        for _, v in current
+        if (triggers is None or v in triggers) and (excepted is None or v not in excepted)
+    ]
+    if split(when_path)[:-1] != split(then_path)[:-1]:
+        # members of different objects: setting the condition could contradict the other object,
+        # so only an answer that already meets it has its consequence left unmet
+        if not met or "*" in then_path:
+            return None
+        triggers = met[:1]
+    elif excepted is not None:
         # any value outside the exceptions triggers it: the one written, if it is one, else a new one
-        excepted = list(params["when_not_in"])
-        triggers = [v for _, v in current if v not in excepted] or [
-            v for v in ("b2bconform", 1) if v not in excepted
-        ]
+        triggers = met or [v for v in ("b2bconform", 1) if v not in excepted]
+    elif triggers and met:
+        # the condition as written first: a mutation that changes one member, where it can
+        triggers = [met[0], *(t for t in triggers if t != met[0])]
     if triggers is None and not current:
         return None
     trigger_values = st.sampled_from(triggers) if triggers else st.just(current[0][1])
@@ -239,7 +251,7 @@ def _implies(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutatio
 
     def build(trigger: Any, replacement: Any) -> Mutation:
         changed = _set(document, when_path, trigger)
-        if then_allowed is None or replacement is None:
+        if replacement is None:
             if any(True for _ in resolve(changed, then_path)):
                 changed = _delete(changed, then_path)
             return Mutation(None, changed, then_path, f"{when_path}={trigger!r} without {then_path}")
@@ -247,7 +259,9 @@ def _implies(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutatio
         return Mutation(None, changed, then_path, f"{when_path}={trigger!r} with {then_path}={replacement!r}")
 
     if then_allowed is None:
-        return trigger_values.map(lambda t: build(t, None))
+        # removed, or written empty: a document that writes every member, empty ones as "", is
+        # broken by the blank alone
+        return st.tuples(trigger_values, st.sampled_from([None, ""])).map(lambda p: build(*p))
     others = st.sampled_from(["0", "2", "false", "x", False, 0]).filter(
         lambda v: all(v != a or type(v) is not type(a) for a in then_allowed)
     )
@@ -318,7 +332,9 @@ def _compare_dates(
 
 
 def _echo(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
-    return _replace_each(document, params["path"], st.just("b2bconform-not-the-echo"), "not what was sent")
+    # another value, or none: where a reading accepts any value, only the empty one fails
+    others = st.sampled_from(["b2bconform-not-the-echo", ""])
+    return _replace_each(document, params["path"], others, "not what was sent")
 
 
 def _absent(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
@@ -375,9 +391,32 @@ def _excludes(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutati
 
 
 def _matches_request(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
-    return _replace_each(
-        document, params["path"], st.just("b2bconform-not-asked-for"), "not what was asked for"
+    # first a value of the same shape (digits for digits, letters for letters), which the rules on
+    # the member's format still accept; then one of no shape at all
+    locations = _locations(document, params["path"])
+    if not locations:
+        return None
+    return st.tuples(st.sampled_from(locations), st.booleans()).map(
+        lambda pair: _not_asked_for(document, pair[0], shaped=not pair[1])
     )
+
+
+def _not_asked_for(document: Any, where: str, *, shaped: bool) -> Mutation:
+    value = _at(document, where)
+    other = _same_shape_other(value) if shaped and isinstance(value, str) else "b2bconform-not-asked-for"
+    return Mutation(None, _set(document, where, other), where, f"not what was asked for: {other!r}"[:160])
+
+
+def _same_shape_other(text: str) -> str:
+    """``text`` with each digit and letter moved on by one (9 to 0, z to a): another value of its shape."""
+
+    def moved(char: str) -> str:
+        for first, count in (("0", 10), ("a", 26), ("A", 26)):
+            if 0 <= ord(char) - ord(first) < count:
+                return chr(ord(first) + (ord(char) - ord(first) + 1) % count)
+        return char
+
+    return "".join(moved(char) for char in text) if text else "b2bconform-not-asked-for"
 
 
 def _distinct(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:

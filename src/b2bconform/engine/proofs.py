@@ -92,8 +92,8 @@ def breaking_answer_of(
     alone: bool = False,
 ) -> Exchange | None:
     """``exchange`` with its conforming answer mutated so that the engine fails ``rule_id`` and no
-    rule that reads another member (a proof), or no other rule at all (``alone``: a fault derived
-    from the rule); None when no mutation does."""
+    rule that reads another member (a proof), or no other rule at all and as a failure, not a
+    discrepancy (``alone``: a fault derived from the rule); None when no mutation does."""
     rule = contract.rules.get(rule_id)
     if exchange.response is None or rule.is_request_side:
         return None
@@ -103,7 +103,11 @@ def breaking_answer_of(
 
     def breaks(mutated: Exchange, where: str | None) -> bool:
         if alone:
-            return _broken(contract, mutated, history, "vendor") - before == {rule_id}
+            # a fault fails its rule: a discrepancy (another reading honoured) would not be one
+            judged = contract.check(mutated, history=history, side="vendor")
+            return {f.rule for f in judged.findings} - before == {rule_id} and not {
+                d.rule for d in judged.discrepancies
+            } - before
         return _breaks_only(contract, rule_id, mutated, history, where, "vendor", before)
 
     if rule.check in _ANSWER_ENVELOPE:
@@ -317,9 +321,12 @@ def _request_media_type(contract: Contract, exchange: Exchange, params: Mapping[
 
 
 def _other_status(contract: Contract, exchange: Exchange, params: Mapping[str, Any]) -> list[_Edit]:
-    """Statuses the rule does not allow, where the contract reads the status."""
+    """Statuses the rule does not allow, where the contract reads the status: first those of the
+    answer's own class a server commonly sends (200 for a documented 202), then unusual ones."""
     allowed = set(params.get("statuses") or ())
-    return _with_statuses(contract, exchange, [s for s in (299, 418, 599) if s not in allowed])
+    answered = exchange.response.status if exchange.response is not None else 0
+    common = [s for s in (200, 201, 204, 400, 404, 422, 500, 503) if s // 100 == answered // 100]
+    return _with_statuses(contract, exchange, [s for s in (*common, 299, 418, 599) if s not in allowed])
 
 
 def _refused(contract: Contract, exchange: Exchange, params: Mapping[str, Any]) -> list[_Edit]:

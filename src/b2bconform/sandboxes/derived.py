@@ -11,7 +11,7 @@ rule and only it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from b2bconform.engine.contract import contract_of
@@ -32,14 +32,16 @@ class BrokenAnswers:
     path: str = ""
 
     def rewrite(
-        self, asked: Request, status: int, headers: RawHeaders, body: bytes
+        self, asked: Request, status: int, headers: RawHeaders, body: bytes, served: Sequence[Exchange] = ()
     ) -> tuple[int, RawHeaders, bytes]:
         contract = contract_of(self.api)
         answer = Response(
             status, Headers([(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers]), body
         )
-        exchange = Exchange(self.api, asked, answer, operation=contract.operation_for(asked))
-        broken = breaking_answer_of(contract, self.rule_id, exchange, alone=True)
+        exchange = contract.classify(Exchange(self.api, asked, answer))
+        # the earlier answers, as sent: a read-back compares with the order created before it
+        history = [contract.classify(earlier) for earlier in served]
+        broken = breaking_answer_of(contract, self.rule_id, exchange, history, alone=True)
         if broken is None or broken.response is None:
             return status, headers, body
         mutated = broken.response
@@ -51,10 +53,11 @@ class BrokenAnswers:
 
 
 def derived_faults(
-    api: str, rule_ids: Iterable[str] | Mapping[str, str], *, prefix: str = "breaks-"
+    api: str, rule_ids: Iterable[str] | Mapping[str, str], *, prefix: str = "breaks-", path: str = ""
 ) -> list[Fault]:
     """One fault per rule of ``rule_ids`` (response rules of ``api`` a mutated answer can break),
-    named ``<prefix><rule>`` or, given a mapping of rule to name, by the name it gives.
+    named ``<prefix><rule>`` or, given a mapping of rule to name, by the name it gives; ``path`` (a
+    regex, searched) keeps it to the answers of those paths (one sandbox serving two APIs).
 
     The rules are named, not all taken: where every mutation of a rule's answers also breaks another
     rule (two rules on one member), the fault would change nothing, and the self-test would say so.
@@ -72,7 +75,7 @@ def derived_faults(
                 name,
                 rule.id,
                 f"answers mutated to break it alone ({rule.statement})",
-                BrokenAnswers(api, rule.id),
+                BrokenAnswers(api, rule.id, path),
             )
         )
     return faults

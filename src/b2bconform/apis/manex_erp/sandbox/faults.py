@@ -10,29 +10,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from b2bconform.sandboxes.base import Fault, fault_catalogue
+from b2bconform.sandboxes.derived import derived_faults
 from b2bconform.sandboxes.rewrites import AnswerRewrite
 
 __all__ = ["PO_FAULTS", "SO_FAULTS", "FaultSwitch"]
 
 
 def _shared(prefix: str) -> list[Fault]:
-    """The transport and envelope faults both APIs have, each against its own API's rule."""
+    """The transport and envelope faults both APIs have, each against its own API's rule; those
+    derived from their rules (sandboxes/derived.py) mutate the answers of its own routes only, bar
+    the URL errors', which belong to no API."""
+    api = prefix.lower()
     return [
         Fault(
             "accepts-invalid-key", f"{prefix}-AUTH-001", "answers a call with an unknown API key as if valid"
         ),
-        Fault(
-            "valid-user-on-bad-key",
-            f"{prefix}-AUTH-002",
-            'refuses an unknown key with Code 403 "Invalid API Key." but IsValidUser true',
+        *derived_faults(
+            api,
+            {f"{prefix}-AUTH-002": "valid-user-on-bad-key", f"{prefix}-ENV-001": "drops-session-id"},
+            path=f"(?i)^/api/{_controller(prefix)}/",
         ),
-        Fault("url-error-without-detail", f"{prefix}-URL-001", "URL-error answers lack MessageDetail"),
-        Fault("drops-session-id", f"{prefix}-ENV-001", "successful envelopes omit SessionId"),
+        *derived_faults(api, {f"{prefix}-URL-001": "url-error-without-detail"}),
     ]
 
 
 def _controller(rule: str) -> str:
-    """The controller of a rule's API, as its URLs name it: "MANEX_PO-..." -> "po"."""
+    """The controller of a rule's API (or of its prefix), as its URLs name it: "MANEX_PO-..." -> "po"."""
     return rule.split("_")[1].split("-")[0].lower()
 
 

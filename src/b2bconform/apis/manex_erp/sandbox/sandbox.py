@@ -134,17 +134,16 @@ class ManexSandbox(Sandbox):
             return _method_not_allowed(request.method)
         route = _route(request.url.path)
         if isinstance(route, str):
-            detail = None if self.has("url-error-without-detail") else route
             unknown = "unknown-action-bad-request" in self.faults and self.has("unknown-action-bad-request")
             status = 400 if unknown and _names_unknown_action(request.url.path, self.controller) else 404
-            return _json(status, wire.url_error(str(request.url), detail))
+            return _json(status, wire.url_error(str(request.url), route))
         controller, action, key = route
         has = self._switches[controller]
         here = has.catalogue  # a fault of the other API's catalogue never runs on this controller
         if "get-not-allowed" in here and request.method == "GET" and has("get-not-allowed"):
             return _method_not_allowed("GET")
         if key not in self._keys and not has("accepts-invalid-key"):
-            return _json(200, wire.invalid_key(valid_user=has("valid-user-on-bad-key")))
+            return _json(200, wire.invalid_key())
         body = wire.parse_body(await request.body())
         with self._lock:
             api = self._apis[controller]
@@ -159,8 +158,7 @@ class ManexSandbox(Sandbox):
                 answer: Answer = api.actions()[action](params)
             except Failure as refused:
                 return _json(200, wire.envelope(wire.FAILURE, refused.message))
-        session_id = not self._switches[controller]("drops-session-id")
-        return _json(200, wire.envelope(wire.SUCCESS, answer.message, answer.response, session_id=session_id))
+        return _json(200, wire.envelope(wire.SUCCESS, answer.message, answer.response))
 
 
 class ManexSoSandbox(ManexSandbox):

@@ -85,31 +85,25 @@ def _with_ids(value: Any, counter: Iterator[int]) -> Any:
     return value
 
 
-def envelope(
-    code: int, message: str, response: Any = None, *, valid_user: bool = True, session_id: bool = True
-) -> dict[str, Any]:
-    """The answer to every call that reached an action; ``session_id=False`` leaves SessionId out."""
-    body: dict[str, Any] = {"$id": "1", "Code": code, "Message": message}
-    if session_id:
-        body["SessionId"] = None
+def envelope(code: int, message: str, response: Any = None, *, valid_user: bool = True) -> dict[str, Any]:
+    """The answer to every call that reached an action."""
+    body: dict[str, Any] = {"$id": "1", "Code": code, "Message": message, "SessionId": None}
     body["IsValidUser"] = valid_user
     body["ResponseObject"] = _with_ids(response, itertools.count(2))
     return body
 
 
-def invalid_key(*, valid_user: bool = False) -> dict[str, Any]:
-    return envelope(FAILURE, INVALID_KEY_MESSAGE, valid_user=valid_user)
+def invalid_key() -> dict[str, Any]:
+    return envelope(FAILURE, INVALID_KEY_MESSAGE, valid_user=False)
 
 
-def url_error(uri: str, detail: str | None) -> dict[str, Any]:
-    """ASP.NET Web API's 404 body; ``detail`` None leaves MessageDetail out."""
-    body: dict[str, Any] = {
+def url_error(uri: str, detail: str) -> dict[str, Any]:
+    """ASP.NET Web API's 404 body."""
+    return {
         "$id": "1",
         "Message": f"No HTTP resource was found that matches the request URI '{uri}'.",
+        "MessageDetail": detail,
     }
-    if detail is not None:
-        body["MessageDetail"] = detail
-    return body
 
 
 # ── parameters ───────────────────────────────────────────────────────────────────────────────

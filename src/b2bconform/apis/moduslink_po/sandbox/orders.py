@@ -14,7 +14,6 @@ __all__ = ["FIRST_REQUEST_ID", "OrderBook", "ReadOptions", "StoredOrder", "rende
 
 FIRST_REQUEST_ID = 3201413  # the vendor's 202 example
 DEFAULT_UOM = "EA"
-ITEM_NOTE_MEMBERS = ("notes", "note")
 
 
 @dataclass
@@ -78,8 +77,6 @@ class ReadOptions:
     """How an order is rendered; the faults on the read side switch one of these."""
 
     timestamp: Callable[[datetime], str]
-    echo_notes: bool = True
-    order_id_when_confirmed: bool = True
     default_uom: str = DEFAULT_UOM  # what an item sent without quantity.uom reads back with
 
 
@@ -117,11 +114,10 @@ def _order(order: StoredOrder, status: str, options: ReadOptions) -> dict[str, A
     if "custReference" in sent:
         out["custReference"] = sent["custReference"]
     out["status"] = status
-    if "note" in sent and options.echo_notes:
+    if "note" in sent:
         out["note"] = copy.deepcopy(sent["note"])
     if order.confirmed is not None:
-        if options.order_id_when_confirmed:
-            out["orderId"] = order.order_id
+        out["orderId"] = order.order_id
         out["dateTimeConfirmed"] = options.timestamp(order.confirmed)
     return out
 
@@ -131,7 +127,4 @@ def _item(sent: dict[str, Any], options: ReadOptions) -> dict[str, Any]:
     quantity = item.get("quantity")
     if isinstance(quantity, dict):
         quantity.setdefault("uom", options.default_uom)  # the documented default, EA
-    if not options.echo_notes:
-        for key in ITEM_NOTE_MEMBERS:
-            item.pop(key, None)
     return item

@@ -255,11 +255,8 @@ class ModusLinkSandbox(Sandbox):
         return self._json(500, env.error("500", [Entry(env.SERVER_ERROR_MESSAGE, "", "server error")]))
 
     def _accepted(self, order: StoredOrder, refs: References) -> Response:
-        if self.has("reference-not-echoed"):
-            # empty, not merely another reference: the document's own 202 answers another one
-            refs = References("", refs.external)
         body = env.accepted(order.request_id, refs, link=not self.has("no-order-link"))
-        return self._json(200 if self.has("accepted-with-200") else 202, body)
+        return self._json(202, body)
 
     # ── GET /purchaseapi/v1/orders/{requestId} ─────────────────────────────────────────────
 
@@ -279,7 +276,5 @@ class ModusLinkSandbox(Sandbox):
     def _read_options(self) -> ReadOptions:
         return ReadOptions(
             timestamp=_z_timestamp,
-            echo_notes=not self.has("notes-not-echoed"),
-            order_id_when_confirmed=not self.has("confirmed-without-order-id"),
             default_uom="BX" if self.has("default-uom-box") else DEFAULT_UOM,
         )

@@ -45,16 +45,6 @@ FAULTS = fault_catalogue(
         # ── request validation ──────────────────────────────────────────────────────────────
         # ── response lines ──────────────────────────────────────────────────────────────────
         Fault(
-            "shipped-without-ship-date",
-            f"{_R}RES-015",
-            'shipped lines carry an empty shipDate ("")',
-        ),
-        Fault(
-            "invoiced-without-billing-document",
-            f"{_R}RES-016",
-            'invoiced lines carry an empty billingDocument ("")',
-        ),
-        Fault(
             "returns-other-partners-orders",
             f"{_R}STA-005",
             "the partnerKey is ignored: any partner's orders match",
@@ -104,6 +94,8 @@ FAULTS = fault_catalogue(
                 "WESTCON_REST-RES-012": "wrong-status-description",
                 "WESTCON_REST-RES-017": "billing-document-before-invoice",
                 "WESTCON_REST-RES-002": "lowercase-response-root",
+                "WESTCON_REST-RES-015": "shipped-without-ship-date",
+                "WESTCON_REST-RES-016": "invoiced-without-billing-document",
             },
         ),
     ]

@@ -16,7 +16,6 @@ __all__ = [
     "SEED",
     "STATUS_DESCRIPTIONS",
     "Line",
-    "LineOptions",
     "Order",
     "OrderBook",
     "OrderType",
@@ -157,29 +156,16 @@ class OrderBook:
         return found
 
 
-@dataclass(frozen=True)
-class LineOptions:
-    """How lines are rendered; each rendering fault switches exactly one of these."""
-
-    shipped_without_ship_date: bool = False
-    invoiced_without_billing: bool = False
-
-
 def _quantity(quantity: Decimal) -> str:
     # The vendor pads with spaces to width 6 (" 2.000"); never with zeros.
     return f"{quantity:.3f}".rjust(6)
 
 
-def render_line(order: Order, line: Line, options: LineOptions | None = None) -> dict[str, str]:
+def render_line(order: Order, line: Line) -> dict[str, str]:
     """One MT_OrderStatus_Response entry: all 13 members, every one a string."""
-    options = options or LineOptions()
     description = STATUS_DESCRIPTIONS[line.status]
     billing = line.billing_document
-    if line.status == "INV" and options.invoiced_without_billing:
-        billing = ""
     ship_date = line.ship_date.strftime("%Y%m%d") if line.ship_date is not None else ""
-    if line.status == "SHI" and options.shipped_without_ship_date:
-        ship_date = ""
     status_format = "%Y%m%d"
     out = {
         "eRPOrderNumber": order.erp_number,

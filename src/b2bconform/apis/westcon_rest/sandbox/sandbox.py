@@ -29,7 +29,6 @@ from starlette.types import ASGIApp
 from b2bconform.apis.westcon_rest.sandbox.faults import FAULTS
 from b2bconform.apis.westcon_rest.sandbox.orders import (
     PARTNER_KEYS,
-    LineOptions,
     OrderBook,
     OrderType,
     render_line,
@@ -460,8 +459,7 @@ class WestconRestSandbox(Sandbox):
                 for i, o in enumerate(orders)
                 if o.customer_number not in {p.customer_number for p in orders[:i]}
             ]
-        options = self._line_options()
-        lines = [render_line(order, line, options) for order in orders for line in order.lines]
+        lines = [render_line(order, line) for order in orders for line in order.lines]
         return self._json(200, {RESPONSE_ROOT: lines})
 
     def _bad_request(self, message: str) -> Response:
@@ -494,12 +492,6 @@ class WestconRestSandbox(Sandbox):
             if problem == "wrong audience" and self.has("accepts-foreign-audience"):
                 problem = None
         return None if problem is None else INVALID_TOKEN_MESSAGE
-
-    def _line_options(self) -> LineOptions:
-        return LineOptions(
-            shipped_without_ship_date=self.has("shipped-without-ship-date"),
-            invoiced_without_billing=self.has("invoiced-without-billing-document"),
-        )
 
 
 def _credentials(client: Client, resource: str) -> dict[str, str]:

@@ -45,11 +45,6 @@ FAULTS = fault_catalogue(
             "WESTCON_SOAP-RES-008",
             "serial numbers and MAC addresses are returned even when not asked for",
         ),
-        Fault(
-            "wrong-orders-returned",
-            "WESTCON_SOAP-RES-010",
-            "a query by Westcon number for 704571 also returns order 543814, which was not queried",
-        ),
         Fault("fault-without-reason", "WESTCON_SOAP-RES-002", "SOAP faults carry an empty faultstring"),
         Fault(
             "order-level-errors",
@@ -78,6 +73,7 @@ FAULTS = fault_catalogue(
                 "WESTCON_SOAP-RES-006": "line-status-mismatch",
                 "WESTCON_SOAP-RES-003": "wrong-content-type",
                 "WESTCON_SOAP-RES-014": "metadata-operation-type",
+                "WESTCON_SOAP-RES-010": "wrong-orders-returned",
             },
         ),
     ]

@@ -260,12 +260,7 @@ class WestconSoapSandbox(Sandbox):
             known = own or self._book.has_account(query.account)
             if not query.numbers or not known:
                 return None
-            found = self._book.find(query.account, query.numbers, kind)
-            if self.has("wrong-orders-returned") and kind == "W":
-                extra = self._book.get(query.account, "543814")
-                if extra is not None and extra not in found and any(o.erp_number == "704571" for o in found):
-                    found.append(extra)
-        return found
+            return self._book.find(query.account, query.numbers, kind)
 
     def _render_options(self, query: Query) -> RenderOptions:
         return RenderOptions(
