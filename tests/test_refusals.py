@@ -6,9 +6,12 @@ from typing import Any
 
 import pytest
 
+from b2bconform.apis.westcon_soap.generators import order_status_envelope
+from b2bconform.engine.model import Headers, Request
 from b2bconform.engine.pointers import select
 from b2bconform.errors import ContractLoadError
 from b2bconform.sandboxes.refusals import (
+    breaking_paths,
     broken_request_rules,
     dotted,
     enum_values,
@@ -74,3 +77,15 @@ def test_an_enum_rules_values_are_read_from_the_contract() -> None:
 def test_a_rule_that_is_no_enum_is_a_contract_error_naming_it() -> None:
     with pytest.raises(ContractLoadError, match="MANEX_SO-NOPE"):
         enum_values("manex_so", "MANEX_SO-NOPE")
+
+
+def test_where_a_request_breaks_a_rule_is_named_without_positions() -> None:
+    def paths(rule: str, body: bytes) -> list[str]:
+        asked = Request("POST", "https://sandbox.invalid/svc", Headers([]), body)
+        return breaking_paths("westcon_soap", "GetOrderStatus", rule, asked)
+
+    orders = "/Envelope/Body/GetOrderStatus/request/WestconOrderStatus/Orders"
+    long_second = order_status_envelope("1", ["704571", "7" * 36])
+    assert paths("WESTCON_SOAP-REQ-008", long_second) == [f"{orders}/Order/OrderNumber"]
+    assert paths("WESTCON_SOAP-REQ-006", order_status_envelope("1", [])) == [f"{orders}/Order"]
+    assert paths("WESTCON_SOAP-REQ-008", order_status_envelope("1", ["704571"])) == []

@@ -947,3 +947,12 @@ def test_start_in_thread_runs_the_fault() -> None:
         assert b"<b:OperationType>OrderStatus</b:OperationType>" not in response.content  # the rewrite acts
     finally:
         stop()
+
+
+def test_a_rule_left_unenforced_excuses_only_its_own_xsd_errors() -> None:
+    api = Api("accepts-long-order-number")
+    assert _accepted(api.call(numbers=("7" * 36, "704571")))
+    _, reason = fault_of(api.call(kind="X", numbers=("7" * 36,)))
+    assert "OrderNumberType" in reason and "OrderNumber)" not in reason
+    _, faithful = fault_of(Api().call(kind="X", numbers=("7" * 36,)))
+    assert "OrderNumberType" in faithful and "Order/OrderNumber)" in faithful

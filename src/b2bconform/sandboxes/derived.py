@@ -83,14 +83,15 @@ def derived_faults(
 
 def unenforced_faults(api: str, rule_ids: Mapping[str, str]) -> list[Fault]:
     """One fault per request rule of ``rule_ids`` (rule -> fault name): the sandbox accepts a request
-    breaking it. Only a rule the vendor is to refuse (judged on the vendor, with a ``rejects_with``
-    status) can be one, and only a sandbox whose refusals come from ``sandboxes.refusals`` (which
-    leaves the fault's rule out) plays it."""
+    breaking it. Only a rule judged on the vendor can be one, and only a sandbox that leaves the
+    fault's rule out of its refusals plays it: refusals from ``sandboxes.refusals`` (for a rule with
+    a ``rejects_with`` status), or a schema's errors where ``refusals.breaking_paths`` says the
+    request breaks the rule (a SOAP service's XSD)."""
     contract = contract_of(api)
     faults = []
     for rule_id, name in rule_ids.items():
         rule = contract.rules.get(rule_id)
-        if rule.direction != "request" or "vendor" not in rule.judged or not rule.rejects_with:
-            raise ValueError(f"{rule_id}: not a request rule the vendor refuses by")
+        if rule.direction != "request" or "vendor" not in rule.judged:
+            raise ValueError(f"{rule_id}: not a request rule judged on the vendor")
         faults.append(Fault(name, rule.id, f"accepts a request breaking it ({rule.statement})"))
     return faults

@@ -16,7 +16,7 @@ from b2bconform.engine.rules import Rule
 from b2bconform.engine.schemas import request_body_schemas
 from b2bconform.errors import ContractLoadError
 
-__all__ = ["broken_request_rules", "dotted", "enum_values", "spec_schema_errors"]
+__all__ = ["breaking_paths", "broken_request_rules", "dotted", "enum_values", "spec_schema_errors"]
 
 
 def broken_request_rules(
@@ -47,6 +47,20 @@ def broken_request_rules(
         key=lambda f: order[f.rule],
     )
     return [(rules[finding.rule], finding) for finding in broken]
+
+
+def breaking_paths(api: str, operation: str, rule_id: str, request: Request) -> list[str]:
+    """Where ``request`` breaks rule ``rule_id`` (its findings' pointers, indexes left out): what a
+    sandbox that refuses by a schema rather than by the rules (an XSD, as a WCF service does) leaves
+    unjudged while that rule's fault runs."""
+    judgement = contract_of(api).check(Exchange(api, request, operation=operation), side="client", unknown={})
+    return sorted(
+        {
+            "/".join(token for token in finding.path.split("/") if not token.isdigit())
+            for finding in [*judgement.findings, *judgement.discrepancies]
+            if finding.rule == rule_id
+        }
+    )
 
 
 def spec_schema_errors(api: str, operation: str, body: Any) -> list[str]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -14,12 +13,9 @@ from lxml import etree
 
 from b2bconform.apis.westcon_soap.sandbox.envelopes import REQ_NS, SOAP11_NS, TEMPURI
 from b2bconform.apis.westcon_soap.sandbox.service_documents import contract_dir
-from b2bconform.engine.contract import contract_of
-from b2bconform.sandboxes.refusals import enum_values
 
 __all__ = [
     "OPERATION",
-    "RELAXATIONS",
     "Envelope",
     "Query",
     "SoapFault",
@@ -94,7 +90,7 @@ def operation_element(body: Any) -> Any:
     return entry
 
 
-# ── the XSD, and the rules a fault may stop enforcing ───────────────────────────────────────────
+# ── the XSD ───────────────────────────────────────────────────────────────────────────────────────
 
 
 @cache
@@ -110,58 +106,28 @@ def _query_element(operation: Any) -> Any:
     return operation.find(f"{{{TEMPURI}}}request/{_r('WestconOrderStatus')}")
 
 
-def _shorten(path: str, rule_id: str) -> Callable[[Any], None]:
-    """Cut the elements at ``path`` to the length rule ``rule_id`` allows (its ``max``)."""
-    limit = int(contract_of(API).rules.get(rule_id).params["max"])
-
-    def relax(query: Any) -> None:
-        for element in query.iterfind(path):
-            if element.text is not None and len(element.text) > limit:
-                element.text = element.text[:limit]
-
-    return relax
-
-
-def _read_unknown_type_as_w(query: Any) -> None:
-    element = query.find(_r("OrderNumberType"))
-    if element is not None and element.text not in enum_values(API, "WESTCON_SOAP-REQ-004"):
-        element.text = "W"
-
-
-def _allow_empty_orders(query: Any) -> None:
-    orders = query.find(_r("Orders"))
-    if orders is not None and orders.find(_r("Order")) is None:
-        etree.SubElement(etree.SubElement(orders, _r("Order")), _r("OrderNumber")).text = "0"
-
-
-#: rule id -> how a copy of WestconOrderStatus is changed so that the XSD no longer judges that rule.
-RELAXATIONS: Mapping[str, Callable[[Any], None]] = {
-    "WESTCON_SOAP-REQ-003": _shorten(_r("CustomerAccountNumber"), "WESTCON_SOAP-REQ-003"),
-    "WESTCON_SOAP-REQ-004": _read_unknown_type_as_w,
-    "WESTCON_SOAP-REQ-006": _allow_empty_orders,
-    "WESTCON_SOAP-REQ-008": _shorten(
-        f"{_r('Orders')}/{_r('Order')}/{_r('OrderNumber')}", "WESTCON_SOAP-REQ-008"
-    ),
-}
-
-
-def schema_problems(operation: Any, relaxed_rule: str | None = None) -> list[str]:
+def schema_problems(operation: Any, excused: Sequence[str] = ()) -> list[str]:
     """Why the GetOrderStatus element is not valid per OrderStatus.xsd (all of its errors).
 
-    ``relaxed_rule``: a rule of RELAXATIONS the sandbox does not enforce (a fault); others are ignored.
+    ``excused``: the pointers where the request breaks a rule the sandbox does not enforce (a fault:
+    ``refusals.breaking_paths``); an error there, or a missing child of the element there, is left out.
     """
-    relax = RELAXATIONS.get(relaxed_rule or "")
-    if relax is not None:
-        operation = copy.deepcopy(operation)
-        query = _query_element(operation)
-        if query is not None:
-            relax(query)
     problems = []
     for error in _schema().iter_errors(operation):
         where = re.sub(r"\{[^}]*\}", "", error.path or "")
+        member = re.sub(r"\[\d+\]", "", where)  # Order[1] -> Order: the pointers name no position
+        if member and any(_at(member, error, pointer) for pointer in excused):
+            continue
         reason = (error.reason or error.message).splitlines()[0]
         problems.append(f"{reason} (at {where})" if where else reason)
     return problems
+
+
+def _at(where: str, error: xmlschema.XMLSchemaValidationError, pointer: str) -> bool:
+    """Whether the XSD error at ``where`` (from the operation element down) is about the member at
+    ``pointer`` (from the envelope down): that member's own value, or its absence from its parent."""
+    missing_child = isinstance(error, xmlschema.XMLSchemaChildrenValidationError)
+    return pointer.endswith(where) or (missing_child and pointer.rsplit("/", 1)[0].endswith(where))
 
 
 def invalid_request_fault(problems: list[str]) -> SoapFault:

@@ -33,8 +33,11 @@ from b2bconform.apis.westcon_soap.sandbox.orders import (
 from b2bconform.apis.westcon_soap.sandbox.request import Query, SoapFault
 from b2bconform.apis.westcon_soap.sandbox.security import PASSWORD_TEXT, Token, read_token
 from b2bconform.apis.westcon_soap.sandbox.service_documents import schema_document, wsdl_document
+from b2bconform.engine import model
+from b2bconform.engine.contract import contract_of
 from b2bconform.errors import UsageError
 from b2bconform.sandboxes.base import Credentials, Fault, Sandbox
+from b2bconform.sandboxes.refusals import breaking_paths
 
 __all__ = ["ACCOUNTS", "SERVICE_PATH", "SYSTEM_ERROR_ORDER_NUMBER", "Account", "WestconSoapSandbox"]
 
@@ -198,12 +201,20 @@ class WestconSoapSandbox(Sandbox):
         except Exception:  # what a WCF service answers when the implementation fails
             return self._fault(SoapFault("Server", _INTERNAL_ERROR))
 
+    def _unenforced(self, raw: bytes) -> list[str]:
+        """Where this call breaks the request rule a fault leaves unenforced (nowhere when faithful)."""
+        rule = self.broken_rule
+        if rule is None or contract_of(self.api).rules.get(rule).direction != "request":
+            return []
+        asked = model.Request("POST", f"https://sandbox.invalid{SERVICE_PATH}", model.Headers([]), raw)
+        return breaking_paths(self.api, soap.OPERATION, rule, asked)
+
     def _get_order_status(self, raw: bytes) -> bytes:
         """The order of judgement: envelope, WS-Security, operation, XSD, account = username, lookup."""
         envelope = soap.parse_envelope(raw)
         user = self._authenticate(read_token(envelope.header))
         operation = soap.operation_element(envelope.body)
-        problems = soap.schema_problems(operation, self.broken_rule)
+        problems = soap.schema_problems(operation, self._unenforced(raw))
         if problems:
             raise soap.invalid_request_fault(problems)
         query = soap.read_query(operation)
