@@ -9,19 +9,21 @@ import json
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
 from starlette.exceptions import StarletteDeprecationWarning
+from starlette.responses import JSONResponse, Response
 
 from b2bconform.engine.contract import contract_of
 from b2bconform.errors import ContractLoadError, UsageError
 from b2bconform.locations import PATH_VARIABLE
 from b2bconform.sandboxes import get_sandbox
-from b2bconform.sandboxes.contract_rest import ContractRestSandbox, contract_rest_sandbox
+from b2bconform.sandboxes.base import Fault
+from b2bconform.sandboxes.contract_rest import ContractRestSandbox, SpecRoutedSandbox, contract_rest_sandbox
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
@@ -165,6 +167,41 @@ def test_a_wrong_or_missing_credential_is_refused_with_the_auth_status(
     assert client.post("/orders", json={"sku": "A-1"}, headers={"X-Shop-Key": "wrong"}).status_code == 401
     assert client.post("/orders", json={"sku": "A-1"}).status_code == 401
     assert client.get("/nowhere").status_code == 404
+
+
+class _Routes(SpecRoutedSandbox):
+    """A sandbox of its own that says where the spec routed each request."""
+
+    api = API
+    faults: ClassVar[Mapping[str, Fault]] = {}
+
+    @classmethod
+    def demo_credentials(cls) -> tuple[dict[str, str], ...]:
+        return ({},)
+
+    def reset(self) -> None:
+        pass
+
+    def client_headers(self, site: int = 0) -> dict[str, str]:
+        return {}
+
+    async def serve(self, operation: str, request: Any, path_values: Mapping[str, str]) -> Response:
+        return JSONResponse({"served": operation, **path_values})
+
+    async def wrong_method(self, operation: str, request: Any, path_values: Mapping[str, str]) -> Response:
+        return JSONResponse({"wrong_method": operation}, 405)
+
+
+def test_a_routed_sandbox_gets_each_request_by_the_specs_operation_and_path_parameters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PATH_VARIABLE, str(_api_folder(tmp_path)))
+    client = TestClient(_Routes().app())
+    assert client.post("/ORDERS/").json() == {"served": "createOrder"}
+    assert client.get("/orders/A-7").json() == {"served": "getOrder", "id": "A-7"}
+    assert client.delete("/orders/A-7").json() == {"wrong_method": "getOrder"}
+    unknown = client.get("/orders/A-7/lines")
+    assert unknown.status_code == 404 and "no operation of toy_shop" in unknown.json()["message"]
 
 
 def test_state_naming_no_operation_of_the_spec_is_an_error_naming_the_catalogue(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from abc import abstractmethod
 from collections.abc import Mapping
 from functools import cache
 from typing import Any, ClassVar
@@ -29,13 +30,62 @@ from b2bconform.errors import ContractLoadError
 from b2bconform.sandboxes.base import Credentials, Fault, Sandbox
 from b2bconform.sandboxes.refusals import broken_request_rules
 
-__all__ = ["ContractRestSandbox", "contract_rest_sandbox"]
+__all__ = ["ContractRestSandbox", "SpecRoutedSandbox", "contract_rest_sandbox"]
 
 JSON = "application/json"
-_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-class ContractRestSandbox(Sandbox):
+class SpecRoutedSandbox(Sandbox):
+    """A REST sandbox whose requests reach it by its contract's spec: each to the operation its
+    method and path name (compared as the engine compares them: case-insensitively, a trailing
+    slash allowed), with its path parameters' values by name; a path the spec has with another
+    method gets ``wrong_method``, any other request ``no_operation``. The routes are the spec's,
+    written nowhere else."""
+
+    def asgi(self) -> ASGIApp:
+        unrouted: dict[Any, Any] = {404: self._unrouted, 405: self._unrouted}
+        return Starlette(
+            routes=[Route("/{path:path}", self._route, methods=_METHODS)], exception_handlers=unrouted
+        )
+
+    async def _route(self, request: StarletteRequest) -> Response:
+        contract = contract_of(self.api)
+        asked = Request(request.method, str(request.url), Headers(request.headers.items()), None)
+        operation = contract.operation_for(asked)
+        by_path = next((op.id for op in contract.operations if op.matches(asked, any_method=True)), None)
+        if operation is None and by_path is None:
+            return self.no_operation(request)
+        path = request.url.path
+        segments = path.strip("/").split("/")
+        where = parameter_segments(contract.operation(operation or str(by_path)).template, path)
+        values = {name: segments[i] for name, i in where.items()}
+        if operation is None:
+            return await self.wrong_method(str(by_path), request, values)
+        return await self.serve(operation, request, values)
+
+    async def _unrouted(self, request: StarletteRequest, exc: Exception) -> Response:
+        return self.no_operation(request)
+
+    @abstractmethod
+    async def serve(
+        self, operation: str, request: StarletteRequest, path_values: Mapping[str, str]
+    ) -> Response:
+        """The answer to ``request``, which the spec names ``operation``."""
+
+    async def wrong_method(
+        self, operation: str, request: StarletteRequest, path_values: Mapping[str, str]
+    ) -> Response:
+        """The answer to a method the spec does not give ``operation``'s path: no operation, unless
+        the vendor answers it otherwise."""
+        return self.no_operation(request)
+
+    def no_operation(self, request: StarletteRequest) -> Response:
+        """The answer to a request the spec has no operation for (the vendor's 404, where known)."""
+        return _json(404, {"message": f"no operation of {self.api} at {request.method} {request.url.path}"})
+
+
+class ContractRestSandbox(SpecRoutedSandbox):
     """The sandbox of a REST contract, from its spec, rules, examples and declared state."""
 
     faults: ClassVar[Mapping[str, Fault]] = {}
@@ -66,19 +116,13 @@ class ContractRestSandbox(Sandbox):
         self._records: dict[str, dict[str, Any]] = {}
         self._keys = itertools.count(1)
 
-    def asgi(self) -> ASGIApp:
-        return Starlette(routes=[Route("/{path:path}", self._dispatch, methods=_METHODS)])
-
     # ── serving ─────────────────────────────────────────────────────────────────────────────
 
-    async def _dispatch(self, request: StarletteRequest) -> Response:
+    async def serve(
+        self, operation: str, request: StarletteRequest, path_values: Mapping[str, str]
+    ) -> Response:
         body = await request.body()
         asked = Request(request.method, str(request.url), Headers(request.headers.items()), body or None)
-        operation = self.contract.operation_for(asked)
-        if operation is None:
-            return _json(
-                404, {"message": f"no operation of {self.api} at {request.method} {request.url.path}"}
-            )
         if not self._presents_a_site(asked):
             status = next(iter(sorted(self.contract.rules.auth_statuses)), 401)
             return self._example(operation, status, {"message": "credentials refused"})
@@ -87,7 +131,7 @@ class ContractRestSandbox(Sandbox):
             status = refusable[0].rejects_with[0]
             return self._example(operation, status, {"message": f"refused: breaks {refusable[0].id}"})
         with self._lock:
-            return self._answer(operation, asked, request.path_params.get("path", ""))
+            return self._answer(operation, asked, path_values)
 
     def _presents_a_site(self, asked: Request) -> bool:
         declared = [c for c in self.contract.rules.credentials if c.where == "header"]
@@ -96,7 +140,7 @@ class ContractRestSandbox(Sandbox):
             for site in self.credential_sites
         )
 
-    def _answer(self, operation: str, asked: Request, path: str) -> Response:
+    def _answer(self, operation: str, asked: Request, path_values: Mapping[str, str]) -> Response:
         state = {op: (action, key) for action, (op, key) in self.contract.rules.state.items()}
         action, key = state.get(operation, ("", ""))
         if action == "create":
@@ -109,9 +153,7 @@ class ContractRestSandbox(Sandbox):
                 holder[member] = name
             return _json(self._success_status(operation), answer)
         if action:
-            segments = path.strip("/").split("/")
-            index = parameter_segments(self._templates[operation], path).get(key)
-            name = segments[index] if index is not None else ""
+            name = path_values.get(key, "")
             if name not in self._records:
                 return self._example(operation, 404, {"message": f"no record {name}"})
             if action == "delete":

@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 
 from hypothesis import strategies as st
 
+from b2bconform.engine.contract import contract_of
+
 __all__ = [
     "FORM",
     "ORDER_STATUS_PATH",
@@ -19,7 +21,7 @@ __all__ = [
     "token_request_headers",
 ]
 
-ORDER_STATUS_PATH = "/Orders/orderStatus"
+ORDER_STATUS_PATH = contract_of("westcon_rest").operation("getOrderStatus").template  # the spec's
 FORM = "application/x-www-form-urlencoded"
 _TOKEN_FIELDS = ("client_id", "client_secret", "resource")
 

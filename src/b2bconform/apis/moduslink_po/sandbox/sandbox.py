@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
-from starlette.types import ASGIApp
 
 from b2bconform.apis.moduslink_po.sandbox import envelopes as env
 from b2bconform.apis.moduslink_po.sandbox.envelopes import Entry, References
@@ -27,7 +23,8 @@ from b2bconform.apis.moduslink_po.sandbox.orders import (
 )
 from b2bconform.apis.moduslink_po.sandbox.validation import Problem, validate_request
 from b2bconform.errors import UsageError
-from b2bconform.sandboxes.base import Credentials, Fault, Sandbox, credential_header, header_value
+from b2bconform.sandboxes.base import Credentials, Fault, credential_header, header_value
+from b2bconform.sandboxes.contract_rest import SpecRoutedSandbox
 
 __all__ = [
     "CLIENT_AUTH_KEY_HEADER",
@@ -74,11 +71,6 @@ SITES: tuple[Site, ...] = (
     Site("Singapore", "SBX-SG", "sbx-key-sg-4be81d06"),
 )
 
-# Paths compare case-insensitively: the vendor's own link spells /V1/.
-_ORDERS = re.compile(r"/purchaseapi/v1/orders/?", re.IGNORECASE)
-_ORDER = re.compile(r"/purchaseapi/v1/orders/([^/]+)/?", re.IGNORECASE)
-_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-
 
 def _z_timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -105,8 +97,9 @@ def _references(body: Mapping[str, Any]) -> References:
     )
 
 
-class ModusLinkSandbox(Sandbox):
-    """POST /purchaseapi/v1/orders and GET /purchaseapi/v1/orders/{requestId}, held in memory."""
+class ModusLinkSandbox(SpecRoutedSandbox):
+    """createPurchaseOrder and getPurchaseOrder (routed by the spec: paths compare case-insensitively,
+    as the vendor's own link spells /V1/), the orders held in memory."""
 
     api: ClassVar[str] = "moduslink_po"
     faults: ClassVar[Mapping[str, Fault]] = FAULTS
@@ -132,12 +125,6 @@ class ModusLinkSandbox(Sandbox):
 
     # ── Sandbox interface ──────────────────────────────────────────────────────────────────
 
-    def asgi(self) -> ASGIApp:
-        handlers: dict[Any, Any] = {404: self._route_not_found, 405: self._route_not_found}
-        return Starlette(
-            routes=[Route("/{path:path}", self._dispatch, methods=_ALL_METHODS)], exception_handlers=handlers
-        )
-
     def reset(self) -> None:
         with self._lock:
             self._book = OrderBook()
@@ -151,16 +138,12 @@ class ModusLinkSandbox(Sandbox):
 
     # ── routing and transport ──────────────────────────────────────────────────────────────
 
-    async def _dispatch(self, request: Request) -> Response:
-        path, method = request.url.path, request.method
-        if method == "POST" and _ORDERS.fullmatch(path):
+    async def serve(self, operation: str, request: Request, path_values: Mapping[str, str]) -> Response:
+        if operation == "createPurchaseOrder":
             return await self._create(request)
-        read = _ORDER.fullmatch(path)
-        if method == "GET" and read is not None:
-            return self._read(request, read.group(1))
-        return self._route_not_found(request, None)
+        return self._read(request, path_values["requestId"])
 
-    def _route_not_found(self, request: Request, exc: Exception | None) -> Response:
+    def no_operation(self, request: Request) -> Response:
         return self._json(404, env.error("404", [Entry(env.ROUTE_NOT_FOUND_MESSAGE, "", "not found")]))
 
     def _json(self, status: int, body: dict[str, Any]) -> Response:

@@ -20,12 +20,10 @@ from functools import cache
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
-from starlette.types import ASGIApp
 
+from b2bconform.apis.westcon_rest.generators import ORDER_STATUS_PATH
 from b2bconform.apis.westcon_rest.sandbox.faults import FAULTS
 from b2bconform.apis.westcon_rest.sandbox.orders import (
     PARTNER_KEYS,
@@ -36,7 +34,8 @@ from b2bconform.apis.westcon_rest.sandbox.orders import (
 )
 from b2bconform.apis.westcon_rest.sandbox.tokens import TOKEN_LIFETIME, TokenIssuer
 from b2bconform.errors import UsageError
-from b2bconform.sandboxes.base import Credentials, Fault, Sandbox, credential_header, header_value
+from b2bconform.sandboxes.base import Credentials, Fault, credential_header, header_value
+from b2bconform.sandboxes.contract_rest import SpecRoutedSandbox
 from b2bconform.sandboxes.refusals import broken_request_rules, dotted, spec_schema_errors
 
 __all__ = [
@@ -63,7 +62,6 @@ __all__ = [
 TENANT = "5b2bc0f0-0000-4000-8000-00000000cafe"
 RESOURCE = "5b2bc0f0-0000-4000-8000-0000000a9100"
 
-ORDER_STATUS_PATH = "/Orders/orderStatus"
 SUBSCRIPTION_KEY_HEADER = credential_header(
     "westcon_rest", "Ocp-Apim-Subscription-Key"
 )  # as the contract says
@@ -110,8 +108,6 @@ CLIENTS: tuple[Client, ...] = (
 
 _JSON = "application/json; charset=utf-8"
 _FORM = "application/x-www-form-urlencoded"
-_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-_TOKEN_PATH = re.compile(r"/([^/]+)/oauth2/token/?", re.IGNORECASE)
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _REQ = "WESTCON_REST-REQ-"
 API = "westcon_rest"
@@ -225,9 +221,9 @@ def _parse_json(raw: bytes) -> tuple[bool, Any]:
 # ── the sandbox ────────────────────────────────────────────────────────────────────────────
 
 
-class WestconRestSandbox(Sandbox):
-    """POST /{tenant}/oauth2/token (Azure AD v1; TENANT or the contract's example tenant) and POST
-    /Orders/orderStatus, held in memory."""
+class WestconRestSandbox(SpecRoutedSandbox):
+    """getAccessToken (Azure AD v1; TENANT or the contract's example tenant) and getOrderStatus,
+    routed by the spec, the orders held in memory."""
 
     api: ClassVar[str] = API
     faults: ClassVar[Mapping[str, Fault]] = FAULTS
@@ -281,12 +277,6 @@ class WestconRestSandbox(Sandbox):
 
     # ── Sandbox interface ──────────────────────────────────────────────────────────────────
 
-    def asgi(self) -> ASGIApp:
-        handlers: dict[Any, Any] = {404: self._route_not_found, 405: self._route_not_found}
-        return Starlette(
-            routes=[Route("/{path:path}", self._dispatch, methods=_ALL_METHODS)], exception_handlers=handlers
-        )
-
     def reset(self) -> None:
         """Restore the seed. Tokens stay valid: a client's cached token is a credential, not order state
         (``revoke_tokens`` is the way to invalidate them)."""
@@ -317,16 +307,20 @@ class WestconRestSandbox(Sandbox):
 
     # ── routing and transport ──────────────────────────────────────────────────────────────
 
-    async def _dispatch(self, request: Request) -> Response:
-        path = request.url.path
-        token = _TOKEN_PATH.fullmatch(path)
-        if token is not None:
-            return await self._token(request, token.group(1))
-        if path.rstrip("/").lower() == ORDER_STATUS_PATH.lower() and request.method == "POST":
-            return await self._order_status(request)
-        return self._route_not_found(request, None)
+    async def serve(self, operation: str, request: Request, path_values: Mapping[str, str]) -> Response:
+        if operation == "getAccessToken":
+            return await self._token(request, path_values["tenant"])
+        return await self._order_status(request)
 
-    def _route_not_found(self, request: Request, exc: Exception | None) -> Response:
+    async def wrong_method(
+        self, operation: str, request: Request, path_values: Mapping[str, str]
+    ) -> Response:
+        # Azure AD answers another method itself (AADSTS900561); the API's gateway knows no such route
+        if operation == "getAccessToken":
+            return await self._token(request, path_values["tenant"])
+        return self.no_operation(request)
+
+    def no_operation(self, request: Request) -> Response:
         return self._json(404, {"statusCode": 404, "message": ROUTE_NOT_FOUND_MESSAGE})
 
     def _json(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> Response:
