@@ -160,6 +160,23 @@ def test_a_request_breaking_a_rule_is_refused_with_its_status_and_the_examples_b
     assert (refused.status_code, refused.json()) == (422, {"message": "sku is required"})
 
 
+def test_a_key_the_contract_says_is_unique_is_refused_when_repeated_and_free_after_a_reset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unique = _rule("REQ-002", "A sku is ordered once; again, 409.", direction="request", kind="state",
+                   operations=["createOrder"], check="unique", params={"path": "/sku"}, rejects_with=[409])  # fmt: skip
+    monkeypatch.setenv(
+        PATH_VARIABLE, str(_api_folder(tmp_path, {**RULES, "rules": [*RULES["rules"], unique]}))
+    )
+    sandbox = get_sandbox(API)()
+    client, headers = TestClient(sandbox.app()), sandbox.client_headers()
+    assert client.post("/orders", json={"sku": "A-1"}, headers=headers).status_code == 201
+    assert client.post("/orders", json={"sku": "B-2"}, headers=headers).status_code == 201
+    assert client.post("/orders", json={"sku": "A-1"}, headers=headers).status_code == 409
+    sandbox.reset()
+    assert client.post("/orders", json={"sku": "A-1"}, headers=headers).status_code == 201
+
+
 def test_a_wrong_or_missing_credential_is_refused_with_the_auth_status(
     shop: tuple[ContractRestSandbox, TestClient],
 ) -> None:

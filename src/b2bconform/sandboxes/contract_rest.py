@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 from abc import abstractmethod
+from collections import deque
 from collections.abc import Mapping
 from functools import cache
 from typing import Any, ClassVar
@@ -23,7 +24,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from b2bconform.engine.contract import contract_of, parameter_segments
-from b2bconform.engine.model import Headers, Request
+from b2bconform.engine.model import Exchange, Headers, Request
+from b2bconform.engine.model import Response as Answer
 from b2bconform.engine.pointers import holder_of
 from b2bconform.engine.yamlfile import load_yaml
 from b2bconform.errors import ContractLoadError
@@ -115,6 +117,8 @@ class ContractRestSandbox(SpecRoutedSandbox):
     def reset(self) -> None:
         self._records: dict[str, dict[str, Any]] = {}
         self._keys = itertools.count(1)
+        # the exchanges answered 2xx, which the contract's rules on state read (a unique key)
+        self._accepted: deque[Exchange] = deque()
 
     # ── serving ─────────────────────────────────────────────────────────────────────────────
 
@@ -126,12 +130,18 @@ class ContractRestSandbox(SpecRoutedSandbox):
         if not self._presents_a_site(asked):
             status = next(iter(sorted(self.contract.rules.auth_statuses)), 401)
             return self._example(operation, status, {"message": "credentials refused"})
-        refusable = [rule for rule, _ in broken_request_rules(self.api, operation, asked)]
-        if refusable:
-            status = refusable[0].rejects_with[0]
-            return self._example(operation, status, {"message": f"refused: breaks {refusable[0].id}"})
         with self._lock:
-            return self._answer(operation, asked, path_values)
+            refusable = [
+                rule for rule, _ in broken_request_rules(self.api, operation, asked, history=self._accepted)
+            ]
+            if refusable:
+                status = refusable[0].rejects_with[0]
+                return self._example(operation, status, {"message": f"refused: breaks {refusable[0].id}"})
+            answer = self._answer(operation, asked, path_values)
+            if 200 <= answer.status_code < 300:
+                kept = Answer(answer.status_code, Headers([("Content-Type", JSON)]), bytes(answer.body))
+                self._accepted.append(Exchange(self.api, asked, kept, operation=operation))
+            return answer
 
     def _presents_a_site(self, asked: Request) -> bool:
         declared = [c for c in self.contract.rules.credentials if c.where == "header"]

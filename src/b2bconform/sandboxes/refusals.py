@@ -6,6 +6,7 @@ real vendor accepts those. Each refusal names its rule, so a fault can switch of
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import jsonschema
@@ -20,18 +21,27 @@ __all__ = ["breaking_paths", "broken_request_rules", "dotted", "enum_values", "s
 
 
 def broken_request_rules(
-    api: str, operation: str, request: Request | Any, *, status: int | None = None
+    api: str,
+    operation: str,
+    request: Request | Any,
+    *,
+    status: int | None = None,
+    history: Sequence[Exchange] = (),
 ) -> list[tuple[Rule, Finding]]:
     """Each vendor-refused rule ``request`` breaks, with its finding, in the catalogue's order;
     ``request`` may be a parsed JSON body alone (judged as sent over HTTPS with no header).
-    ``status``: only the rules refused with it."""
+    ``status``: only the rules refused with it. ``history``: the exchanges the sandbox answered
+    before, classified, which a rule on state reads (a repeated key is refused as the contract's
+    ``unique`` rule says)."""
     contract = contract_of(api)
     if not isinstance(request, Request):
         request = Request(
             "POST", "https://sandbox.invalid/", Headers([]), json.dumps(request).encode("utf-8")
         )
     # the sandbox sees the request itself: nothing of it was removed by a recorder (unknown={})
-    judgement = contract.check(Exchange(api, request, operation=operation), side="client", unknown={})
+    judgement = contract.check(
+        Exchange(api, request, operation=operation), history=history, side="client", unknown={}
+    )
     order = {rule.id: index for index, rule in enumerate(contract.rules)}
     rules = {
         rule.id: rule

@@ -14,11 +14,6 @@ __all__ = ["FAULTS"]
 FAULTS = fault_catalogue(
     [
         Fault(
-            "accepts-duplicate-reference",
-            "MODUSLINK_PO-REQ-013",
-            "answers 202 to a repeated requestReference and stores a second order",
-        ),
-        Fault(
             "rejects-repeat-external-reference",
             "MODUSLINK_PO-RES-014",
             "answers 409 to a repeated externalMessageReference under a new requestReference",
@@ -75,6 +70,7 @@ FAULTS = fault_catalogue(
                 "MODUSLINK_PO-REQ-014": "accepts-offset-timestamp",
                 "MODUSLINK_PO-REQ-034": "accepts-unknown-uom",
                 "MODUSLINK_PO-REQ-028": "accepts-long-sku",
+                "MODUSLINK_PO-REQ-013": "accepts-duplicate-reference",
             },
         ),
         # ...or each answer mutated to break the rule alone

@@ -54,9 +54,6 @@ class OrderBook:
     orders: dict[str, StoredOrder] = field(default_factory=dict)
     next_id: int = FIRST_REQUEST_ID
 
-    def has_request_reference(self, reference: str) -> bool:
-        return any(order.header.get("requestReference") == reference for order in self.orders.values())
-
     def has_external_reference(self, reference: str) -> bool:
         return any(
             order.header.get("externalMessageReference") == reference for order in self.orders.values()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,9 +23,11 @@ from b2bconform.apis.moduslink_po.sandbox.orders import (
     render_detail,
 )
 from b2bconform.apis.moduslink_po.sandbox.validation import Problem, validate_request
+from b2bconform.engine import model
 from b2bconform.errors import UsageError
 from b2bconform.sandboxes.base import Credentials, Fault, credential_header, header_value
 from b2bconform.sandboxes.contract_rest import SpecRoutedSandbox
+from b2bconform.sandboxes.refusals import broken_request_rules
 
 __all__ = [
     "CLIENT_AUTH_KEY_HEADER",
@@ -44,6 +47,8 @@ SUBSCRIPTION_KEY_HEADER = credential_header("moduslink_po", "Ocp-Apim-Subscripti
 
 #: A POST whose order.custReference is exactly this (and is otherwise valid) gets the documented 500.
 FAIL_500_CUST_REFERENCE = "SANDBOX-FAIL-500"
+
+CREATE = "createPurchaseOrder"
 
 # Sandbox-only demo credentials: not secrets, never the vendor document's sample values.
 SUBSCRIPTION_KEY = "sbx-subscription-2d8e5a90"
@@ -107,6 +112,7 @@ class ModusLinkSandbox(SpecRoutedSandbox):
     def __init__(self, fault: str | None = None, *, credentials: Credentials | None = None) -> None:
         super().__init__(fault, credentials=credentials)
         self._book = OrderBook()
+        self._orders_accepted: deque[model.Exchange] = deque()  # what the contract's unique rule reads
         self._read_once: set[str] = set()  # lost-after-first-read: the orders already read
         # The sites this instance accepts: the demo ones, or the caller's values under their names.
         self._sites = tuple(
@@ -128,6 +134,7 @@ class ModusLinkSandbox(SpecRoutedSandbox):
     def reset(self) -> None:
         with self._lock:
             self._book = OrderBook()
+            self._orders_accepted = deque()
             self._read_once = set()
 
     def client_headers(self, site: int = 0) -> dict[str, str]:
@@ -139,7 +146,7 @@ class ModusLinkSandbox(SpecRoutedSandbox):
     # ── routing and transport ──────────────────────────────────────────────────────────────
 
     async def serve(self, operation: str, request: Request, path_values: Mapping[str, str]) -> Response:
-        if operation == "createPurchaseOrder":
+        if operation == CREATE:
             return await self._create(request)
         return self._read(request, path_values["requestId"])
 
@@ -206,15 +213,23 @@ class ModusLinkSandbox(SpecRoutedSandbox):
         if problems:
             return self._precondition_failed(problems, refs)
         with self._lock:
-            if self._is_duplicate(refs):
+            if self._is_duplicate(body, refs):
                 return self._duplicate(refs)
             if body["clientRequest"]["order"].get("custReference") == FAIL_500_CUST_REFERENCE:
                 return self._server_error()
             order = self._book.add(body["clientRequest"], self._now())
+            sent = model.Request(
+                "POST", "https://sandbox.invalid/", model.Headers([]), json.dumps(body).encode()
+            )
+            self._orders_accepted.append(
+                model.Exchange(self.api, sent, model.Response(202, model.Headers([]), b""), operation=CREATE)
+            )
         return self._accepted(order, refs)
 
-    def _is_duplicate(self, refs: References) -> bool:
-        if self._book.has_request_reference(refs.request) and not self.has("accepts-duplicate-reference"):
+    def _is_duplicate(self, body: dict[str, Any], refs: References) -> bool:
+        # a repeated requestReference: the contract's unique rule, judged on the orders accepted
+        repeats = broken_request_rules(self.api, CREATE, body, status=409, history=self._orders_accepted)
+        if any(rule.id != self.broken_rule for rule, _ in repeats):
             return True
         return self.has("rejects-repeat-external-reference") and self._book.has_external_reference(
             refs.external
