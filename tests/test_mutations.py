@@ -4,10 +4,11 @@ mutated request (westcon_rest's request rules, JSON and form-encoded, cover ever
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
 from b2bconform.apis.westcon_rest.generators import FORM, ORDER_STATUS_PATH, encode_form, query
@@ -197,3 +198,13 @@ def test_an_answer_not_asked_for_keeps_the_shape_of_what_was(data: st.DataObject
         ["b2bconform-not-asked-for", "Ab-9"],
         ["0000704571", "b2bconform-not-asked-for"],
     )
+
+
+def test_a_zero_padded_key_is_missed_by_its_padding_among_others() -> None:
+    rule = _rule("pattern", {"path": "/SONO", "regex": "[0-9]{10}"})
+    mutations = breaking_answer(rule, {"SONO": "0000000100"})
+    assert mutations is not None
+    unpadded = find(mutations, lambda m: m.document["SONO"] == "100", settings=settings(database=None))
+    assert unpadded.where == "/SONO"
+    other = find(mutations, lambda m: m.document["SONO"] != "100", settings=settings(database=None))
+    assert re.fullmatch("[0-9]{10}", other.document["SONO"]) is None

@@ -152,8 +152,10 @@ def _pattern(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutatio
     if not found:
         return None
     valid = found[0][1]
-    # near misses of a value that matches: one character short, one too many, a stray character
-    near = [valid[:-1], valid + valid[-1:], valid + "!", "!" + valid[1:], valid.replace("-", "", 1), "x"]
+    # near misses of a value that matches: one character short, one too many, a stray character,
+    # its padding dropped (a zero-padded key written as a number)
+    near = [valid[:-1], valid + valid[-1:], valid + "!", "!" + valid[1:], valid.replace("-", "", 1), "x",
+            valid.lstrip("0")]  # fmt: skip
     misses = sorted({v for v in near if v and regex.fullmatch(v) is None})
     if not misses:
         return None

@@ -212,7 +212,10 @@ SO_FAULTS = fault_catalogue(
             "MANEX_SO-DUE-002",
             "due dates may schedule more than the line's order quantity",
         ),
-        Fault("unpadded-sono-in-get", "MANEX_SO-RES-001", "SO Get and Item Get answers write SONO unpadded"),
+        # a key mutated where it is only read (the Gets' answers), so the orders' lifecycles go on
+        *derived_faults(
+            "manex_so", {"MANEX_SO-RES-001": "unpadded-sono-in-get"}, path="(?i)^/api/so/(?:get|itemget)/"
+        ),
         Fault("short-price-link", "MANEX_SO-RES-002", "generated PLPRICELNK keys are 8 characters long"),
     ]
 )
@@ -273,7 +276,7 @@ PO_FAULTS = fault_catalogue(
             "a schedule's schd_qty may exceed the item's order quantity",
         ),
         Fault("accepts-iso-schedule-date", "MANEX_PO-SCH-002", "schd_date is also accepted as YYYY-MM-DD"),
-        Fault("unpadded-ponum", "MANEX_PO-RES-001", "PO Get answers write PONUM unpadded"),
+        *derived_faults("manex_po", {"MANEX_PO-RES-001": "unpadded-ponum"}, path="(?i)^/api/po/get/"),
         Fault("short-schedule-key", "MANEX_PO-RES-002", "generated UNIQDETNO keys are 8 characters long"),
     ]
 )

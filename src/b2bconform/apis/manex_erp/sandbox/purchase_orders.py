@@ -317,11 +317,8 @@ class PurchaseOrderApi:
             raise step.fail(NOT_ENOUGH)
         found = [po for po in self._sorted_pos() if search.matches_po(po)]
         return Answer(
-            "Purchase Order details:", [views.render_po(po, self._ponum_in_get(po)) for po in found]
+            "Purchase Order details:", [views.render_po(po, views.padded_ponum(po.ponum)) for po in found]
         )
-
-    def _ponum_in_get(self, po: PurchaseOrder) -> str:
-        return str(po.ponum) if self.has("unpadded-ponum") else views.padded_ponum(po.ponum)
 
     # ── PO Items: Add, Edit, Delete, Get ────────────────────────────────────────────────────
 

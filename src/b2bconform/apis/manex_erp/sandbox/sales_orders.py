@@ -250,12 +250,7 @@ class SalesOrderApi:
 
     def get(self, params: Params) -> Answer:
         order = self._order(SO_STEPS["get"], params)
-        return Answer("Sales Order details:", views.render_order(order, self._sono_in_get(order)))
-
-    def _sono_in_get(self, order: SalesOrder) -> str:
-        if self.has("unpadded-sono-in-get"):
-            return str(order.sono)
-        return views.padded_sono(order.sono)
+        return Answer("Sales Order details:", views.render_order(order, views.padded_sono(order.sono)))
 
     def _apply_header(self, step: Step, params: Params, order: SalesOrder) -> None:
         """Validate and set the order members Add and Edit share (only those sent)."""
@@ -479,7 +474,7 @@ class SalesOrderApi:
             item = line
         else:
             raise Failure(LINE_NOT_GIVEN)
-        return Answer("Sales Order Item details:", views.render_item(item, self._sono_in_get(order)))
+        return Answer("Sales Order Item details:", views.render_item(item, views.padded_sono(order.sono)))
 
     def _same_order(self, params: Params, order: SalesOrder) -> bool:
         """Whether a SoNo sent alongside a key names the key's own order (no SoNo: yes)."""
