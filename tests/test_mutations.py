@@ -208,3 +208,23 @@ def test_a_zero_padded_key_is_missed_by_its_padding_among_others() -> None:
     assert unpadded.where == "/SONO"
     other = find(mutations, lambda m: m.document["SONO"] != "100", settings=settings(database=None))
     assert re.fullmatch("[0-9]{10}", other.document["SONO"]) is None
+
+
+@settings(max_examples=20)
+@given(st.data())
+def test_a_link_is_broken_by_leaving_it_out_or_pointing_it_elsewhere(data: st.DataObject) -> None:
+    rule = _rule("link", {"path": "/links", "rel": "orders", "method": "GET", "href_template": "/o/{id}",
+                          "id_path": "/id"})  # fmt: skip
+    document = {"id": "7", "links": [{"href": "/o/7", "rel": "orders", "method": "GET"}]}
+    links = data.draw(breaking_answer(rule, document)).document["links"]
+    assert links in ([], [{"href": "/o/7/b2bconform", "rel": "orders", "method": "GET"}])
+    assert breaking_answer(rule, {"id": "7"}) is None
+
+
+@settings(max_examples=10)
+@given(st.data())
+def test_a_soap_fault_is_broken_by_an_empty_reason(data: st.DataObject) -> None:
+    fault = {"Envelope": {"Body": {"Fault": {"faultcode": "s:Client", "faultstring": "bad"}}}}
+    changed = data.draw(breaking_answer(_rule("soap_fault", {}), fault)).document
+    assert changed["Envelope"]["Body"]["Fault"] == {"faultcode": "s:Client", "faultstring": ""}
+    assert breaking_answer(_rule("soap_fault", {}), {"Envelope": {"Body": {}}}) is None

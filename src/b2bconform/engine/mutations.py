@@ -602,6 +602,31 @@ def _same_per_group(document: Any, params: dict[str, Any]) -> st.SearchStrategy[
     )
 
 
+def _no_link(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    """The list of links without the one the rule wants: emptied, or that link's href elsewhere."""
+    lists = [(w, v) for w, v in resolve(document, params["path"]) if isinstance(v, list)]
+    if not lists:
+        return None
+    where, links = lists[0]
+    moved = [
+        [{**entry, "href": f"{entry['href']}/b2bconform"} if isinstance(entry, dict) and "href" in entry else entry
+         for entry in links]
+    ]  # fmt: skip
+    return st.sampled_from([[], *moved]).map(
+        lambda value: Mutation(None, _set(document, where, value), where, f"links: {value!r}"[:160])
+    )
+
+
+def _fault_without_reason(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
+    """A SOAP Fault whose reason (1.1 faultstring, 1.2 Reason) is empty."""
+    return _replace_each(
+        document,
+        ["/Envelope/Body/Fault/faultstring", "/Envelope/Body/Fault/Reason"],
+        st.just(""),
+        "no reason",
+    )
+
+
 def _reads_back(document: Any, params: dict[str, Any]) -> st.SearchStrategy[Mutation] | None:
     """A member read back changed from what was sent (the answer pointers of ``fields``)."""
     return _replace_each(
@@ -628,6 +653,8 @@ _ANSWER_MUTATORS = {
     "matches_filter": _matches_filter,
     "same_per_group": _same_per_group,
     "reads_back": _reads_back,
+    "link": _no_link,
+    "soap_fault": _fault_without_reason,
     "present": _removed,
     "code_table": _code_table,
 }

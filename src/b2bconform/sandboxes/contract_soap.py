@@ -1,8 +1,7 @@
 """A SOAP 1.1 sandbox built from a contract: the contract's WSDL served at ``?wsdl``, every request
 judged by the contract's own request rules (a request breaking one is refused the way the API says
 it refuses that rule), the caller's credentials read where the contract says they travel, and every
-other request answered by the API's particulars (``answer``). A fault named
-``fault-without-reason``, where an API declares it, sends SOAP faults with an empty faultstring.
+other request answered by the API's particulars (``answer``).
 """
 
 from __future__ import annotations
@@ -58,10 +57,6 @@ class ContractSoapSandbox(Sandbox):
         self.contract = contract_of(self.api)
         self.reset()
 
-    def has_fault(self, name: str) -> bool:
-        """Whether this instance runs ``name``, a fault of the generic part an API may declare."""
-        return name in self.faults and self.has(name)
-
     @classmethod
     def credential_fields(cls) -> tuple[Credential, ...]:
         return contract_of(cls.api).rules.credentials
@@ -109,8 +104,9 @@ class ContractSoapSandbox(Sandbox):
         broken = [rule.id for rule in self.contract.rules if rule.id in {f.rule for f in judgement.findings}]
         root = xml_root(body)
         if root is None or operation is None:  # no request of this service: SOAP 1.1's Client fault
-            reason = "" if self.has_fault("fault-without-reason") else "not a SOAP request of this service"
-            return Response(fault_envelope("Client", reason), 500, media_type=XML)
+            return Response(
+                fault_envelope("Client", "not a SOAP request of this service"), 500, media_type=XML
+            )
         with self._lock:
             refused = self.refusal(broken, root) if broken else None
             if refused is None:

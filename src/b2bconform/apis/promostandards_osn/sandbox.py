@@ -84,7 +84,7 @@ class PromoStandardsOsnSandbox(ContractSoapSandbox):
                 "PROMOSTANDARDS_OSN-AUTH-007",
                 "an id not authorised for the service is answered as unknown (100)",
             ),
-            Fault("fault-without-reason", f"{RULE}RES-002", "SOAP faults carry an empty faultstring"),
+            *derived_faults(API, {f"{RULE}RES-002": "fault-without-reason"}),
             Fault(
                 "unknown-query-type-as-no-results", f"{RULE}ERR-008", "queryType 4 gets 160, not a refusal"
             ),

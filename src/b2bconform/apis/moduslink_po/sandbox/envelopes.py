@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from b2bconform.engine.contract import contract_of
+
 __all__ = [
     "BAD_JSON_MESSAGE",
     "CREDENTIALS_MESSAGE",
@@ -79,15 +81,16 @@ def error(error_code: str, entries: Sequence[Entry], refs: References | None = N
     return _envelope("false", "", refs or References(), [], error_code, entries)
 
 
-def accepted(request_id: str, refs: References, *, link: bool = True) -> dict[str, Any]:
+def accepted(request_id: str, refs: References) -> dict[str, Any]:
     """The 202 body, linking to the order (the vendor's example spells V1; we use the route's v1)."""
-    links = [order_link(request_id)] if link else []
-    return _envelope("true", request_id, refs, links, "", [])
+    return _envelope("true", request_id, refs, [order_link(request_id)], "", [])
 
 
 def order_link(request_id: str) -> dict[str, str]:
     return {
-        "href": f"/purchaseapi/v1/orders/{request_id}",
+        "href": contract_of("moduslink_po")
+        .operation("getPurchaseOrder")
+        .template.replace("{requestId}", request_id),  # the spec's route
         "rel": "orders",
         "method": "GET",
         "description": LINK_DESCRIPTION,

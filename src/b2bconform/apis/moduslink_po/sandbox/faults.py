@@ -19,7 +19,6 @@ FAULTS = fault_catalogue(
             "answers 409 to a repeated externalMessageReference under a new requestReference",
         ),
         Fault("error-code-mismatch", "MODUSLINK_PO-ERR-002", '412 bodies carry errorCode "400"'),
-        Fault("no-order-link", "MODUSLINK_PO-ACC-006", "the 202 body carries no link to the order"),
         Fault(
             "malformed-json-500",
             "MODUSLINK_PO-REQ-001",
@@ -87,6 +86,7 @@ FAULTS = fault_catalogue(
                 "MODUSLINK_PO-ACC-004": "reference-not-echoed",
                 "MODUSLINK_PO-GET-011": "confirmed-without-order-id",
                 "MODUSLINK_PO-GET-015": "notes-not-echoed",
+                "MODUSLINK_PO-ACC-006": "no-order-link",
             },
         ),
     ]

@@ -253,7 +253,7 @@ class ModusLinkSandbox(SpecRoutedSandbox):
         return self._json(500, env.error("500", [Entry(env.SERVER_ERROR_MESSAGE, "", "server error")]))
 
     def _accepted(self, order: StoredOrder, refs: References) -> Response:
-        body = env.accepted(order.request_id, refs, link=not self.has("no-order-link"))
+        body = env.accepted(order.request_id, refs)
         return self._json(202, body)
 
     # ── GET /purchaseapi/v1/orders/{requestId} ─────────────────────────────────────────────

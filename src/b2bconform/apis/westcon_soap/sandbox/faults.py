@@ -37,7 +37,6 @@ FAULTS = fault_catalogue(
             "WESTCON_SOAP-RES-008",
             "serial numbers and MAC addresses are returned even when not asked for",
         ),
-        Fault("fault-without-reason", "WESTCON_SOAP-RES-002", "SOAP faults carry an empty faultstring"),
         Fault(
             "order-level-errors",
             "WESTCON_SOAP-RES-013",
@@ -66,6 +65,7 @@ FAULTS = fault_catalogue(
                 "WESTCON_SOAP-RES-003": "wrong-content-type",
                 "WESTCON_SOAP-RES-014": "metadata-operation-type",
                 "WESTCON_SOAP-RES-010": "wrong-orders-returned",
+                "WESTCON_SOAP-RES-002": "fault-without-reason",
             },
         ),
     ]

@@ -185,8 +185,7 @@ class WestconSoapSandbox(Sandbox):
         return Response(page, 200, media_type="text/html; charset=utf-8")
 
     def _fault(self, fault: SoapFault) -> Response:
-        reason = "" if self.has("fault-without-reason") else fault.reason
-        return self._xml(500, fault_envelope(fault.code, reason))
+        return self._xml(500, fault_envelope(fault.code, fault.reason))
 
     def _now(self) -> datetime:
         return datetime.now(UTC)
