@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from b2bconform.engine.model import Headers, Request
 from b2bconform.engine.pointers import select
 from b2bconform.errors import ContractLoadError
 from b2bconform.sandboxes.refusals import (
+    as_sent,
     breaking_paths,
     broken_request_rules,
     dotted,
@@ -89,3 +91,9 @@ def test_where_a_request_breaks_a_rule_is_named_without_positions() -> None:
     assert paths("WESTCON_SOAP-REQ-008", long_second) == [f"{orders}/Order/OrderNumber"]
     assert paths("WESTCON_SOAP-REQ-006", order_status_envelope("1", [])) == [f"{orders}/Order"]
     assert paths("WESTCON_SOAP-REQ-008", order_status_envelope("1", ["704571"])) == []
+
+
+def test_a_body_alone_is_judged_as_sent_bytes_as_they_are_anything_else_as_json() -> None:
+    assert as_sent(b"<Envelope/>").body == b"<Envelope/>"
+    assert json.loads(as_sent({"a": [1]}).body or b"") == {"a": [1]}
+    assert as_sent({}).url.startswith("https://") and dict(as_sent({}).headers) == {}

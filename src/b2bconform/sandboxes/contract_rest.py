@@ -55,15 +55,17 @@ class SpecRoutedSandbox(Sandbox):
         contract = contract_of(self.api)
         asked = Request(request.method, str(request.url), Headers(request.headers.items()), None)
         operation = contract.operation_for(asked)
-        by_path = next((op.id for op in contract.operations if op.matches(asked, any_method=True)), None)
-        if operation is None and by_path is None:
+        named = operation or next(
+            (op.id for op in contract.operations if op.matches(asked, any_method=True)), None
+        )
+        if named is None:
             return self.no_operation(request)
         path = request.url.path
         segments = path.strip("/").split("/")
-        where = parameter_segments(contract.operation(operation or str(by_path)).template, path)
+        where = parameter_segments(contract.operation(named).template, path)
         values = {name: segments[i] for name, i in where.items()}
-        if operation is None:
-            return await self.wrong_method(str(by_path), request, values)
+        if operation is None:  # the path is the spec's, the method is not
+            return await self.wrong_method(named, request, values)
         return await self.serve(operation, request, values)
 
     async def _unrouted(self, request: StarletteRequest, exc: Exception) -> Response:

@@ -17,7 +17,7 @@ from b2bconform.engine.rules import Rule
 from b2bconform.engine.schemas import request_body_schemas
 from b2bconform.errors import ContractLoadError
 
-__all__ = ["breaking_paths", "broken_request_rules", "dotted", "enum_values", "spec_schema_errors"]
+__all__ = ["as_sent", "breaking_paths", "broken_request_rules", "dotted", "enum_values", "spec_schema_errors"]
 
 
 def broken_request_rules(
@@ -35,9 +35,7 @@ def broken_request_rules(
     ``unique`` rule says)."""
     contract = contract_of(api)
     if not isinstance(request, Request):
-        request = Request(
-            "POST", "https://sandbox.invalid/", Headers([]), json.dumps(request).encode("utf-8")
-        )
+        request = as_sent(request)
     # the sandbox sees the request itself: nothing of it was removed by a recorder (unknown={})
     judgement = contract.check(
         Exchange(api, request, operation=operation), history=history, side="client", unknown={}
@@ -57,6 +55,13 @@ def broken_request_rules(
         key=lambda f: order[f.rule],
     )
     return [(rules[finding.rule], finding) for finding in broken]
+
+
+def as_sent(body: Any) -> Request:
+    """A request body alone (bytes as they are, anything else as JSON), as sent over HTTPS with no
+    header: what a sandbox judges by the rules on the body, its operation named apart."""
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+    return Request("POST", "https://sandbox.invalid/", Headers([]), raw)
 
 
 def breaking_paths(api: str, operation: str, rule_id: str, request: Request) -> list[str]:

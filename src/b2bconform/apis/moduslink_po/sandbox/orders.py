@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import copy
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from b2bconform.engine.formats import get_format
+from b2bconform.engine.model import Exchange, Headers, Response
+from b2bconform.sandboxes.refusals import as_sent
 
 __all__ = ["FIRST_REQUEST_ID", "OrderBook", "ReadOptions", "StoredOrder", "render_detail"]
 
 FIRST_REQUEST_ID = 3201413  # the vendor's 202 example
 DEFAULT_UOM = "EA"
+API = "moduslink_po"
 
 
 @dataclass
@@ -49,20 +53,25 @@ class StoredOrder:
 
 @dataclass
 class OrderBook:
-    """Orders by requestId, plus the references already used (for the duplicate checks)."""
+    """Orders by requestId, and the creations accepted, as the exchanges the contract's rules on
+    state read (a repeated requestReference is the contract's ``unique`` rule to judge)."""
 
     orders: dict[str, StoredOrder] = field(default_factory=dict)
     next_id: int = FIRST_REQUEST_ID
+    accepted: deque[Exchange] = field(default_factory=deque)
 
     def has_external_reference(self, reference: str) -> bool:
         return any(
             order.header.get("externalMessageReference") == reference for order in self.orders.values()
         )
 
-    def add(self, client_request: dict[str, Any], now: datetime) -> StoredOrder:
-        order = StoredOrder(str(self.next_id), copy.deepcopy(client_request), now)
+    def add(self, body: dict[str, Any], operation: str, now: datetime) -> StoredOrder:
+        """Store the order ``body`` (a createPurchaseOrder request body, accepted) creates."""
+        order = StoredOrder(str(self.next_id), copy.deepcopy(body["clientRequest"]), now)
         self.orders[order.request_id] = order
         self.next_id += 1
+        answered = Response(202, Headers([]), b"")
+        self.accepted.append(Exchange(API, as_sent(body), answered, operation=operation))
         return order
 
     def get(self, request_id: str) -> StoredOrder | None:

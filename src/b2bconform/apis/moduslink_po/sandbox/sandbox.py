@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +22,6 @@ from b2bconform.apis.moduslink_po.sandbox.orders import (
     render_detail,
 )
 from b2bconform.apis.moduslink_po.sandbox.validation import Problem, validate_request
-from b2bconform.engine import model
 from b2bconform.errors import UsageError
 from b2bconform.sandboxes.base import Credentials, Fault, credential_header, header_value
 from b2bconform.sandboxes.contract_rest import SpecRoutedSandbox
@@ -112,7 +110,6 @@ class ModusLinkSandbox(SpecRoutedSandbox):
     def __init__(self, fault: str | None = None, *, credentials: Credentials | None = None) -> None:
         super().__init__(fault, credentials=credentials)
         self._book = OrderBook()
-        self._orders_accepted: deque[model.Exchange] = deque()  # what the contract's unique rule reads
         self._read_once: set[str] = set()  # lost-after-first-read: the orders already read
         # The sites this instance accepts: the demo ones, or the caller's values under their names.
         self._sites = tuple(
@@ -134,7 +131,6 @@ class ModusLinkSandbox(SpecRoutedSandbox):
     def reset(self) -> None:
         with self._lock:
             self._book = OrderBook()
-            self._orders_accepted = deque()
             self._read_once = set()
 
     def client_headers(self, site: int = 0) -> dict[str, str]:
@@ -217,18 +213,12 @@ class ModusLinkSandbox(SpecRoutedSandbox):
                 return self._duplicate(refs)
             if body["clientRequest"]["order"].get("custReference") == FAIL_500_CUST_REFERENCE:
                 return self._server_error()
-            order = self._book.add(body["clientRequest"], self._now())
-            sent = model.Request(
-                "POST", "https://sandbox.invalid/", model.Headers([]), json.dumps(body).encode()
-            )
-            self._orders_accepted.append(
-                model.Exchange(self.api, sent, model.Response(202, model.Headers([]), b""), operation=CREATE)
-            )
+            order = self._book.add(body, CREATE, self._now())
         return self._accepted(order, refs)
 
     def _is_duplicate(self, body: dict[str, Any], refs: References) -> bool:
         # a repeated requestReference: the contract's unique rule, judged on the orders accepted
-        repeats = broken_request_rules(self.api, CREATE, body, status=409, history=self._orders_accepted)
+        repeats = broken_request_rules(self.api, CREATE, body, status=409, history=self._book.accepted)
         if any(rule.id != self.broken_rule for rule, _ in repeats):
             return True
         return self.has("rejects-repeat-external-reference") and self._book.has_external_reference(

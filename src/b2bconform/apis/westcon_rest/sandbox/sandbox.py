@@ -23,7 +23,6 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import Response
 
-from b2bconform.apis.westcon_rest.generators import ORDER_STATUS_PATH
 from b2bconform.apis.westcon_rest.sandbox.faults import FAULTS
 from b2bconform.apis.westcon_rest.sandbox.orders import (
     PARTNER_KEYS,
@@ -33,6 +32,7 @@ from b2bconform.apis.westcon_rest.sandbox.orders import (
     seed_orders,
 )
 from b2bconform.apis.westcon_rest.sandbox.tokens import TOKEN_LIFETIME, TokenIssuer
+from b2bconform.engine.contract import contract_of
 from b2bconform.errors import UsageError
 from b2bconform.sandboxes.base import Credentials, Fault, credential_header, header_value
 from b2bconform.sandboxes.contract_rest import SpecRoutedSandbox
@@ -112,6 +112,7 @@ _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 _REQ = "WESTCON_REST-REQ-"
 API = "westcon_rest"
 ORDER_STATUS_OPERATION = "getOrderStatus"
+ORDER_STATUS_PATH = contract_of(API).operation(ORDER_STATUS_OPERATION).template  # the spec's route
 
 
 # ── the tenant the contract shows ──────────────────────────────────────────────────────────

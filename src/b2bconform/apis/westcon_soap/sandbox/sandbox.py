@@ -33,11 +33,10 @@ from b2bconform.apis.westcon_soap.sandbox.orders import (
 from b2bconform.apis.westcon_soap.sandbox.request import Query, SoapFault
 from b2bconform.apis.westcon_soap.sandbox.security import PASSWORD_TEXT, Token, read_token
 from b2bconform.apis.westcon_soap.sandbox.service_documents import schema_document, wsdl_document
-from b2bconform.engine import model
 from b2bconform.engine.contract import contract_of
 from b2bconform.errors import UsageError
 from b2bconform.sandboxes.base import Credentials, Fault, Sandbox
-from b2bconform.sandboxes.refusals import breaking_paths
+from b2bconform.sandboxes.refusals import as_sent, breaking_paths
 
 __all__ = ["ACCOUNTS", "SERVICE_PATH", "SYSTEM_ERROR_ORDER_NUMBER", "Account", "WestconSoapSandbox"]
 
@@ -205,8 +204,7 @@ class WestconSoapSandbox(Sandbox):
         rule = self.broken_rule
         if rule is None or contract_of(self.api).rules.get(rule).direction != "request":
             return []
-        asked = model.Request("POST", f"https://sandbox.invalid{SERVICE_PATH}", model.Headers([]), raw)
-        return breaking_paths(self.api, soap.OPERATION, rule, asked)
+        return breaking_paths(self.api, soap.OPERATION, rule, as_sent(raw))
 
     def _get_order_status(self, raw: bytes) -> bytes:
         """The order of judgement: envelope, WS-Security, operation, XSD, account = username, lookup."""
